@@ -1,0 +1,45 @@
+# Two commands for a fresh machine (see README.md):
+#   make run    venv + install + migrate SQLite + demo data + serve on :5000
+#   make test   venv + install test tools + run the whole suite
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+export FLASK_APP = service
+
+.PHONY: run test install install-dev system-deps bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+
+install-dev: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev,redis]'
+	@if [ -f tests/interop/package-lock.json ] && command -v npm >/dev/null; then \
+	  npm ci --silent --no-audit --no-fund --prefix tests/interop; fi
+
+run: install
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo-data
+	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+test: install-dev
+	$(BIN)/pytest
+
+# Debian packages the full suite uses: PostgreSQL server, Chromium for page tests.
+system-deps:
+	sh .ci/system-deps
+
+# Figures, not pass/fail tests: see bench/README.md.
+bench: install-dev
+	$(BIN)/python bench/bench_verify.py
+	$(BIN)/python bench/bench_bulk_issue.py -n 10000 --rules
+	$(BIN)/python bench/bench_upload.py --size-mib 1024
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,216 @@
+"""Data Integrity proofs, cryptosuite ``eddsa-rdfc-2022`` (W3C "Data Integrity
+EdDSA Cryptosuites v1.0", section 3.3): RDFC-1.0 transformation, proof
+configuration carrying the document's ``@context``, hash = SHA-256(proof
+config) || SHA-256(document), Ed25519 signature, ``proofValue`` base58btc.
+
+The deprecated ``eddsa-2022`` suite and ``Ed25519Signature2020`` use the same
+construction and are accepted for verification only.
+"""
+from __future__ import annotations
+
+import copy
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from . import canonical, did, multibase
+from .jsonld import DocumentLoader
+from .keys import PrivateKey
+
+__all__ = ["ProofError", "ProofResult", "sign", "verify", "hash_data", "SUITE"]
+
+SUITE = "eddsa-rdfc-2022"
+_VERIFY_ONLY = {("DataIntegrityProof", "eddsa-2022"), ("Ed25519Signature2020", None)}
+_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+
+
+class ProofError(ValueError):
+    """A proof cannot be created (bad key, options or document)."""
+
+
+@dataclass
+class ProofResult:
+    verified: bool
+    reason: str
+    verification_method: str | None = None
+    controller: str | None = None
+    cryptosuite: str | None = None
+    details: list = field(default_factory=list)
+
+
+def _contexts(document) -> list:
+    ctx = document.get("@context")
+    return ctx if isinstance(ctx, list) else [ctx]
+
+
+def hash_data(document: dict, proof_config: dict, *, loader: DocumentLoader | None = None) -> bytes:
+    """SHA-256(canonical proof config) || SHA-256(canonical document)."""
+    doc_hash = hashlib.sha256(canonical.canonicalize(document, loader=loader).encode()).digest()
+    cfg_hash = hashlib.sha256(canonical.canonicalize(proof_config, loader=loader).encode()).digest()
+    return cfg_hash + doc_hash
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def sign(
+    document: dict,
+    key: PrivateKey,
+    verification_method: str,
+    proof_purpose: str = "assertionMethod",
+    created: str | None = None,
+    *,
+    loader: DocumentLoader | None = None,
+) -> dict:
+    """Return a copy of ``document`` with an ``eddsa-rdfc-2022`` proof."""
+    if not isinstance(document, dict) or "@context" not in document:
+        raise ProofError("document must be a JSON-LD object with @context")
+    if "proof" in document:
+        raise ProofError("document already has a proof; proof sets/chains are not issued here")
+    if not isinstance(key, PrivateKey) or key.alg != "EdDSA":
+        raise ProofError("eddsa-rdfc-2022 needs an Ed25519 private key")
+    created = created or _now()
+    if not _DATETIME.match(created):
+        raise ProofError("created must be an XML Schema dateTime")
+    unsecured = copy.deepcopy(document)
+    proof = {
+        "type": "DataIntegrityProof",
+        "cryptosuite": SUITE,
+        "created": created,
+        "verificationMethod": verification_method,
+        "proofPurpose": proof_purpose,
+    }
+    config = dict(proof, **{"@context": unsecured["@context"]})
+    try:
+        data = hash_data(unsecured, config, loader=loader)
+    except canonical.CanonicalizationError as exc:
+        raise ProofError(str(exc)) from exc
+    proof["proofValue"] = multibase.encode(key.sign(data), "z")
+    unsecured["proof"] = proof
+    return unsecured
+
+
+def _suite_of(proof: dict):
+    ptype, suite = proof.get("type"), proof.get("cryptosuite")
+    if ptype == "DataIntegrityProof" and suite == SUITE:
+        return SUITE
+    if (ptype, suite) in _VERIFY_ONLY or (ptype == "Ed25519Signature2020" and suite is None):
+        return suite or ptype
+    return None
+
+
+def _verify_one(document: dict, proof: dict, resolver, loader, expected_purpose, issuer_id) -> ProofResult:
+    if not isinstance(proof, dict):
+        return ProofResult(False, "proof is not an object")
+    suite = _suite_of(proof)
+    vm_id = proof.get("verificationMethod")
+    if isinstance(vm_id, dict):
+        vm_id = vm_id.get("id")
+    result = ProofResult(False, "", vm_id, None, suite or proof.get("cryptosuite"))
+    if suite is None:
+        result.reason = f"unsupported proof type/cryptosuite {proof.get('type')!r}/{proof.get('cryptosuite')!r}"
+        return result
+    if proof.get("proofPurpose") != expected_purpose:
+        result.reason = f"proofPurpose is {proof.get('proofPurpose')!r}, expected {expected_purpose!r}"
+        return result
+    value = proof.get("proofValue")
+    if not isinstance(value, str) or not value.startswith("z"):
+        result.reason = "proofValue missing or not base58btc multibase"
+        return result
+    try:
+        signature = multibase.decode(value)
+    except multibase.MultibaseError as exc:
+        result.reason = f"proofValue: {exc}"
+        return result
+    if len(signature) != 64:
+        result.reason = "proofValue is not a 64-byte Ed25519 signature"
+        return result
+    if not isinstance(vm_id, str) or not vm_id:
+        result.reason = "proof has no verificationMethod"
+        return result
+
+    # key discovery: verification method, its controller, authorization
+    try:
+        method = did.dereference(resolver, vm_id)
+        public_key = did.public_key_of(method)
+        controller = method.get("controller")
+        result.controller = controller
+        if not isinstance(controller, str):
+            raise did.ResolutionError("verification method has no controller")
+        controller_doc = resolver.resolve(controller)
+    except did.ResolutionError as exc:
+        result.reason = f"verification method not found: {exc}"
+        return result
+    if public_key.alg != "EdDSA":
+        result.reason = "verification method is not an Ed25519 key"
+        return result
+    if isinstance(controller_doc, dict) and controller_doc.get("id") == controller:
+        if not did.authorizes(controller_doc, vm_id, expected_purpose):
+            result.reason = f"controller {controller} does not list the key under {expected_purpose}"
+            return result
+    if issuer_id is not None and controller != issuer_id:
+        result.reason = f"verification method controller {controller!r} is not the issuer {issuer_id!r}"
+        return result
+
+    # transformation + proof configuration (proofOptions.@context must prefix the document's)
+    unsecured = {k: v for k, v in document.items() if k != "proof"}
+    options = {k: v for k, v in proof.items() if k != "proofValue"}
+    if "@context" in options:
+        opt_ctx, doc_ctx = _contexts(options), _contexts(document)
+        if doc_ctx[: len(opt_ctx)] != opt_ctx:
+            result.reason = "proof @context does not match the start of the document @context"
+            return result
+        unsecured["@context"] = options["@context"]
+    options["@context"] = unsecured.get("@context")
+    if public_key.alg != "EdDSA":
+        result.reason = "key type mismatch"
+        return result
+    try:
+        data = hash_data(unsecured, options, loader=loader)
+    except canonical.CanonicalizationError as exc:
+        result.reason = f"canonicalization failed: {exc}"
+        return result
+    if not public_key.verify(signature, data):
+        result.reason = "signature does not match (document or proof altered, or wrong key)"
+        return result
+    result.verified = True
+    result.reason = f"{suite} signature verified with {vm_id}"
+    return result
+
+
+def verify(
+    document: dict,
+    resolver=None,
+    *,
+    issuer: str | None = None,
+    expected_purpose: str = "assertionMethod",
+    loader: DocumentLoader | None = None,
+) -> ProofResult:
+    """Verify the embedded proof(s); any one valid proof suffices.
+
+    ``issuer``: when given, the verification method's controller must equal it.
+    """
+    if not isinstance(document, dict):
+        return ProofResult(False, "document is not a JSON object")
+    resolver = resolver or did.default_resolver()
+    proofs = document.get("proof")
+    if proofs is None:
+        return ProofResult(False, "document has no proof")
+    if not isinstance(proofs, list):
+        proofs = [proofs]
+    if not proofs:
+        return ProofResult(False, "document has an empty proof set")
+    results = []
+    for proof in proofs:
+        try:
+            res = _verify_one(document, proof, resolver, loader, expected_purpose, issuer)
+        except Exception as exc:  # a hostile document must give a reason, not a crash
+            res = ProofResult(False, f"proof could not be checked: {type(exc).__name__}: {exc}")
+        if res.verified:
+            return res
+        results.append(res)
+    first = results[0]
+    first.details = [r.reason for r in results]
+    return first

@@ -1,0 +1,111 @@
+"""The Flask application: `create_app()` builds it from environment settings.
+
+Layers (see docs/ARCHITECTURE.md): HTTP (api/, web/, feature blueprints) ->
+policies (who may do what) -> models (SQLAlchemy) and the pure libraries
+`openbadges` (credentials) and `storage` (blobs).
+"""
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+
+from flask import Flask, g, request
+
+# Feature packages plug in here. Each may define `init_app(app)` (pages, CLI),
+# `api_blueprints()` and `home_links(person)`.
+FEATURE_MODULES = ["service.portfolio", "service.assessment", "service.badges"]
+FEATURES: list = []
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=os.environ.get("INSTANCE_PATH") or None, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    from .config import load_config
+
+    app.config.from_mapping(load_config(app.instance_path, test_config))
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_BYTES"] + 1024 * 1024
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
+    from .extensions import db, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
+    _load_features()
+
+    from . import models  # noqa: F401  (registers the tables)
+    from .api import register_api
+    from .auth.csrf import csrf_token
+    from .auth.current import current_person, load_identity
+    from .errors import register_error_handlers
+    from .health import bp as health_bp
+    from .web import bp as web_bp
+
+    register_api(app)
+    register_error_handlers(app)
+    app.register_blueprint(health_bp)
+    app.register_blueprint(web_bp)
+    _register_swagger_assets(app)
+    for feature in FEATURES:
+        if hasattr(feature, "init_app"):
+            feature.init_app(app)
+
+    from .cli import register_cli
+
+    register_cli(app)
+
+    @app.before_request
+    def _identify():
+        if request.endpoint in ("health.healthz", "static"):
+            return None
+        load_identity()
+
+    @app.after_request
+    def _security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if response.mimetype == "text/html" and "Content-Security-Policy" not in response.headers:
+            # The Swagger UI page bootstraps itself with an inline script.
+            script = "'self' 'unsafe-inline'" if request.path.startswith("/api/docs") else "'self'"
+            response.headers["Content-Security-Policy"] = (
+                f"default-src 'self'; script-src {script}; style-src 'self' 'unsafe-inline'; "
+                "img-src 'self' data:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; "
+                "form-action 'self'")
+        if g.get("token") is not None or request.path.startswith("/api/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.context_processor
+    def _template_helpers():
+        def home_links(person):
+            links = []
+            for feature in FEATURES:
+                links.extend(getattr(feature, "home_links", lambda p: [])(person))
+            return links
+
+        return {"csrf_token": csrf_token, "current_person": current_person, "home_links": home_links}
+
+    return app
+
+
+def _load_features() -> None:
+    if FEATURES:
+        return
+    for name in FEATURE_MODULES:
+        try:
+            FEATURES.append(importlib.import_module(name))
+        except ModuleNotFoundError as exc:
+            if exc.name != name:  # a real import error inside the feature
+                raise
+
+
+def _register_swagger_assets(app: Flask) -> None:
+    import swagger_ui_bundle
+    from flask import send_from_directory
+
+    @app.get("/api/docs/assets/<path:filename>")
+    def swagger_assets(filename):
+        return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename, max_age=86400)

@@ -1,0 +1,36 @@
+"""The caller's organization (the issuer of its credentials)."""
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from .. import audit
+from ..auth import api_auth, require_person
+from ..extensions import db
+from ..policies import authorize
+from .schemas import OrganizationSchema, OrganizationUpdateSchema
+
+blp = Blueprint("organizations", __name__, description="Organizations")
+
+
+@blp.route("/organization")
+class OwnOrganization(MethodView):
+    @api_auth("read")
+    @blp.response(200, OrganizationSchema)
+    def get(self):
+        person = require_person()
+        authorize(person, "view", person.organization, what="organization")
+        return person.organization
+
+    @api_auth("admin")
+    @blp.arguments(OrganizationUpdateSchema)
+    @blp.response(200, OrganizationSchema)
+    def patch(self, body):
+        person = require_person()
+        org = person.organization
+        authorize(person, "manage", org, what="organization")
+        for key, value in body.items():
+            setattr(org, key, value)
+        audit.record("organization.update", obj=org, organization_id=org.id, fields=sorted(body))
+        db.session.commit()
+        return org

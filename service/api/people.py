@@ -1,0 +1,129 @@
+"""People: students, teachers, guardians and admins of an organization."""
+from __future__ import annotations
+
+import uuid
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy.exc import IntegrityError
+
+from .. import audit
+from ..auth import api_auth, require_person
+from ..auth.passwords import check_password, hash_password
+from ..errors import Problem, field_error, validation_problem
+from ..extensions import db
+from ..models import Enrolment, GuardianLink, Organization, Person, Role
+from ..policies import allowed, authorize, visible
+from .schemas import GuardianLinkSchema, PersonCreateSchema, PersonQuerySchema, PersonSchema, PersonUpdateSchema
+
+blp = Blueprint("people", __name__, description="People")
+
+
+@blp.route("/people")
+class People(MethodView):
+    @api_auth("read")
+    @blp.arguments(PersonQuerySchema, location="query")
+    @blp.response(200, PersonSchema(many=True))
+    @blp.paginate()
+    def get(self, query, pagination_parameters):
+        """People you may see: yourself, your students, your wards; everyone in your school for admins."""
+        person = require_person()
+        select = visible(person, Person)
+        if "role" in query:
+            select = select.where(Person.role == query["role"])
+        if "section_id" in query:
+            select = select.where(Person.id.in_(db.select(Enrolment.person_id).where(
+                Enrolment.section_id == query["section_id"])))
+        pagination_parameters.item_count = db.session.scalar(
+            db.select(db.func.count()).select_from(select.subquery()))
+        return db.session.scalars(select.order_by(Person.display_name, Person.id)
+                                  .limit(pagination_parameters.page_size)
+                                  .offset(pagination_parameters.first_item)).all()
+
+    @api_auth("admin")
+    @blp.arguments(PersonCreateSchema)
+    @blp.response(201, PersonSchema)
+    def post(self, body):
+        """Add a person to your organization (admins)."""
+        actor = require_person()
+        org = db.session.get(Organization, actor.organization_id)
+        authorize(actor, "manage", org, what="organization")
+        password = body.pop("password", None)
+        person = Person(organization_id=org.id, **body)
+        person.email = person.email.strip().lower()
+        if password:
+            person.password_hash = hash_password(password)
+        db.session.add(person)
+        try:
+            db.session.flush()
+        except IntegrityError:
+            db.session.rollback()
+            raise validation_problem([field_error("email", "is already in use")]) from None
+        audit.record("person.create", obj=person, role=person.role)
+        db.session.commit()
+        return person
+
+
+@blp.route("/people/<uuid:person_id>")
+class PersonById(MethodView):
+    @api_auth("read")
+    @blp.response(200, PersonSchema)
+    def get(self, person_id: uuid.UUID):
+        actor = require_person()
+        person = db.session.get(Person, person_id)
+        authorize(actor, "view", person, what="person")
+        return person
+
+    @api_auth("write")
+    @blp.arguments(PersonUpdateSchema)
+    @blp.response(200, PersonSchema)
+    def patch(self, body, person_id: uuid.UUID):
+        actor = require_person()
+        person = db.session.get(Person, person_id)
+        authorize(actor, "edit", person, what="person")
+        if "is_active" in body and not allowed(actor, "administer", person):
+            raise Problem(403, "Only an admin of the organization may activate or deactivate a person.")
+        if "new_password" in body:
+            self._change_password(actor, person, body)
+        for key in ("display_name", "given_name", "family_name", "grade_level", "external_id", "is_active"):
+            if key in body:
+                setattr(person, key, body[key])
+        audit.record("person.update", obj=person, fields=sorted(k for k in body if "password" not in k))
+        db.session.commit()
+        return person
+
+    @staticmethod
+    def _change_password(actor, person, body):
+        # Your own password needs the current one; an admin resets others'.
+        if actor.id == person.id and not check_password(person.password_hash, body.get("current_password", "")):
+            raise validation_problem([field_error("current_password", "is wrong")])
+        person.password_hash = hash_password(body["new_password"])
+        person.session_version += 1  # signs out every other browser session
+        audit.record("person.password_change", obj=person)
+
+
+@blp.route("/people/<uuid:student_id>/guardians")
+class Guardians(MethodView):
+    @api_auth("admin")
+    @blp.arguments(GuardianLinkSchema)
+    @blp.response(201, PersonSchema)
+    def post(self, body, student_id: uuid.UUID):
+        """Link a guardian to a student (admins)."""
+        actor = require_person()
+        student = db.session.get(Person, student_id)
+        authorize(actor, "administer", student, what="person")
+        guardian = db.session.get(Person, body["guardian_id"])
+        if student.role != Role.STUDENT.value:
+            raise validation_problem([field_error("student_id", "is not a student")])
+        if guardian is None or guardian.organization_id != actor.organization_id \
+                or guardian.role != Role.GUARDIAN.value:
+            raise validation_problem([field_error("guardian_id", "is not a guardian in your organization")])
+        exists = db.session.scalar(db.select(GuardianLink).where(
+            GuardianLink.guardian_id == guardian.id, GuardianLink.student_id == student.id))
+        if exists is None:
+            link = GuardianLink(guardian_id=guardian.id, student_id=student.id,
+                                relationship_label=body.get("relationship_label"))
+            db.session.add(link)
+            audit.record("guardian.link", obj=student, guardian_id=str(guardian.id))
+            db.session.commit()
+        return guardian

@@ -1,0 +1,75 @@
+"""Bearer tokens: exchange email + password for a scoped, expiring token."""
+from __future__ import annotations
+
+import uuid
+
+from flask import current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from .. import audit
+from ..auth import api_auth, require_person
+from ..auth.passwords import check_password
+from ..auth.tokens import issue_token
+from ..errors import Problem, field_error, validation_problem
+from ..extensions import db
+from ..models import ApiToken, Person, Role, utcnow
+from .schemas import NewTokenSchema, TokenCreateSchema, TokenSchema
+
+blp = Blueprint("tokens", __name__, description="API tokens")
+
+# The most a token of each role may carry.
+SCOPES_BY_ROLE = {
+    Role.STUDENT.value: {"read", "write"},
+    Role.GUARDIAN.value: {"read"},
+    Role.TEACHER.value: {"read", "write", "issue"},
+    Role.ADMIN.value: {"read", "write", "issue", "admin"},
+}
+
+
+@blp.route("/tokens")
+class Tokens(MethodView):
+    @blp.arguments(TokenCreateSchema)
+    @blp.response(201, NewTokenSchema)
+    @blp.doc(security=[])
+    def post(self, body):
+        """Create a token from an email and password."""
+        person = db.session.scalar(db.select(Person).where(Person.email == body["email"].strip().lower()))
+        if person is None or not person.is_active or not check_password(person.password_hash, body["password"]):
+            raise Problem(401, "Email or password is wrong.")
+        allowed = SCOPES_BY_ROLE[person.role]
+        refused = sorted(set(body["scopes"]) - allowed)
+        if refused:
+            raise validation_problem([field_error("scopes", f"a {person.role} may not hold: {', '.join(refused)}")])
+        days = body["expires_in_days"] or current_app.config["API_TOKEN_DEFAULT_DAYS"]
+        token, secret = issue_token(person, name=body["name"], scopes=body["scopes"], days=days)
+        db.session.flush()
+        audit.record("token.create", obj=token, actor=person, organization_id=person.organization_id,
+                     scopes=token.scopes)
+        db.session.commit()
+        token.secret = secret  # transient: returned this once, never stored
+        return token
+
+    @api_auth("read")
+    @blp.response(200, TokenSchema(many=True))
+    def get(self):
+        """List your own tokens (secrets are never shown again)."""
+        person = require_person()
+        return db.session.scalars(db.select(ApiToken).where(ApiToken.person_id == person.id)
+                                  .order_by(ApiToken.created_at.desc())).all()
+
+
+@blp.route("/tokens/<uuid:token_id>")
+class TokenById(MethodView):
+    @api_auth("read")
+    @blp.response(204)
+    def delete(self, token_id: uuid.UUID):
+        """Revoke one of your tokens."""
+        person = require_person()
+        token = db.session.get(ApiToken, token_id)
+        if token is None or token.person_id != person.id:
+            raise Problem(404, "No such token.")
+        if token.revoked_at is None:
+            token.revoked_at = utcnow()
+            audit.record("token.revoke", obj=token, organization_id=person.organization_id)
+            db.session.commit()

@@ -1,0 +1,51 @@
+"""Competencies, rubrics and assessment: frameworks (CASE/CSV import,
+versions), proficiency scales, rubrics, submissions and scoring, calibration,
+mastery, learning plans, and the dashboards and reports built on them.
+
+Other features call `mastery_for(student_id, competency_id)` and
+`student_mastery(student_id, competencies)`; both return `MasteryResult`s.
+"""
+from . import models  # noqa: F401  (registers the tables)
+from .mastery import MasteryResult
+
+
+def mastery_for(student_id, competency_id, *, as_of=None) -> MasteryResult:
+    from .progress import mastery_for as _mastery_for
+
+    return _mastery_for(student_id, competency_id, as_of=as_of)
+
+
+def student_mastery(student_id, competencies):
+    from .progress import student_mastery as _student_mastery
+
+    return _student_mastery(student_id, competencies)
+
+
+def api_blueprints():
+    from .api import blp
+
+    return [blp]
+
+
+def init_app(app):
+    from ..errors import register_problem_type
+    from .pages import bp
+
+    app.register_blueprint(bp)
+    register_problem_type("framework-import-failed",
+                          "The CASE package or CSV could not be imported; `errors` lists every problem found.")
+
+
+def home_links(person):
+    from .pages import links_for
+
+    return links_for(person)
+
+
+def load_demo(context):
+    from .demo import load_demo as _load_demo
+
+    _load_demo(context)
+
+
+__all__ = ["MasteryResult", "mastery_for", "student_mastery"]

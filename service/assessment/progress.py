@@ -1,0 +1,147 @@
+"""Mastery from the database: gathers each student's official academic
+scores and hands them to the pure calculation in `mastery.py`.
+
+A competency's evidence is every score aligned to it or to anything below it
+(its learning targets), in every version of its framework (matched by the
+stable identifier), so history spans school years. Habits-of-work criteria and
+calibration scores never count.
+"""
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..extensions import db
+from .mastery import Evidence, MasteryResult, calculate
+from .models import (Assessment, Competency, CriterionAlignment, CriterionScore, Framework, Rubric, RubricCriterion,
+                     Submission)
+from .settings import mastery_config
+
+__all__ = ["MasteryResult", "EvidencePiece", "mastery_for", "mastery_table", "evidence_table", "student_mastery", "evidence_for",
+           "habits_for"]
+
+
+@dataclass(frozen=True)
+class EvidencePiece:
+    competency_identifier: str
+    level: int
+    assessed_at: datetime
+    submission_id: uuid.UUID
+    submission_title: str
+    criterion_title: str
+    rubric_title: str
+    rubric_version: int
+    sequence: int
+
+
+def mastery_for(student_id: uuid.UUID, competency_id: uuid.UUID, *, as_of: datetime | None = None) -> MasteryResult:
+    """The badges feature's entry point: this student's mastery of one competency."""
+    competency = db.session.get(Competency, competency_id)
+    if competency is None:
+        raise LookupError(f"no competency {competency_id}")
+    return mastery_table([student_id], [competency], as_of=as_of)[(student_id, competency.id)]
+
+
+def student_mastery(student_id: uuid.UUID, competencies: list[Competency]) -> list[tuple[Competency, MasteryResult]]:
+    """Mastery of one student across many competencies, in the order given."""
+    table = mastery_table([student_id], competencies)
+    return [(c, table[(student_id, c.id)]) for c in competencies]
+
+
+def mastery_table(student_ids, competencies: list[Competency], *, as_of: datetime | None = None
+                  ) -> dict[tuple[uuid.UUID, uuid.UUID], MasteryResult]:
+    """{(student_id, competency_id): MasteryResult} in a few queries."""
+    evidence, configs = evidence_table(student_ids, competencies, as_of=as_of)
+    return {key: calculate(pieces, configs[key[1]]) for key, pieces in evidence.items()}
+
+
+def evidence_table(student_ids, competencies: list[Competency], *, as_of: datetime | None = None):
+    """({(student_id, competency_id): [Evidence]}, {competency_id: MasteryConfig})."""
+    student_ids = list(student_ids)
+    if not competencies:
+        return {}, {}
+    scope = _identifier_scope(competencies)
+    wanted = set().union(*scope.values())
+    by_student: dict = defaultdict(lambda: defaultdict(list))
+    for piece_student, piece in _evidence_rows(student_ids, competencies[0].organization_id, wanted, as_of):
+        by_student[piece_student][piece.competency_identifier].append(piece)
+    framework_configs = _configs(competencies)
+    table = {}
+    for student_id in student_ids:
+        pieces = by_student.get(student_id, {})
+        for competency in competencies:
+            table[(student_id, competency.id)] = [Evidence(p.level, p.assessed_at, p.sequence)
+                                                  for ident in scope[competency.id] for p in pieces.get(ident, [])]
+    return table, {c.id: framework_configs[c.framework_id] for c in competencies}
+
+
+def evidence_for(student_id: uuid.UUID, competency: Competency) -> list[EvidencePiece]:
+    """The scored pieces that count toward this competency, oldest first."""
+    scope = _identifier_scope([competency])[competency.id]
+    pieces = [p for _, p in _evidence_rows([student_id], competency.organization_id, scope, None)]
+    return sorted(pieces, key=lambda p: (p.assessed_at, p.sequence))
+
+
+def habits_for(student_id: uuid.UUID) -> list[dict]:
+    """Habits-of-work scores, reported on their own (never part of mastery)."""
+    rows = db.session.execute(
+        db.select(RubricCriterion.title, CriterionScore.level_value, Assessment.assessed_at, Submission.title)
+        .join(CriterionScore, CriterionScore.criterion_id == RubricCriterion.id)
+        .join(Assessment, Assessment.id == CriterionScore.assessment_id)
+        .join(Submission, Submission.id == Assessment.submission_id)
+        .where(Submission.student_id == student_id, Assessment.kind == "official", RubricCriterion.kind == "habit")
+        .order_by(Assessment.assessed_at)).all()
+    return [{"criterion": title, "level": level, "assessed_at": at, "submission_title": sub}
+            for title, level, at, sub in rows]
+
+
+def _identifier_scope(competencies: list[Competency]) -> dict[uuid.UUID, set[str]]:
+    """For each competency: its identifier and those of everything below it."""
+    framework_ids = {c.framework_id for c in competencies}
+    rows = db.session.execute(db.select(Competency.id, Competency.parent_id, Competency.identifier,
+                                        Competency.framework_id)
+                              .where(Competency.framework_id.in_(framework_ids))).all()
+    children, identifiers = defaultdict(list), {}
+    for cid, parent, ident, _ in rows:
+        children[parent].append(cid)
+        identifiers[cid] = ident
+    scope = {}
+    for competency in competencies:
+        found, stack = set(), [competency.id]
+        while stack:
+            cid = stack.pop()
+            found.add(identifiers[cid])
+            stack.extend(children.get(cid, []))
+        scope[competency.id] = found
+    return scope
+
+
+def _evidence_rows(student_ids, organization_id, identifiers, as_of):
+    if not student_ids or not identifiers:
+        return []
+    select = (db.select(Submission.student_id, Competency.identifier, CriterionScore.level_value,
+                        Assessment.assessed_at, Submission.id, Submission.title, RubricCriterion.title,
+                        RubricCriterion.position, Rubric.title, Rubric.version)
+              .join(Assessment, Assessment.submission_id == Submission.id)
+              .join(CriterionScore, CriterionScore.assessment_id == Assessment.id)
+              .join(RubricCriterion, RubricCriterion.id == CriterionScore.criterion_id)
+              .join(Rubric, Rubric.id == Assessment.rubric_id)
+              .join(CriterionAlignment, CriterionAlignment.criterion_id == RubricCriterion.id)
+              .join(Competency, Competency.id == CriterionAlignment.competency_id)
+              .where(Submission.student_id.in_(student_ids), Submission.organization_id == organization_id,
+                     Assessment.kind == "official", RubricCriterion.kind == "academic",
+                     Competency.organization_id == organization_id, Competency.identifier.in_(identifiers)))
+    if as_of is not None:
+        select = select.where(Assessment.assessed_at <= as_of)
+    return [(student, EvidencePiece(ident, level, at, sid, stitle, ctitle, rtitle, rversion, position))
+            for student, ident, level, at, sid, stitle, ctitle, position, rtitle, rversion
+            in db.session.execute(select)]
+
+
+def _configs(competencies):
+    framework_ids = {c.framework_id for c in competencies}
+    frameworks = db.session.scalars(db.select(Framework).where(Framework.id.in_(framework_ids))).all()
+    org = competencies[0].organization_id
+    return {f.id: mastery_config(org, f) for f in frameworks}

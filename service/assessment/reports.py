@@ -1,0 +1,215 @@
+"""Views over mastery: the section heatmap, proficiency shares for admins
+(by section and over time, with CSV), pace analytics and the graduation
+snapshot (with its server-rendered SVG chart)."""
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from xml.sax.saxutils import escape
+
+from ..extensions import db
+from ..models import Enrolment, Person, Section
+from .mastery import MasteryResult, calculate
+from .models import (Competency, CourseCompetency, CriterionAlignment, Framework, Rubric, RubricCriterion)
+from .progress import evidence_table, mastery_table
+from .settings import level_label, scale_for, settings_for
+
+
+def section_students(section: Section) -> list[Person]:
+    return list(db.session.scalars(db.select(Person).join(Enrolment, Enrolment.person_id == Person.id)
+                                   .where(Enrolment.section_id == section.id, Enrolment.role == "student")
+                                   .order_by(Person.family_name, Person.display_name)))
+
+
+def assessed_competencies(organization_id: uuid.UUID) -> list[Competency]:
+    """Competencies some rubric of the organization assesses directly."""
+    return list(db.session.scalars(
+        db.select(Competency).where(Competency.id.in_(
+            db.select(CriterionAlignment.competency_id).join(RubricCriterion).join(Rubric)
+            .where(Rubric.organization_id == organization_id)))
+        .order_by(Competency.human_code, Competency.position)))
+
+
+def section_competencies(section: Section) -> list[Competency]:
+    """The section's course competencies; without any, those the school's rubrics assess."""
+    if section.course_id:
+        linked = list(db.session.scalars(db.select(Competency).join(
+            CourseCompetency, CourseCompetency.competency_id == Competency.id)
+            .where(CourseCompetency.course_id == section.course_id)
+            .order_by(Competency.human_code, Competency.position)))
+        if linked:
+            return linked
+    return assessed_competencies(section.organization_id)
+
+
+@dataclass
+class Heatmap:
+    students: list[Person]
+    competencies: list[Competency]
+    cells: dict  # (student_id, competency_id) -> MasteryResult
+    labels: dict  # (student_id, competency_id) -> scale label
+    not_yet: dict = field(default_factory=dict)  # competency_id -> [Person] not yet mastered
+
+
+def section_heatmap(section: Section, competencies: list[Competency] | None = None) -> Heatmap:
+    students = section_students(section)
+    competencies = section_competencies(section) if competencies is None else competencies
+    cells = mastery_table([s.id for s in students], competencies)
+    scale = scale_for(section.organization_id)
+    labels = {key: level_label(scale, result.level) for key, result in cells.items()}
+    not_yet = {c.id: [s for s in students if not cells[(s.id, c.id)].mastered] for c in competencies}
+    return Heatmap(students, competencies, cells, labels, not_yet)
+
+
+def month_ends(months: int, now: datetime | None = None) -> list[tuple[str, datetime]]:
+    """The last `months` calendar months as ("2026-11", end-of-month instant), oldest first."""
+    now = now or datetime.now(timezone.utc)
+    year, month = now.year, now.month
+    out = []
+    for _ in range(months):
+        start_next = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=timezone.utc)
+        out.append((f"{year:04d}-{month:02d}", min(start_next - timedelta(microseconds=1), now)))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return list(reversed(out))
+
+
+def proficiency_report(organization_id: uuid.UUID, *, months: int = 6, now: datetime | None = None,
+                       sections: list[Section] | None = None) -> list[dict]:
+    """Share of students proficient per competency, per section, at each month end."""
+    if sections is None:
+        sections = list(db.session.scalars(db.select(Section).where(Section.organization_id == organization_id)
+                                           .order_by(Section.name)))
+    rows = []
+    ends = month_ends(months, now)
+    for section in sections:
+        students = section_students(section)
+        competencies = section_competencies(section)
+        if not students or not competencies:
+            continue
+        evidence, configs = evidence_table([s.id for s in students], competencies)
+        for competency in competencies:
+            for label, end in ends:
+                proficient = sum(1 for s in students if calculate(
+                    [e for e in evidence[(s.id, competency.id)] if e.at <= end], configs[competency.id]).mastered)
+                rows.append({"section_id": str(section.id), "section": section.name,
+                             "school_year": section.school_year or "", "competency_id": str(competency.id),
+                             "competency_identifier": competency.identifier,
+                             "competency_code": competency.human_code or "", "competency": competency.statement,
+                             "month": label, "students": len(students), "proficient": proficient,
+                             "share_proficient": round(proficient / len(students), 4)})
+    return rows
+
+
+REPORT_COLUMNS = ["section_id", "section", "school_year", "competency_id", "competency_identifier",
+                  "competency_code", "competency", "month", "students", "proficient", "share_proficient"]
+
+
+def report_csv(rows: list[dict]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=REPORT_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        # A leading = + - @ would run as a formula in a spreadsheet.
+        writer.writerow({k: ("'" + v if isinstance(v, str) and v[:1] in "=+-@" else v) for k, v in row.items()})
+    return out.getvalue()
+
+
+@dataclass
+class Pace:
+    student: Person
+    per_month: dict  # "2026-11" -> competencies first mastered that month
+    earlier_rate: float  # per month, in the earlier window
+    recent_rate: float  # per month, in the recent window
+    slowed: bool
+
+
+def pace_report(organization_id: uuid.UUID, students: list[Person], *, months: int = 6,
+                now: datetime | None = None, slowdown_ratio: float = 0.5, min_earlier_rate: float = 1.0
+                ) -> list[Pace]:
+    """Competencies mastered per month per student; a student is flagged when
+    the rate of the recent half of the window fell below `slowdown_ratio` of
+    the earlier half (and the earlier rate was at least `min_earlier_rate`)."""
+    competencies = assessed_competencies(organization_id)
+    ends = month_ends(months, now)
+    evidence, configs = evidence_table([s.id for s in students], competencies)
+    labels = [label for label, _ in ends]
+    half = len(labels) // 2
+    report = []
+    for student in students:
+        per_month = {label: 0 for label in labels}
+        for competency in competencies:
+            when = _first_mastered(evidence[(student.id, competency.id)], configs[competency.id])
+            if when is not None and f"{when.year:04d}-{when.month:02d}" in per_month:
+                per_month[f"{when.year:04d}-{when.month:02d}"] += 1
+        counts = [per_month[label] for label in labels]
+        earlier = sum(counts[:half]) / max(half, 1)
+        recent = sum(counts[half:]) / max(len(labels) - half, 1)
+        slowed = earlier >= min_earlier_rate and recent < earlier * slowdown_ratio
+        report.append(Pace(student, per_month, round(earlier, 2), round(recent, 2), slowed))
+    return report
+
+
+def _first_mastered(pieces, config) -> datetime | None:
+    ordered = sorted(pieces, key=lambda e: (e.at, e.sequence))
+    for n in range(1, len(ordered) + 1):
+        if calculate(ordered[:n], config).mastered:
+            return ordered[n - 1].at
+    return None
+
+
+@dataclass
+class DomainStanding:
+    domain: Competency
+    result: MasteryResult
+    required: float
+    label: str
+
+    @property
+    def met(self) -> bool:
+        return self.result.level is not None and self.result.level >= self.required
+
+
+def graduation_snapshot(student: Person) -> list[DomainStanding]:
+    """Each domain (top-level item of a current framework) against the level required to graduate."""
+    domains = list(db.session.scalars(db.select(Competency).join(Framework)
+                                      .where(Framework.organization_id == student.organization_id,
+                                             Framework.status == "current", Competency.parent_id.is_(None))
+                                      .order_by(Framework.title, Competency.position)))
+    settings, scale = settings_for(student.organization_id), scale_for(student.organization_id)
+    table = mastery_table([student.id], domains)
+    return [DomainStanding(d, table[(student.id, d.id)],
+                           float(settings.graduation_requirements.get(d.identifier, scale.proficient_value)),
+                           level_label(scale, table[(student.id, d.id)].level)) for d in domains]
+
+
+def graduation_svg(standings: list[DomainStanding], max_level: float = 4) -> str:
+    """A horizontal bar per domain with a tick at the required level."""
+    row, left, width = 34, 220, 360
+    height = 30 + row * max(len(standings), 1)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {left + width + 90} {height}" '
+             f'width="{left + width + 90}" height="{height}" class="graduation-chart">',
+             "<title>Current level of each domain against the level required for graduation</title>"]
+    for tick in range(0, int(max_level) + 1):
+        x = left + width * tick / max_level
+        parts.append(f'<line x1="{x:.1f}" y1="12" x2="{x:.1f}" y2="{height - 6}" class="grid"/>'
+                     f'<text x="{x:.1f}" y="10" class="tick">{tick}</text>')
+    for n, standing in enumerate(standings):
+        y = 20 + n * row
+        level = standing.result.level or 0
+        bar = width * min(level, max_level) / max_level
+        req = left + width * min(standing.required, max_level) / max_level
+        name = escape(standing.domain.human_code or standing.domain.statement[:30])
+        state = "met" if standing.met else "not-met"
+        parts.append(f'<g class="domain {state}" data-code="{escape(standing.domain.identifier)}">'
+                     f'<text x="{left - 8}" y="{y + 16}" class="name">{name}</text>'
+                     f'<rect x="{left}" y="{y + 4}" width="{bar:.1f}" height="16" class="bar">'
+                     f'<title>{name}: {level:g} ({escape(standing.label)}), required {standing.required:g}</title>'
+                     f'</rect>'
+                     f'<line x1="{req:.1f}" y1="{y}" x2="{req:.1f}" y2="{y + 24}" class="required"/>'
+                     f'<text x="{left + width + 8}" y="{y + 16}" class="value">'
+                     f'{"—" if standing.result.level is None else f"{level:g}"} / {standing.required:g}</text></g>')
+    parts.append("</svg>")
+    return "".join(parts)

@@ -1,0 +1,65 @@
+"""An organization's proficiency scale and assessment settings, created with
+the common defaults on first use."""
+from __future__ import annotations
+
+import uuid
+
+from ..extensions import db
+from .mastery import MasteryConfig
+from .models import DEFAULT_LEVELS, AssessmentSettings, Framework, ProficiencyScale
+
+
+def scale_for(organization_id: uuid.UUID) -> ProficiencyScale:
+    scale = db.session.scalar(db.select(ProficiencyScale).where(ProficiencyScale.organization_id == organization_id))
+    if scale is None:
+        scale = ProficiencyScale(organization_id=organization_id, levels=[dict(level) for level in DEFAULT_LEVELS],
+                                 proficient_value=3)
+        db.session.add(scale)
+        db.session.flush()
+    return scale
+
+
+def settings_for(organization_id: uuid.UUID) -> AssessmentSettings:
+    settings = db.session.scalar(db.select(AssessmentSettings).where(
+        AssessmentSettings.organization_id == organization_id))
+    if settings is None:
+        settings = AssessmentSettings(organization_id=organization_id, mastery_method="decaying_average",
+                                      decay_weight=0.65, evidence_required=3,
+                                      reassessment_requires_new_evidence=False, graduation_requirements={})
+        db.session.add(settings)
+        db.session.flush()
+    return settings
+
+
+def mastery_config(organization_id: uuid.UUID, framework: Framework | None = None) -> MasteryConfig:
+    """The organization's method, overridden by the framework's where it sets one."""
+    scale, settings = scale_for(organization_id), settings_for(organization_id)
+    values = [level["value"] for level in scale.levels]
+    params = dict(method=settings.mastery_method, decay_weight=settings.decay_weight,
+                  evidence_required=settings.evidence_required, threshold=settings.mastery_threshold)
+    if framework is not None and framework.mastery_method:
+        params["method"] = framework.mastery_method
+        params.update({k: v for k, v in (framework.mastery_params or {}).items()
+                       if k in ("decay_weight", "evidence_required", "threshold")})
+    return MasteryConfig(proficient_level=scale.proficient_value, min_level=min(values), max_level=max(values),
+                         **params)
+
+
+def level_label(scale: ProficiencyScale, level: float | None) -> str:
+    """The label of the scale level a (possibly fractional) level has reached."""
+    if level is None:
+        return "No evidence yet"
+    reached = [lv for lv in scale.levels if lv["value"] <= level + 1e-9]
+    return reached[-1]["label"] if reached else scale.levels[0]["label"]
+
+
+def validate_levels(levels: list[dict], proficient_value: int) -> list[str]:
+    errors = []
+    values = [level.get("value") for level in levels]
+    if len(levels) < 2:
+        errors.append("a scale needs at least two levels")
+    if values != sorted(set(values)):
+        errors.append("level values must be distinct and in ascending order")
+    if proficient_value not in values:
+        errors.append("proficient_value must be one of the level values")
+    return errors

@@ -1,0 +1,44 @@
+"""Badges: issuer keys, badge classes, issuance, revocation and verification.
+
+Shared by two modules groups: issuance (keys, issuer documents, badge classes,
+awards, status lists, bulk jobs) and the earner/verifier experience
+(downloads, public badge pages, verification). Each adds its blueprints here.
+"""
+from . import models  # noqa: F401  (registers the tables; migration 0004_badges)
+
+
+def api_blueprints():
+    from .api import blp as issuance_blp
+    from .verify_api import blp as verify_blp
+
+    return [issuance_blp, verify_blp]
+
+
+def init_app(app):
+    from ..events import mastery_changed
+    from . import cli, issuance, wellknown
+
+    app.register_blueprint(wellknown.bp)
+    app.cli.add_command(cli.rotate_keys)
+    mastery_changed.connect(issuance.on_mastery_changed, weak=False)
+    from . import jobs
+
+    jobs.init_app(app)
+    from . import pages  # verification page, my badges, public badge pages
+
+    pages.init_app(app)
+    from . import manage  # badge classes, approvals and bulk awards for teachers and admins
+
+    manage.init_app(app)
+
+
+def home_links(person):
+    from . import manage, pages
+
+    return pages.home_links(person) + manage.home_links(person)
+
+
+def load_demo(context):
+    from .demo import load_demo as _load_demo
+
+    _load_demo(context)

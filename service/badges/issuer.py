@@ -1,0 +1,102 @@
+"""The public documents that let anyone check our signatures: an issuer's OB
+Profile, its did:web DID document, the service JWKS and each JWT key's JWK.
+
+All of them list current AND retired keys, so credentials signed before a
+rotation still verify. Revoked keys would be left out (none exist yet).
+"""
+from __future__ import annotations
+
+from openbadges import did as obdid
+from openbadges.keys import PublicKey
+from openbadges.models import Image, Profile
+
+from ..extensions import db
+from ..models import Organization
+from . import keys, urls
+from .models import IssuerKey
+
+
+def organization_by_slug(slug: str) -> Organization | None:
+    return db.session.scalar(db.select(Organization).where(Organization.slug == slug))
+
+
+def profile(org: Organization) -> Profile:
+    """The issuer as an OB 3.0 Profile; its id is the issuer DID."""
+    extra = {}
+    if org.parent is not None:
+        extra["parentOrg"] = {"id": urls.issuer_did(org.parent.slug), "type": ["Profile"], "name": org.parent.name}
+    return Profile(id=urls.issuer_did(org.slug), name=org.name, url=org.url or urls.issuer_profile_url(org.slug),
+                   email=org.email, description=org.description, extra=extra)
+
+
+def profile_json(org: Organization) -> dict:
+    from openbadges.models import OB_V3_CONTEXT, VC_V2_CONTEXT
+
+    return {"@context": [VC_V2_CONTEXT, OB_V3_CONTEXT], **profile(org).to_json()}
+
+
+def credential_issuer(org: Organization) -> dict:
+    """The compact Profile embedded in each credential (id, type, name, url)."""
+    return Profile(id=urls.issuer_did(org.slug), name=org.name,
+                   url=org.url or urls.issuer_profile_url(org.slug)).to_json()
+
+
+def did_document(org: Organization) -> dict:
+    """did:web document: every published Ed25519 key as a Multikey method."""
+    rows = [r for r in keys.published_keys(org.id) if r.public_key_multibase and r.algorithm == "EdDSA"]
+    did = urls.issuer_did(org.slug)
+    doc = obdid.did_document(did, [PublicKey.from_multikey(r.public_key_multibase) for r in rows],
+                             fragments=[r.key_id for r in rows])
+    # Tell resolvers where the human-readable profile lives.
+    doc["alsoKnownAs"] = [urls.issuer_profile_url(org.slug)]
+    return doc
+
+
+def public_jwk(org: Organization, row: IssuerKey) -> dict:
+    jwk = dict(row.public_jwk)
+    jwk.update(kid=urls.jwt_kid(org.slug, row.key_id), alg=row.algorithm, use="sig")
+    return jwk
+
+
+def jwks() -> dict:
+    """Every organization's published JWT keys (not the Data Integrity ones)."""
+    rows = db.session.execute(db.select(IssuerKey, Organization)
+                              .join(Organization, Organization.id == IssuerKey.organization_id)
+                              .where(IssuerKey.status.in_(("active", "retired")),
+                                     IssuerKey.algorithm != keys.DATA_INTEGRITY_ALGORITHM)
+                              .order_by(Organization.slug, IssuerKey.created_at)).all()
+    return {"keys": [public_jwk(org, row) for row, org in rows]}
+
+
+def key_by_id(org: Organization, key_id: str) -> IssuerKey | None:
+    return db.session.scalar(db.select(IssuerKey).where(
+        IssuerKey.organization_id == org.id, IssuerKey.key_id == key_id,
+        IssuerKey.status.in_(("active", "retired"))))
+
+
+def resolver():
+    """A resolver answering for our own issuers from the database (no HTTP).
+
+    Used when this service verifies its own credentials (tests, the verify API
+    for our issuers); it resolves exactly what the public routes serve.
+    """
+    return _DatabaseResolver()
+
+
+class _DatabaseResolver:
+    def resolve(self, did_or_url: str) -> dict:
+        base = urls.base_url()
+        did_prefix = urls.issuer_did("")  # ends with ":issuers:"
+        if did_or_url.startswith(did_prefix):
+            org = organization_by_slug(did_or_url[len(did_prefix):].split("#", 1)[0])
+            if org is not None:
+                return did_document(org)
+        elif did_or_url == urls.jwks_url():
+            return jwks()
+        elif did_or_url.startswith(f"{base}/issuers/") and "/keys/" in did_or_url:
+            slug, _, key_id = did_or_url[len(f"{base}/issuers/"):].partition("/keys/")
+            org = organization_by_slug(slug)
+            row = key_by_id(org, key_id) if org else None
+            if row is not None:
+                return public_jwk(org, row)
+        raise obdid.ResolutionError(f"not one of this service's issuer documents: {did_or_url!r}")

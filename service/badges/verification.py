@@ -1,0 +1,373 @@
+"""Verifying any Open Badge 3.0 credential, ours or anyone's.
+
+`openbadges.verify.verify` does the checking; this module gives it what only
+the service knows: our issuers' keys and status lists (read from the database,
+never over HTTP to ourselves), a guarded network path for everyone else
+(did:key offline, did:web / https through fetch.py), the input forms a visitor
+brings (JSON, compact JWT, baked PNG/SVG, a URL), and the extras a person wants
+to see: issuer name, badge name/criteria/image, and whether each piece of
+evidence still has the digest the issuer signed.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+import uuid
+
+from openbadges import did
+from openbadges.verify import verify as ob_verify
+
+from ..extensions import db
+from ..models import Organization
+from . import issuer, keys, urls
+from .fetch import FetchError, fetch, own_path
+
+__all__ = ["InputError", "NetworkResolver", "ServiceResolver", "fetch_status_list", "load_source", "verify_input",
+           "verify_source"]
+
+MAX_INPUT_BYTES = 10 * 1024 * 1024
+MAX_DOCUMENT_BYTES = 256 * 1024
+MAX_EVIDENCE_BYTES = 25 * 1024 * 1024
+MAX_EVIDENCE_CHECKED = 20
+_JSON_ACCEPT = "application/ld+json, application/json, application/did+json, */*;q=0.1"
+
+_UUID = r"[0-9a-fA-F-]{36}"
+_SLUG = r"[A-Za-z0-9._-]+"
+_OWN_DID_DOC = re.compile(rf"^/issuers/({_SLUG})/did\.json$")
+_OWN_KEY = re.compile(rf"^/issuers/({_SLUG})/keys/([A-Za-z0-9._-]+)$")
+_OWN_JWKS = "/.well-known/jwks.json"
+_OWN_STATUS = re.compile(rf"^/status/({_UUID})$")
+_OWN_CREDENTIAL = re.compile(rf"^/(?:credentials|badges)/({_UUID})(?:/?)$")
+_OWN_ARTIFACT = re.compile(rf"^/api/v1/artifacts/({_UUID})/versions/(\d{{1,9}})/content$")  # urls.artifact_version_url
+
+
+class InputError(ValueError):
+    """What the visitor gave us is not something we can verify (their mistake, said plainly)."""
+
+    def __init__(self, message: str, field: str = "_body"):
+        super().__init__(message)
+        self.field = field
+
+
+def _as_uuid(text: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        return None
+
+
+# -- keys ----------------------------------------------------------------------
+def _org_by_slug(slug: str) -> Organization:
+    org = issuer.organization_by_slug(slug)
+    if org is None:
+        raise did.ResolutionError(f"no issuer {slug!r} at this service")
+    return org
+
+
+def _jwt_key_method(slug: str, key_id: str) -> dict:
+    # As a verification method whose controller is the issuer DID, so a VC-JWT
+    # signed with it is known to be the issuer's (the database says whose key it is).
+    org = _org_by_slug(slug)
+    row = next((r for r in keys.published_keys(org.id) if r.key_id == key_id), None)
+    if row is None:
+        raise did.ResolutionError(f"issuer {slug!r} has no published key {key_id!r}")
+    jwk = issuer.public_jwk(org, row)
+    return {"id": jwk["kid"], "type": "JsonWebKey", "controller": urls.issuer_did(slug), "publicKeyJwk": jwk}
+
+
+def _jwks() -> dict:
+    orgs = {}
+    out = []
+    for row in keys.published_keys():
+        org = orgs.get(row.organization_id) or orgs.setdefault(row.organization_id, row.organization)
+        out.append(issuer.public_jwk(org, row))
+    return {"keys": out}
+
+
+class NetworkResolver:
+    """did:web and https documents of other issuers, through the guarded fetch."""
+
+    def resolve(self, did_or_url: str) -> dict:
+        url = did.did_web_url(did_or_url) if did_or_url.startswith("did:web:") else did_or_url
+        if not url.startswith("https://"):
+            raise did.ResolutionError(f"refusing to resolve {url!r}: only https and did:web")
+        try:
+            fetched = fetch(url, max_bytes=MAX_DOCUMENT_BYTES, accept=_JSON_ACCEPT)
+            doc = json.loads(fetched.body)
+        except FetchError as exc:
+            raise did.ResolutionError(str(exc)) from None
+        except ValueError:
+            raise did.ResolutionError(f"{url} did not return JSON") from None
+        if not isinstance(doc, dict):
+            raise did.ResolutionError(f"{url} did not return a JSON object")
+        return doc
+
+
+class ServiceResolver:
+    """Our own issuers from the database; did:key offline; others over the network."""
+
+    def __init__(self, fallback: did.Resolver | None = None):
+        self._fallback = fallback or did.ChainResolver(did.DidKeyResolver(), NetworkResolver())
+        self._prefix = urls.issuer_did("x")[:-1]  # did:web:<host>:issuers:
+        self._cache: dict[str, dict] = {}
+
+    def resolve(self, did_or_url: str) -> dict:
+        if not isinstance(did_or_url, str):
+            raise did.ResolutionError("a DID or URL must be a string")
+        if did_or_url not in self._cache:
+            self._cache[did_or_url] = self._resolve(did_or_url)
+        return self._cache[did_or_url]
+
+    def _resolve(self, ref: str) -> dict:
+        if ref.startswith(self._prefix):
+            slug = ref[len(self._prefix):]
+            if not re.fullmatch(_SLUG, slug):
+                raise did.ResolutionError(f"{ref!r} is not an issuer DID of this service")
+            return issuer.did_document(_org_by_slug(slug))
+        path = own_path(ref)
+        if path is None:
+            return self._fallback.resolve(ref)
+        if match := _OWN_DID_DOC.match(path):
+            return issuer.did_document(_org_by_slug(match.group(1)))
+        if match := _OWN_KEY.match(path):
+            return _jwt_key_method(match.group(1), match.group(2))
+        if path == _OWN_JWKS:
+            return _jwks()
+        raise did.ResolutionError(f"{ref!r} is not a key or DID document of this service")
+
+
+# -- status lists --------------------------------------------------------------
+def fetch_status_list(url: str):
+    """The status list credential at ``url``: ours from the database, others fetched."""
+    path = own_path(url)
+    if path is not None:
+        from .models import StatusList
+
+        match = _OWN_STATUS.match(path)
+        list_id = _as_uuid(match.group(1)) if match else None
+        row = db.session.get(StatusList, list_id) if list_id else None
+        if row is None or row.credential is None:
+            raise FetchError(f"this service publishes no status list at {url}")
+        return row.credential
+    fetched = fetch(url, max_bytes=MAX_INPUT_BYTES, accept="application/vc+ld+json, application/json, "
+                                                           "application/vc+jwt, */*;q=0.1")
+    text = fetched.body.decode("utf-8", errors="replace").strip()
+    if text.startswith("{"):
+        return json.loads(text)
+    return text  # a VC-JWT status list; openbadges.verify parses it
+
+
+# -- input ---------------------------------------------------------------------
+def _own_credential(path: str):
+    """Our credential (the signed JSON) for /credentials/<id> or /badges/<id>, whatever its status."""
+    from .models import Award
+
+    match = _OWN_CREDENTIAL.match(path.split("?", 1)[0])
+    if not match:
+        return None
+    award_id = _as_uuid(match.group(1))
+    award = db.session.get(Award, award_id) if award_id else None
+    if award is None or award.credential is None:
+        raise InputError("this service has no issued credential at that address", "url")
+    return award.credential
+
+
+def load_source(*, credential=None, jwt: str | None = None, url: str | None = None,
+                upload: bytes | None = None):
+    """Exactly one input -> what openbadges.verify takes (dict, JSON/JWT text or image bytes)."""
+    given = [name for name, value in (("credential", credential), ("jwt", jwt), ("url", url), ("file", upload))
+             if value not in (None, "", b"")]
+    if len(given) != 1:
+        raise InputError("give exactly one of: credential JSON, a compact JWT, a URL, or a baked image"
+                         if given else "nothing to verify: paste a credential, upload a badge image or give a URL")
+    if credential is not None:
+        if isinstance(credential, str):
+            if len(credential.encode("utf-8", errors="replace")) > MAX_INPUT_BYTES:
+                raise InputError("the credential is larger than 10 MiB", "credential")
+            return credential.strip()
+        if not isinstance(credential, dict):
+            raise InputError("credential must be a JSON object (or its text)", "credential")
+        return credential
+    if jwt is not None:
+        if not isinstance(jwt, str) or len(jwt) > MAX_INPUT_BYTES:
+            raise InputError("jwt must be a compact JWS string under 10 MiB", "jwt")
+        return jwt.strip()
+    if upload is not None:
+        if len(upload) > MAX_INPUT_BYTES:
+            raise InputError("the uploaded file is larger than 10 MiB", "file")
+        return bytes(upload)
+    if not isinstance(url, str) or not re.match(r"^https?://", url.strip(), re.I):
+        raise InputError("url must be an http or https URL", "url")
+    url = url.strip()
+    path = own_path(url)
+    if path is not None:
+        own = _own_credential(path)
+        if own is not None:
+            return own
+    try:
+        fetched = fetch(url, max_bytes=MAX_INPUT_BYTES, accept="application/ld+json, application/json, "
+                                                           "application/vc+jwt, image/png, image/svg+xml, */*;q=0.1")
+    except FetchError as exc:
+        raise InputError(str(exc), "url") from None
+    return fetched.body
+
+
+# -- the full report -----------------------------------------------------------
+def _text(value) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):  # a language map or an object with a name
+        return value.get("name") or value.get("@value") or next((v for v in value.values() if isinstance(v, str)), None)
+    return None
+
+
+def _image_url(value) -> str | None:
+    url = value.get("id") if isinstance(value, dict) else value
+    return url if isinstance(url, str) and re.match(r"^(https?://|data:image/)", url) else None
+
+
+def _issuer_summary(credential: dict) -> dict:
+    issuer = credential.get("issuer")
+    info = issuer if isinstance(issuer, dict) else {"id": issuer}
+    summary = {"id": info.get("id") if isinstance(info.get("id"), str) else None, "name": _text(info.get("name")),
+               "url": info.get("url") if isinstance(info.get("url"), str) else None,
+               "image": _image_url(info.get("image")), "ours": False}
+    prefix = urls.issuer_did("x")[:-1]
+    if summary["id"] and summary["id"].startswith(prefix):
+        org = db.session.scalar(db.select(Organization).where(Organization.slug == summary["id"][len(prefix):]))
+        if org is not None:
+            summary["ours"] = True
+            summary["name"] = summary["name"] or org.name
+            summary["profile_url"] = urls.issuer_profile_url(org.slug)
+    return summary
+
+
+def _badge_summary(credential: dict) -> dict:
+    subject = credential.get("credentialSubject")
+    subject = subject[0] if isinstance(subject, list) and subject else subject
+    achievement = subject.get("achievement") if isinstance(subject, dict) else None
+    achievement = achievement if isinstance(achievement, dict) else {}
+    criteria = achievement.get("criteria") if isinstance(achievement.get("criteria"), dict) else {}
+    return {
+        "credential_id": credential.get("id") if isinstance(credential.get("id"), str) else None,
+        "name": _text(achievement.get("name")) or _text(credential.get("name")),
+        "description": _text(achievement.get("description")),
+        "achievement_id": achievement.get("id") if isinstance(achievement.get("id"), str) else None,
+        "achievement_type": achievement.get("achievementType"),
+        "criteria": {"narrative": _text(criteria.get("narrative")),
+                     "url": criteria.get("id") if isinstance(criteria.get("id"), str) else None},
+        "image": _image_url(achievement.get("image")) or _image_url(credential.get("image")),
+        "valid_from": credential.get("validFrom") or credential.get("issuanceDate"),
+        "valid_until": credential.get("validUntil") or credential.get("expirationDate"),
+    }
+
+
+_SRI = re.compile(r"^(sha256|sha384|sha512)-([A-Za-z0-9+/=]+)$")
+
+
+def _own_artifact_digest(path: str) -> str | None:
+    """Hex SHA-256 the portfolio stored for one of our artifact versions, if it is one.
+    (Artifacts are usually private: the stored digest is checked, not fetched.)"""
+    match = _OWN_ARTIFACT.match(path)
+    artifact_id = _as_uuid(match.group(1)) if match else None
+    if artifact_id is None:
+        return None
+    from ..portfolio.models import ArtifactVersion
+
+    version = db.session.scalar(db.select(ArtifactVersion).where(
+        ArtifactVersion.artifact_id == artifact_id, ArtifactVersion.number == int(match.group(2))))
+    if version is None:
+        raise FetchError("the artifact version no longer exists")
+    if version.blob_digest is None:
+        raise FetchError("the artifact version is a link, it has no stored content")
+    return version.blob_digest
+
+
+def _check_evidence(entry) -> dict:
+    out = {"id": None, "name": None, "status": "skipped", "message": "no digestSRI: nothing to compare"}
+    if not isinstance(entry, dict):
+        return dict(out, status="warning", message="evidence entry is not an object")
+    out["id"] = entry.get("id") if isinstance(entry.get("id"), str) else None
+    out["name"] = _text(entry.get("name"))
+    sri = entry.get("digestSRI")
+    if not isinstance(sri, str):
+        return out
+    match = _SRI.match(sri.strip())
+    if not match:
+        return dict(out, status="fail", message=f"digestSRI {sri!r} is not sha256/384/512 base64")
+    algorithm, expected = match.group(1), match.group(2)
+    try:
+        expected_bytes = base64.b64decode(expected, validate=True)
+    except ValueError:
+        return dict(out, status="fail", message="digestSRI is not valid base64")
+    if not out["id"]:
+        return dict(out, status="warning", message="evidence has a digest but no URL to check it against")
+    try:
+        path = own_path(out["id"])
+        stored = _own_artifact_digest(path) if path is not None and algorithm == "sha256" else None
+        if stored is not None:
+            actual = bytes.fromhex(stored)
+        else:
+            body = fetch(out["id"], max_bytes=MAX_EVIDENCE_BYTES).body
+            actual = hashlib.new(algorithm, body).digest()
+    except FetchError as exc:
+        return dict(out, status="warning", message=f"evidence not reachable, digest not checked: {exc}")
+    if actual != expected_bytes:
+        return dict(out, status="fail", message=f"evidence at {out['id']} has changed: its {algorithm} "
+                                                "digest differs from the one in the credential")
+    return dict(out, status="pass", message=f"evidence unchanged ({algorithm} digest matches)")
+
+
+def _own_suspension(credential: dict) -> str | None:
+    """Our credentials carry only their revocation entry (the OB 3.0 schema allows
+    one credentialStatus); a suspension is known from the award itself."""
+    cred_id = credential.get("id")
+    path = own_path(cred_id) if isinstance(cred_id, str) else None
+    match = _OWN_CREDENTIAL.match(path) if path else None
+    if not match:
+        return None
+    from .models import Award
+
+    award_id = _as_uuid(match.group(1))
+    award = db.session.get(Award, award_id) if award_id else None
+    if award is not None and award.status == "suspended":
+        reason = f": {award.status_reason}" if award.status_reason else ""
+        return f"credential is suspended by its issuer{reason}"
+    return None
+
+
+def verify_source(source) -> dict:
+    """Full report for a loaded input: openbadges' checks plus issuer, badge and evidence."""
+    report = ob_verify(source, resolver=ServiceResolver(), status_fetcher=fetch_status_list)
+    body = report.to_dict()
+    credential = report.credential if isinstance(report.credential, dict) else None
+    body["issuer"] = _issuer_summary(credential) if credential else None
+    body["badge"] = _badge_summary(credential) if credential else None
+    body["evidence"] = []
+    proof = report.check("proof")
+    if credential and proof is not None and proof.status in ("pass", "warning"):
+        entries = credential.get("evidence") or []
+        entries = entries if isinstance(entries, list) else [entries]
+        for entry in entries[:MAX_EVIDENCE_CHECKED]:
+            result = _check_evidence(entry)
+            body["evidence"].append(result)
+            if result["status"] != "skipped":
+                body["checks"].append({"check": "evidence", "status": result["status"],
+                                       "message": result["message"]})
+        if len(entries) > MAX_EVIDENCE_CHECKED:
+            body["checks"].append({"check": "evidence", "status": "warning",
+                                   "message": f"only the first {MAX_EVIDENCE_CHECKED} evidence entries were checked"})
+    if credential and proof is not None and proof.status in ("pass", "warning"):
+        suspended = _own_suspension(credential)
+        if suspended:
+            body["checks"].append({"check": "status", "status": "fail", "message": suspended})
+    body["verified"] = report.verified and not any(c["status"] == "fail" for c in body["checks"])
+    body["credential"] = credential
+    return body
+
+
+def verify_input(**inputs) -> dict:
+    """load_source + verify_source; bad input raises InputError."""
+    return verify_source(load_source(**inputs))

@@ -1,0 +1,91 @@
+"""POST /api/v1/verify: verify any Open Badge 3.0 credential, no account needed.
+
+JSON body with exactly one of `credential` (object or its text), `jwt`
+(compact VC-JWT) or `url`; or multipart/form-data with a baked PNG/SVG in
+`file` (or the same fields as form fields). The answer is always 200 with the
+report when the input could be read at all: `verified: false` is a result,
+not an error.
+"""
+from __future__ import annotations
+
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, ValidationError, fields
+
+from ..api.schemas import StrictSchema
+from ..errors import Problem, field_error, flatten_messages, validation_problem
+from .verification import MAX_INPUT_BYTES, InputError, verify_input
+
+blp = Blueprint("verify", __name__, description="Verify any Open Badges 3.0 credential (ours or anyone's)")
+
+
+class VerifyRequestSchema(StrictSchema):
+    credential = fields.Raw(metadata={"description": "The credential: a JSON object, or its text"})
+    jwt = fields.String(metadata={"description": "A compact VC-JWT"})
+    url = fields.String(metadata={"description": "An http(s) URL where the credential or baked image is published"})
+
+
+class CheckSchema(Schema):
+    check = fields.String(metadata={"description": "parse, context, type, schema, subject, proof, status, "
+                                                   "validity, recipient, evidence"})
+    status = fields.String(metadata={"description": "pass, fail, warning or skipped"})
+    message = fields.String()
+
+
+class VerificationSchema(Schema):
+    verified = fields.Boolean(metadata={"description": "true only when no check failed"})
+    format = fields.String(allow_none=True, metadata={"description": "json, jwt, png or svg"})
+    checks = fields.List(fields.Nested(CheckSchema))
+    issuer = fields.Dict(allow_none=True, metadata={"description": "id, name, url, image; ours: issued here"})
+    badge = fields.Dict(allow_none=True, metadata={"description": "name, description, criteria, image, dates"})
+    evidence = fields.List(fields.Dict(), metadata={"description": "each evidence entry and its digest check"})
+    credential = fields.Dict(allow_none=True, metadata={"description": "the credential that was checked"})
+
+
+_MULTIPART_DOC = {"content": {
+    "application/json": {"schema": VerifyRequestSchema},
+    "multipart/form-data": {"schema": {"type": "object", "properties": {
+        "file": {"type": "string", "format": "binary", "description": "A baked PNG or SVG badge image"},
+        "credential": {"type": "string"}, "jwt": {"type": "string"}, "url": {"type": "string"}}}},
+}}
+
+
+def read_request() -> dict:
+    """The verification input of this request, as keyword arguments of verify_input."""
+    if request.content_length and request.content_length > MAX_INPUT_BYTES + 64 * 1024:
+        raise Problem(413, "Verification input is limited to 10 MiB.", type="payload-too-large")
+    if request.mimetype == "multipart/form-data":
+        upload = request.files.get("file")
+        unknown = [name for name in list(request.form) + list(request.files)
+                   if name not in ("file", "credential", "jwt", "url", "csrf_token")]
+        if unknown:
+            raise validation_problem([field_error(name, "Unknown field.") for name in unknown])
+        data = upload.read(MAX_INPUT_BYTES + 1) if upload and upload.filename else None
+        return {"upload": data or None,
+                **{name: request.form.get(name) or None for name in ("credential", "jwt", "url")}}
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise Problem(400, "Send a JSON object with credential, jwt or url, or a multipart form with a file.",
+                      type="malformed-request")
+    try:
+        return VerifyRequestSchema().load(body)
+    except ValidationError as exc:
+        raise validation_problem(flatten_messages(exc.messages)) from None
+
+
+@blp.route("/verify")
+class Verify(MethodView):
+    @blp.doc(security=[], requestBody=_MULTIPART_DOC)
+    @blp.response(200, VerificationSchema)
+    def post(self):
+        """Verify a credential given as JSON, a compact JWT, a baked image or a URL.
+
+        Checks signature (Data Integrity or VC-JWT; did:key, did:web and our own
+        issuers), schema, revocation and suspension, validity dates and, where
+        reachable, that each evidence item still matches its signed digest.
+        """
+        try:
+            return verify_input(**read_request())
+        except InputError as exc:
+            raise validation_problem([field_error(exc.field, str(exc))], detail=str(exc)) from None

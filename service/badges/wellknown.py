@@ -1,0 +1,126 @@
+"""Public, unauthenticated JSON that verifiers fetch: issuer profiles, DID
+documents, JWKS and JWKs, achievements, credentials and status lists.
+
+Shapes and URLs are in urls.py and issuer.py; this module only serves them.
+Status lists may be cached briefly; everything else changes rarely.
+"""
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, Response, json, render_template, request
+
+from ..errors import Problem
+from ..extensions import db
+from . import classes, issuer, status
+from .models import Award, BadgeClass
+
+bp = Blueprint("badges_public", __name__)
+
+JSON_LD = "application/ld+json"
+
+
+def _json(body, *, mimetype="application/json", max_age: int = 300) -> Response:
+    response = Response(json.dumps(body), mimetype=mimetype)
+    response.headers["Cache-Control"] = f"public, max-age={max_age}"
+    response.headers["Access-Control-Allow-Origin"] = "*"  # verifiers run in other origins' pages
+    return response
+
+
+def _org(slug: str):
+    org = issuer.organization_by_slug(slug)
+    if org is None:
+        raise Problem(404, "No such issuer.")
+    return org
+
+
+def _wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["text/html", "application/json", JSON_LD])
+    return best in ("application/json", JSON_LD)
+
+
+@bp.get("/issuers/<slug>")
+def issuer_profile(slug):
+    org = _org(slug)
+    if _wants_json():
+        return _json(issuer.profile_json(org), mimetype=JSON_LD if "ld+json" in str(request.accept_mimetypes) else
+                     "application/json")
+    return render_template("badges/issuer.html", org=org, profile=issuer.profile_json(org),
+                           did=issuer.did_document(org)["id"])
+
+
+@bp.get("/issuers/<slug>/did.json")
+def did_document(slug):
+    return _json(issuer.did_document(_org(slug)), mimetype="application/did+json")
+
+
+@bp.get("/issuers/<slug>/keys/<key_id>")
+def jwk(slug, key_id):
+    org = _org(slug)
+    row = issuer.key_by_id(org, key_id)
+    if row is None or row.algorithm == "EdDSA" and row.public_key_multibase is None:
+        raise Problem(404, "No such key.")
+    return _json(issuer.public_jwk(org, row), mimetype="application/jwk+json")
+
+
+@bp.get("/issuers/<slug>/revocations")
+def revocation_list(slug):
+    return _json(status.revocation_list(_org(slug)), max_age=60)
+
+
+@bp.get("/.well-known/jwks.json")
+def jwks():
+    return _json(issuer.jwks(), mimetype="application/jwk-set+json")
+
+
+def _badge_class(badge_class_id) -> BadgeClass:
+    badge_class = db.session.get(BadgeClass, _uuid(badge_class_id))
+    if badge_class is None:
+        raise Problem(404, "No such achievement.")
+    return badge_class
+
+
+def _uuid(value):
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise Problem(404, "Not found.") from None
+
+
+@bp.get("/achievements/<badge_class_id>")
+def achievement(badge_class_id):
+    return _json(classes.achievement_json(_badge_class(badge_class_id)), mimetype=JSON_LD)
+
+
+@bp.get("/achievements/<badge_class_id>/image")
+def achievement_image(badge_class_id):
+    data, mime = classes.image_bytes(_badge_class(badge_class_id))
+    response = Response(data, mimetype=mime)
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    if mime == "image/svg+xml":  # never let an SVG run anything on our origin
+        response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    return response
+
+
+@bp.get("/credentials/<award_id>")
+def credential(award_id):
+    award = db.session.get(Award, _uuid(award_id))
+    if award is None or award.credential is None or award.status in ("pending_approval", "rejected", "issuing"):
+        raise Problem(404, "No such credential.")
+    if award.status == "revoked":
+        raise Problem(410, "This credential has been revoked.", reason=award.status_reason)
+    if award.status == "suspended":
+        raise Problem(409, "This credential is suspended.", reason=award.status_reason)
+    best = request.accept_mimetypes.best_match(["application/json", JSON_LD, "application/vc+jwt", "application/jwt"])
+    if best in ("application/vc+jwt", "application/jwt") and award.credential_jwt:
+        return Response(award.credential_jwt, mimetype="application/vc+jwt")
+    return _json(award.credential, mimetype=JSON_LD, max_age=60)
+
+
+@bp.get("/status/<status_list_id>")
+def status_list(status_list_id):
+    body = status.published_credential(_uuid(status_list_id))
+    if body is None:
+        raise Problem(404, "No such status list.")
+    # Short cache: a revocation should be visible within a minute.
+    return _json(body, mimetype="application/vc+ld+json", max_age=60)

@@ -1,0 +1,104 @@
+"""Settings read from the environment, with safe defaults for a laptop.
+
+Every setting has one name, used both as the environment variable and as the
+Flask config key. Production refuses to start with a development secret.
+"""
+from __future__ import annotations
+
+import base64
+import os
+from pathlib import Path
+
+# Development defaults. They are public (they are in this file), so production
+# refuses them; see `check_production_safety`.
+DEV_SECRET_KEY = "dev-secret-key-not-for-production"
+DEV_KEY_ENCRYPTION_KEY = base64.urlsafe_b64encode(b"dev-kek-not-for-production-32by!").decode()
+
+
+class ConfigError(RuntimeError):
+    """The service cannot start with this configuration."""
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the common `postgres://` and `postgresql://` spellings and pin psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def load_config(instance_path: str, overrides: dict | None = None) -> dict:
+    env = os.environ
+    instance = Path(instance_path)
+    config = {
+        "SERVICE_ENV": env.get("SERVICE_ENV", "development"),
+        "SECRET_KEY": env.get("SECRET_KEY", DEV_SECRET_KEY),
+        "DATABASE_URL": env.get("DATABASE_URL", f"sqlite:///{instance / 'service.db'}"),
+        "STORAGE_URL": env.get("STORAGE_URL", str(instance / "blobs")),
+        # Only for S3-compatible stores that are not AWS (MinIO, moto, Ceph...).
+        "STORAGE_ENDPOINT_URL": env.get("STORAGE_ENDPOINT_URL") or None,
+        "STORAGE_REGION": env.get("STORAGE_REGION") or None,
+        # Server-side encryption for S3: AES256 (default), aws:kms, or "none" for
+        # stores that do not offer it.
+        "STORAGE_SSE": env.get("STORAGE_SSE", "AES256"),
+        "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "KEY_ENCRYPTION_KEY": env.get("KEY_ENCRYPTION_KEY", DEV_KEY_ENCRYPTION_KEY),
+        # Largest accepted upload, in bytes (default 2 GiB).
+        "MAX_UPLOAD_BYTES": int(env.get("MAX_UPLOAD_BYTES", str(2 * 1024**3))),
+        # Lifetime of an API token when the caller does not ask for less.
+        "API_TOKEN_DEFAULT_DAYS": int(env.get("API_TOKEN_DEFAULT_DAYS", "30")),
+        # "fast" is only for the test suite: Argon2 at production cost makes
+        # thousands of test logins slow without testing anything more.
+        "PASSWORD_HASH_PROFILE": env.get("PASSWORD_HASH_PROFILE", "production"),
+        # Where background jobs run: "inline" (a thread in this process) or a Redis URL.
+        "JOB_QUEUE_URL": env.get("JOB_QUEUE_URL", "inline"),
+        # How long a job worker's claim lasts without renewal; a dead worker's
+        # jobs resume after this (service/jobs.py).
+        "JOB_LEASE_SECONDS": int(env.get("JOB_LEASE_SECONDS", "60")),
+    }
+    if overrides:
+        config.update(overrides)
+    config["DATABASE_URL"] = normalise_database_url(config["DATABASE_URL"])
+    config["SQLALCHEMY_DATABASE_URI"] = config["DATABASE_URL"]
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(config["DATABASE_URL"])
+    production = config["SERVICE_ENV"] == "production"
+    config["SESSION_COOKIE_HTTPONLY"] = True
+    config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    config["SESSION_COOKIE_SECURE"] = production
+    config["TESTING"] = config.get("TESTING", config["SERVICE_ENV"] == "testing")
+    if production:
+        check_production_safety(config)
+    config["KEY_ENCRYPTION_KEY_BYTES"] = decode_kek(config["KEY_ENCRYPTION_KEY"])
+    return config
+
+
+def engine_options(url: str) -> dict:
+    if url.startswith("sqlite"):
+        # Several threads (the dev server, inline jobs) share one file; wait for
+        # the write lock rather than failing at once.
+        return {"connect_args": {"timeout": 30}}
+    return {"pool_pre_ping": True}
+
+
+def decode_kek(value: str) -> bytes:
+    try:
+        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+    except ValueError as exc:
+        raise ConfigError("KEY_ENCRYPTION_KEY must be 32 bytes, base64url-encoded") from exc
+    if len(raw) != 32:
+        raise ConfigError("KEY_ENCRYPTION_KEY must be 32 bytes, base64url-encoded")
+    return raw
+
+
+def check_production_safety(config: dict) -> None:
+    problems = []
+    if config["SECRET_KEY"] == DEV_SECRET_KEY or len(config["SECRET_KEY"]) < 32:
+        problems.append("SECRET_KEY is the development default or shorter than 32 characters")
+    if config["KEY_ENCRYPTION_KEY"] == DEV_KEY_ENCRYPTION_KEY:
+        problems.append("KEY_ENCRYPTION_KEY is the development default")
+    if not config["PUBLIC_BASE_URL"].startswith("https://"):
+        problems.append("PUBLIC_BASE_URL must be an https:// origin in production")
+    if config["PASSWORD_HASH_PROFILE"] != "production":
+        problems.append("PASSWORD_HASH_PROFILE must be 'production'")
+    if problems:
+        raise ConfigError("refusing to start in production: " + "; ".join(problems))

@@ -1,0 +1,23 @@
+"""The data model, one concept per module. Import models from here."""
+from .audit import AuditEvent, AuditLogIsAppendOnly
+from .job import Job
+from .organization import Organization
+from .person import GuardianLink, Person, Role
+from .section import Course, Enrolment, Section
+from .token import ApiToken
+from .types import utcnow
+
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "AuditLogIsAppendOnly",
+    "Course",
+    "Enrolment",
+    "GuardianLink",
+    "Job",
+    "Organization",
+    "Person",
+    "Role",
+    "Section",
+    "utcnow",
+]

@@ -1,0 +1,40 @@
+"""Who may see a section, its roster, and change it."""
+from __future__ import annotations
+
+from sqlalchemy import select as sql_select
+
+from ..extensions import db
+from ..models import Enrolment, Role, Section
+from .registry import Policy, register
+from .relations import is_admin_of
+
+
+def _enrolled_as(actor, section, role: str) -> bool:
+    return db.session.scalar(sql_select(Enrolment.id).where(
+        Enrolment.section_id == section.id, Enrolment.person_id == actor.id, Enrolment.role == role)) is not None
+
+
+@register
+class SectionPolicy(Policy):
+    model = Section
+
+    def can_view(self, actor, section):
+        return (is_admin_of(actor, section.organization_id)
+                or _enrolled_as(actor, section, "teacher")
+                or _enrolled_as(actor, section, "student"))
+
+    def can_view_roster(self, actor, section):
+        return is_admin_of(actor, section.organization_id) or _enrolled_as(actor, section, "teacher")
+
+    # Teachers score and issue within their own sections only.
+    def can_teach(self, actor, section):
+        return actor.role == Role.TEACHER.value and _enrolled_as(actor, section, "teacher")
+
+    def can_manage(self, actor, section):
+        return is_admin_of(actor, section.organization_id)
+
+    def visible(self, actor, select):
+        if actor.role == Role.ADMIN.value:
+            return select.where(Section.organization_id == actor.organization_id)
+        mine = sql_select(Enrolment.section_id).where(Enrolment.person_id == actor.id)
+        return select.where(Section.id.in_(mine))

@@ -1,0 +1,50 @@
+"""The portfolio: students' artifacts (files and links) with immutable
+versions, competency tags, showcases, visibility and share links, export.
+
+Public surface for other features:
+    lock_versions(versions, reason)          artifacts referenced as evidence never change
+    register_export_contributor(name, fn)    add files to "export everything I own"
+    register_blob_reference(check)           keep your blobs safe from cleanup-blobs
+"""
+from . import models  # noqa: F401  (registers the tables)
+from .artifacts import lock_versions
+from .cleanup import register_blob_reference
+from .export import ExportEntry, register_export_contributor
+
+__all__ = ["ExportEntry", "lock_versions", "register_blob_reference", "register_export_contributor"]
+
+
+def init_app(app):
+    from ..errors import register_problem_type
+    from .cleanup import cleanup_blobs_command
+    from .pages import bp as pages_bp
+    from .public import bp as public_bp
+
+    register_problem_type("version-locked", "The artifact version is locked as evidence for a score or a "
+                                            "credential; it can never be changed or deleted.")
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(public_bp)
+    app.cli.add_command(cleanup_blobs_command)
+
+
+def api_blueprints():
+    from .api import blp
+
+    return [blp]
+
+
+def home_links(person):
+    from flask import url_for
+
+    if person is None:
+        return []
+    if person.role == "student":
+        return [{"url": url_for("portfolio_pages.index"), "label": "My portfolio"},
+                {"url": url_for("portfolio_pages.showcase_list"), "label": "My showcases"}]
+    return [{"url": url_for("portfolio_pages.index"), "label": "Student portfolios"}]
+
+
+def load_demo(context):
+    from .demo import load_demo as _load
+
+    _load(context)

@@ -1,0 +1,199 @@
+"""Bulk issuance as a background job: a 1,000-student section through the
+API, a CSV, and a worker killed mid-job whose job resumes without loss or
+duplicates."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+from openbadges.verify import verify
+from tests.support.badges import HttpResolver, app_fetcher, badge_class
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _students(org, n, section=None):
+    """n students inserted in one statement (factory.person commits one by one)."""
+    from service.extensions import db
+    from service.models import Enrolment, Person
+
+    rows = [{"id": uuid.uuid4(), "organization_id": org.id, "role": "student",
+             "email": f"bulk-{uuid.uuid4().hex[:12]}@example.test", "display_name": f"Bulk student {i:04d}",
+             "session_version": 1, "is_active": True} for i in range(n)]
+    db.session.execute(db.insert(Person), rows)
+    if section is not None:
+        db.session.execute(db.insert(Enrolment), [{"id": uuid.uuid4(), "section_id": section.id,
+                                                   "person_id": r["id"], "role": "student"} for r in rows])
+    db.session.commit()
+    return rows
+
+
+def _wait(client, auth, job_id, timeout=240):
+    deadline = time.monotonic() + timeout
+    seen = []
+    while time.monotonic() < deadline:
+        body = client.get(f"/api/v1/bulk-jobs/{job_id}", headers=auth).get_json()
+        seen.append(body["done"])
+        if body["status"] in ("succeeded", "failed"):
+            return body, seen
+        time.sleep(0.2)
+    raise AssertionError(f"job did not finish: {body}")
+
+
+def test_bulk_issue_1000_badges_to_a_section(app, client, factory):
+    from service.badges.models import Award, StatusListEntry
+    from service.extensions import db
+
+    school = factory.school()
+    org, teacher = school["org"], school["t1"]
+    section = factory.section(org, teachers=[teacher])
+    _students(org, 1000, section)
+    bc = badge_class(org, name="Field Trip")
+    auth = factory.auth(teacher)
+
+    response = client.post(f"/api/v1/badge-classes/{bc.id}/bulk-jobs", headers=auth,
+                           json={"section_id": str(section.id)})
+    assert response.status_code == 202, response.get_json()
+    job = response.get_json()
+    assert job["total"] == 1000 and job["status"] in ("queued", "running", "succeeded")
+    final, seen = _wait(client, auth, job["id"])
+    assert final["status"] == "succeeded", final
+    assert final["done"] == 1000 and final["failed"] == 0 and final["percent"] == 100.0
+    assert final["result"]["issued"] == 1000
+
+    db.session.expire_all()
+    awards = db.session.scalars(db.select(Award).where(Award.job_id == uuid.UUID(job["id"]))).all()
+    assert len(awards) == 1000 and len({a.recipient_id for a in awards}) == 1000
+    assert {a.status for a in awards} == {"issued"} and {a.source for a in awards} == {"bulk"}
+    indexes = db.session.scalars(db.select(StatusListEntry.status_index).where(
+        StatusListEntry.award_id.in_([a.id for a in awards]))).all()
+    assert len(set(indexes)) == 1000
+    resolver, fetcher = HttpResolver(client), app_fetcher(client)
+    for award in awards[::250]:
+        assert verify(award.credential, resolver=resolver, status_fetcher=fetcher).verified
+        assert verify(award.credential_jwt, resolver=resolver, status_fetcher=fetcher).verified
+
+    # Running it again issues nothing new (one badge per student and class).
+    again = client.post(f"/api/v1/badge-classes/{bc.id}/bulk-jobs", headers=auth,
+                        json={"section_id": str(section.id)}).get_json()
+    final, _ = _wait(client, auth, again["id"])
+    assert final["result"] == {**final["result"], "issued": 0, "already_had": 1000}
+    assert db.session.scalar(db.select(db.func.count(Award.id)).where(Award.badge_class_id == bc.id)) == 1000
+
+
+def test_bulk_from_csv_reports_skipped_rows(app, client, factory):
+    school = factory.school()
+    bc = badge_class(school["org"])
+    school["s1"].external_id = "S-0001"
+    from service.extensions import db
+
+    db.session.commit()
+    csv = ("email,external_id\n"
+           f"{school['s2'].email.upper()},\n"
+           ",S-0001\n"
+           "nobody@example.test,\n"
+           f"{school['t2'].email},\n"
+           ",\n")
+    auth = factory.auth(school["admin"])
+    response = client.post(f"/api/v1/badge-classes/{bc.id}/bulk-jobs", headers=auth, json={"csv": csv})
+    assert response.status_code == 202, response.get_json()
+    final, _ = _wait(client, auth, response.get_json()["id"])
+    assert final["status"] == "succeeded" and final["total"] == 2 and final["result"]["issued"] == 2
+    assert [s["line"] for s in final["result"]["skipped"]] == [4, 5, 6]
+    bad = client.post(f"/api/v1/badge-classes/{bc.id}/bulk-jobs", headers=auth, json={"csv": "name\nx\n"})
+    assert bad.status_code == 422
+    neither = client.post(f"/api/v1/badge-classes/{bc.id}/bulk-jobs", headers=auth, json={})
+    assert neither.status_code == 422
+
+
+def test_bulk_jobs_are_for_the_sections_teachers(app, client, factory):
+    school = factory.school()
+    bc = badge_class(school["org"])
+    response = client.post(f"/api/v1/badge-classes/{bc.id}/bulk-jobs", headers=factory.auth(school["t2"]),
+                           json={"section_id": str(school["sec1"].id)})
+    assert response.status_code == 404  # t2 does not see t1's section
+    response = client.post(f"/api/v1/badge-classes/{bc.id}/bulk-jobs", headers=factory.auth(school["s1"]),
+                           json={"section_id": str(school["sec1"].id)})
+    assert response.status_code == 403
+
+
+WORKER = """
+import json, sys, uuid
+from service import create_app
+from service.badges import jobs
+
+config = json.loads(sys.argv[1])
+app = create_app(config["app"])
+with app.app_context():
+    jobs.run(uuid.UUID(config["job_id"]), owner="doomed-worker")
+"""
+
+
+def test_worker_killed_mid_job_loses_nothing_and_issues_nothing_twice(app, app_config, factory, tmp_path):
+    from service.badges import jobs, keys
+    from service.badges.models import Award
+    from service.extensions import db
+    from service.models import Job, Person
+
+    school = factory.school()
+    org = school["org"]
+    rows = _students(org, 1000)
+    bc = badge_class(org)
+    keys.ensure_keys(org)
+    people = db.session.scalars(db.select(Person).where(Person.id.in_([r["id"] for r in rows]))).all()
+    job = jobs.create(bc, people, actor=school["admin"])
+    job_id = job.id
+
+    config = {**app_config, "BADGE_JOB_LEASE_SECONDS": 2}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "INSTANCE_PATH": str(tmp_path / "worker")}
+    worker = subprocess.Popen([sys.executable, "-c", WORKER, json.dumps({"app": config, "job_id": str(job_id)})],
+                              env=env, cwd=ROOT, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:  # kill it once it has committed some progress
+        db.session.expire_all()
+        if db.session.get(Job, job_id).done > 0:
+            break
+        assert worker.poll() is None, worker.stderr.read().decode()[-2000:]
+        time.sleep(0.01)
+    worker.send_signal(signal.SIGKILL)
+    worker.wait()
+    db.session.expire_all()
+    crashed = db.session.get(Job, job_id)
+    assert crashed.status == "running" and 0 < crashed.done < 1000, (crashed.status, crashed.done)
+    assert crashed.lease_owner == "doomed-worker"
+
+    assert jobs.run(job_id) is None  # the dead worker's lease still holds...
+    app.config["BADGE_JOB_LEASE_SECONDS"] = 2
+    time.sleep(2.2)  # ...until it expires
+    assert jobs.resume_stale() == [job_id]
+    db.session.expire_all()
+    done = db.session.get(Job, job_id)
+    assert done.status == "succeeded" and done.done == 1000 and done.lease_owner is None
+    awards = db.session.scalars(db.select(Award).where(Award.badge_class_id == bc.id)).all()
+    assert len(awards) == 1000 and len({a.recipient_id for a in awards}) == 1000
+    assert all(a.credential is not None and a.status == "issued" for a in awards)
+
+
+def test_bulk_award_from_the_page_shows_progress(app, client, factory):
+    school = factory.school()
+    bc = badge_class(school["org"], name="Museum Visit")
+    auth = factory.auth(school["t1"])
+    page = client.get("/badges/manage", headers=auth).get_data(as_text=True)
+    assert f'id="class-{bc.id}"' in page and school["sec1"].name in page and school["sec2"].name not in page
+    response = client.post(f"/badges/manage/classes/{bc.id}/bulk", headers=auth,
+                           data={"section_id": str(school["sec1"].id)})
+    assert response.status_code == 302 and "/badges/jobs/" in response.headers["Location"]
+    job_id = response.headers["Location"].rsplit("/", 1)[1]
+    final, _ = _wait(client, auth, job_id)
+    assert final["status"] == "succeeded" and final["result"]["issued"] == 2
+    html = client.get(f"/badges/jobs/{job_id}", headers=auth).get_data(as_text=True)
+    assert 'data-status="succeeded"' in html and '<progress id="job-progress" max="2" value="2">' in html
+    assert f'data-job-url="/api/v1/bulk-jobs/{job_id}"' in html
+    assert client.get(f"/badges/jobs/{job_id}", headers=factory.auth(school["t2"])).status_code == 404
+    assert client.get("/badges/manage", headers=factory.auth(school["s1"])).status_code == 403

@@ -1,0 +1,144 @@
+"""The generic job runner with JOB_QUEUE_URL=inline (the default): job kinds
+register a run function by name; a job runs in a daemon thread of this
+process; leases make resuming safe; bad configuration is refused clearly."""
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import timedelta
+
+import pytest
+
+from service import jobs
+
+KIND = "tests.count"
+FAILING = "tests.always_fails"
+
+
+def _count(job_id):
+    """A well-behaved kind: one unit per step, progress and lease renewed as it goes."""
+    from service.extensions import db
+    from service.models import Job
+
+    owner = jobs.worker_id()
+    if not jobs.take_lease(job_id, owner):
+        return None
+    job = db.session.get(Job, job_id)
+    db.session.refresh(job)
+    while job.done < job.total:
+        job.done += 1
+        job.result = {**job.result, "owners": sorted({*job.result.get("owners", []), owner})}
+        db.session.commit()
+    jobs.finish(job, owner, "succeeded")
+    return job
+
+
+def _fail(job_id):
+    owner = jobs.worker_id()
+    if not jobs.take_lease(job_id, owner):
+        return None
+    raise RuntimeError("the unit of work broke")
+
+
+jobs.register_job_kind(KIND, _count)
+jobs.register_job_kind(FAILING, _fail)
+
+
+def _job(factory, kind=KIND, total=5, **fields):
+    from service.extensions import db
+    from service.models import Job
+
+    org = factory.org()
+    job = Job(**{"organization_id": org.id, "kind": kind, "status": "queued", "total": total, "done": 0,
+                 "failed": 0, "payload": {}, "result": {}, **fields})
+    db.session.add(job)
+    db.session.commit()
+    return job.id
+
+
+def _reload(job_id):
+    from service.extensions import db
+    from service.models import Job
+
+    db.session.expire_all()
+    return db.session.get(Job, job_id)
+
+
+def test_inline_runner_runs_a_registered_kind_in_a_daemon_thread(app, factory):
+    job_id = _job(factory)
+    thread = jobs.start(KIND, job_id)
+    assert thread.daemon and thread.name == f"job-{job_id}"
+    thread.join(timeout=30)
+    assert not thread.is_alive()
+    job = _reload(job_id)
+    assert (job.status, job.done, job.lease_owner, job.lease_expires_at) == ("succeeded", 5, None, None)
+    assert job.started_at is not None and job.finished_at >= job.started_at
+    (owner,) = job.result["owners"]
+    assert owner.split(":")[1] == str(os.getpid()) and owner.endswith(f":{thread.ident}")
+
+
+def test_a_live_lease_keeps_other_workers_out_and_an_expired_one_lets_them_resume(app, factory):
+    from service.extensions import db
+    from service.models import utcnow
+
+    job_id = _job(factory, status="running", done=2, lease_owner="dead-host:1:1",
+                  lease_expires_at=utcnow() + timedelta(seconds=60))
+    assert jobs.stale_jobs(KIND) == [] and jobs.resume_stale(KIND) == []
+    assert _reload(job_id).done == 2
+
+    _reload(job_id).lease_expires_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    assert jobs.stale_jobs(KIND) == [job_id]
+    assert jobs.resume_stale(KIND) == [job_id]
+    job = _reload(job_id)
+    assert (job.status, job.done) == ("succeeded", 5)
+    assert jobs.resume_stale(KIND) == []  # ended jobs are never run again
+    assert jobs.take_lease(job_id, "another") is False
+
+
+def test_requeue_stale_hands_abandoned_jobs_to_the_inline_runner(app, factory):
+    import time
+
+    from service.models import utcnow
+
+    job_id = _job(factory, status="running", done=1, lease_owner="dead-host:1:1",
+                  lease_expires_at=utcnow() - timedelta(seconds=5))
+    assert jobs.requeue_stale(KIND) == [job_id]
+    deadline = time.monotonic() + 30
+    while _reload(job_id).status != "succeeded":
+        assert time.monotonic() < deadline, "the requeued job did not finish"
+        time.sleep(0.02)
+    assert _reload(job_id).done == 5
+
+
+def test_a_run_function_that_raises_ends_its_job_as_failed(app, factory):
+    job_id = _job(factory, kind=FAILING)
+    with pytest.raises(RuntimeError):
+        jobs.execute(FAILING, str(job_id))
+    job = _reload(job_id)
+    assert job.status == "failed" and job.error == "RuntimeError: the unit of work broke"
+    assert job.lease_owner is None and jobs.stale_jobs(FAILING) == []
+
+
+def test_a_kind_nobody_registered_is_refused(app, factory):
+    with pytest.raises(jobs.UnknownJobKind):
+        jobs.start("tests.nobody", uuid.uuid4())
+    job_id = _job(factory, kind="tests.nobody")
+    with pytest.raises(jobs.UnknownJobKind):
+        jobs.execute("tests.nobody", str(job_id))  # a worker without the feature says so on the row
+    job = _reload(job_id)
+    assert job.status == "failed" and "no run function for job kind 'tests.nobody'" in job.error
+
+
+def test_unusable_queue_urls_are_refused_clearly(app, factory):
+    app.config["JOB_QUEUE_URL"] = "inline"
+    assert jobs.check_runner() == "inline"
+    app.config["JOB_QUEUE_URL"] = "amqp://broker.example/"
+    with pytest.raises(jobs.RunnerUnavailable, match="use 'inline' or a redis:// URL"):
+        jobs.check_runner()
+    with pytest.raises(jobs.RunnerUnavailable):
+        jobs.start(KIND, uuid.uuid4())
+    app.config["JOB_QUEUE_URL"] = "redis://:secret@127.0.0.1:1/0"
+    with pytest.raises(jobs.RunnerUnavailable, match="unreachable") as refused:
+        jobs.check_runner()
+    assert "secret" not in str(refused.value)
