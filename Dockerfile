@@ -9,6 +9,7 @@ COPY pyproject.toml README.md ./
 COPY service ./service
 COPY openbadges ./openbadges
 COPY storage ./storage
+COPY gunicorn.conf.py ./
 RUN pip install --no-compile . \
  && useradd --system --uid 10001 --home /var/lib/mastery --create-home mastery \
  && chown -R mastery /var/lib/mastery
@@ -18,4 +19,4 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s CMD python -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2)" || exit 1
 # Migrate, then serve. Several replicas may start at once: Alembic takes a
 # lock-free path when already at head, and gunicorn workers share the database and bucket.
-CMD ["sh", "-c", "flask db upgrade && exec gunicorn --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-3} --threads 4 --access-logfile - 'service:create_app()'"]
+CMD ["sh", "-c", "flask db upgrade && exec gunicorn --config gunicorn.conf.py --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-3} --threads 4 --access-logfile - 'service:create_app()'"]

@@ -175,7 +175,8 @@ def main() -> int:
         token = setup_database(env)
         port = free_port()
         if args.server == "gunicorn":
-            command = [sys.executable, "-m", "gunicorn", "--workers", "1", "--worker-class", "sync",
+            command = [sys.executable, "-m", "gunicorn", "--config", str(ROOT / "gunicorn.conf.py"),
+                       "--workers", "1", "--worker-class", "sync",
                        "--timeout", "3600", "--bind", f"127.0.0.1:{port}", "service:create_app()"]
         else:  # werkzeug's threaded WSGI server, no reloader: the process itself serves
             command = [sys.executable, "-c", "from werkzeug.serving import run_simple; from service import "

@@ -15,6 +15,9 @@ DEV_SECRET_KEY = "dev-secret-key-not-for-production"
 DEV_KEY_ENCRYPTION_KEY = base64.urlsafe_b64encode(b"dev-kek-not-for-production-32by!").decode()
 
 
+JWT_ALGORITHMS = ("RS256", "ES256", "EdDSA")
+
+
 class ConfigError(RuntimeError):
     """The service cannot start with this configuration."""
 
@@ -55,6 +58,17 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # How long a job worker's claim lasts without renewal; a dead worker's
         # jobs resume after this (service/jobs.py).
         "JOB_LEASE_SECONDS": int(env.get("JOB_LEASE_SECONDS", "60")),
+        # Algorithm of the VC-JWT twin of each credential: RS256 is the one every
+        # OB 3.0 verifier must support (integrity.md); ES256 and EdDSA also work.
+        "JWT_ALGORITHM": env.get("JWT_ALGORITHM", "RS256"),
+        # Where uploads are spooled while hashed and inspected (default: the
+        # system temp dir). Put it on the same disk as local storage for speed.
+        "UPLOAD_TMP_DIR": env.get("UPLOAD_TMP_DIR") or None,
+        # host:port pairs on private networks that the verifier may fetch
+        # credentials from (loopback and private ranges are refused otherwise).
+        "BADGE_FETCH_ALLOW_PRIVATE": [
+            item.strip() for item in env.get("BADGE_FETCH_ALLOW_PRIVATE", "").split(",") if item.strip()
+        ],
     }
     if overrides:
         config.update(overrides)
@@ -66,6 +80,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     config["SESSION_COOKIE_SAMESITE"] = "Lax"
     config["SESSION_COOKIE_SECURE"] = production
     config["TESTING"] = config.get("TESTING", config["SERVICE_ENV"] == "testing")
+    if config["JWT_ALGORITHM"] not in JWT_ALGORITHMS:
+        raise ConfigError(f"JWT_ALGORITHM must be one of {', '.join(JWT_ALGORITHMS)}")
     if production:
         check_production_safety(config)
     config["KEY_ENCRYPTION_KEY_BYTES"] = decode_kek(config["KEY_ENCRYPTION_KEY"])

@@ -42,7 +42,7 @@ from .models import Job, utcnow
 
 __all__ = ["RunnerUnavailable", "UnknownJobKind", "register_job_kind", "check_runner", "start", "execute",
            "take_lease", "finish", "lease_seconds", "worker_id", "stale_jobs", "resume_stale", "requeue_stale",
-           "run_worker", "init_app"]
+           "revive_if_abandoned", "run_worker", "init_app"]
 
 log = logging.getLogger(__name__)
 
@@ -241,6 +241,29 @@ def resume_stale(kind: str | None = None) -> list[uuid.UUID]:
         if _KINDS[job_kind].run(job_id) is not None:
             ran.append(job_id)
     return ran
+
+
+def revive_if_abandoned(job: Job) -> bool:
+    """With the inline runner there is no worker to sweep for stale jobs, so a
+    job whose process died (a restart, a crash) resumes when someone looks at
+    its progress: hand it to a new thread if its lease lapsed, or if it was
+    never taken within a lease period. True when handed over. Harmless when
+    raced: `take_lease` lets one thread in, and units of work are idempotent."""
+    if _queue_url() != "inline" or job.status not in ACTIVE or job.kind not in _KINDS:
+        return False
+    now = utcnow()
+    lapsed = job.lease_expires_at is not None and _aware(job.lease_expires_at) < now
+    never_taken = job.lease_owner is None and _aware(job.created_at) < now - timedelta(seconds=lease_seconds())
+    if not (lapsed or never_taken):
+        return False
+    log.warning("resuming abandoned job %s (%s)", job.id, job.kind)
+    start(job.kind, job.id)
+    return True
+
+
+def _aware(moment):
+    # SQLite returns naive datetimes; every stored time is UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
 
 
 def requeue_stale(kind: str | None = None) -> list[uuid.UUID]:

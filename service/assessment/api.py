@@ -21,7 +21,7 @@ from .framework_import import FrameworkImportError, read_case_package, read_csv
 from .frameworks import continuum, items_of, new_version, save_draft
 from .models import (Assessment, CalibrationSession, Competency, CourseCompetency, Framework, LearningPlan, Rubric,
                      Submission)
-from .progress import evidence_for, habits_for, mastery_table
+from .progress import followed_student, evidence_for, habits_for, mastery_table
 from .rubrics import create_rubric
 from .schemas import (AssessmentSchema, CalibrationCreateSchema, CalibrationResultsSchema, CalibrationSchema,
                       CommentSchema, CompetencyDetailSchema, CompetencySchema, CourseCompetenciesSchema,
@@ -43,13 +43,6 @@ def _organization(actor, action="view") -> Organization:
     return org
 
 
-def _student(actor, student_id) -> Person:
-    """A student the actor may follow (self, teacher, guardian, admin); 404 otherwise."""
-    student = db.session.get(Person, student_id)
-    authorize(actor, "view", student, what="student")
-    if student.role != Role.STUDENT.value:
-        raise Problem(404, "No such student.")
-    return student
 
 
 def _get(model, obj_id, actor, action="view", what=None):
@@ -455,7 +448,7 @@ class StudentMastery(MethodView):
     @blp.response(200, MasterySchema(many=True))
     def get(self, query, student_id: uuid.UUID):
         """Mastery of every competency of the current frameworks (or of `framework_id`)."""
-        student = _student(require_person(), student_id)
+        student = followed_student(require_person(), student_id)
         select = db.select(Competency).join(Framework).where(Framework.organization_id == student.organization_id)
         if "framework_id" in query:
             select = select.where(Framework.id == query["framework_id"])
@@ -472,7 +465,7 @@ class StudentCompetencyMastery(MethodView):
     def get(self, student_id: uuid.UUID, competency_id: uuid.UUID):
         """Mastery of one competency and the scored evidence that counts toward it."""
         actor = require_person()
-        student = _student(actor, student_id)
+        student = followed_student(actor, student_id)
         competency = _get(Competency, competency_id, actor, what="competency")
         row = _mastery_rows(student, [competency])[0]
         return {**row, "evidence": evidence_for(student.id, competency)}
@@ -484,7 +477,7 @@ class StudentHabits(MethodView):
     @blp.response(200, HabitSchema(many=True))
     def get(self, student_id: uuid.UUID):
         """Habits-of-work scores, reported apart from academic mastery."""
-        return habits_for(_student(require_person(), student_id).id)
+        return habits_for(followed_student(require_person(), student_id).id)
 
 
 @blp.route("/students/<uuid:student_id>/graduation")
@@ -493,7 +486,7 @@ class StudentGraduation(MethodView):
     @blp.response(200, DomainStandingSchema(many=True))
     def get(self, student_id: uuid.UUID):
         """Each domain's current level against the level required for graduation."""
-        student = _student(require_person(), student_id)
+        student = followed_student(require_person(), student_id)
         return [dict(domain=s.domain, level=s.result.level, label=s.label, required=s.required, met=s.met)
                 for s in reports.graduation_snapshot(student)]
 
@@ -568,7 +561,7 @@ class StudentPlans(MethodView):
     @api_auth("read")
     @blp.response(200, PlanSchema(many=True))
     def get(self, student_id: uuid.UUID):
-        student = _student(require_person(), student_id)
+        student = followed_student(require_person(), student_id)
         return db.session.scalars(db.select(LearningPlan).where(LearningPlan.student_id == student.id)
                                   .order_by(LearningPlan.created_at))
 
@@ -578,7 +571,7 @@ class StudentPlans(MethodView):
     def post(self, body, student_id: uuid.UUID):
         """Start a learning plan (the student, their teachers, admins)."""
         actor = require_person()
-        student = _student(actor, student_id)
+        student = followed_student(actor, student_id)
         probe = LearningPlan(organization_id=student.organization_id, student_id=student.id)
         if not allowed(actor, "create", probe):
             raise Problem(403, "You may read this student's plans but not change them.")

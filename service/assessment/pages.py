@@ -18,7 +18,7 @@ from . import reports, scoring
 from .framework_import import FrameworkImportError, read_case_package, read_csv
 from .frameworks import items_of, save_draft
 from .models import Assessment, CalibrationSession, Competency, Framework, LearningPlan, Rubric, Submission
-from .progress import evidence_table, habits_for
+from .progress import followed_student, evidence_table, habits_for
 from .mastery import calculate
 from .settings import level_label, scale_for
 
@@ -71,12 +71,6 @@ def _actor():
     return actor
 
 
-def _student(actor, student_id) -> Person:
-    student = db.session.get(Person, student_id)
-    authorize(actor, "view", student, what="student")
-    if student.role != Role.STUDENT.value:
-        raise Problem(404, "No such student.")
-    return student
 
 
 @bp.get("/sections/<uuid:section_id>")
@@ -102,7 +96,7 @@ def _current_competencies(organization_id):
 def progress(student_id: uuid.UUID):
     """The student's progress toward each competency (read-only for guardians)."""
     actor = _actor()
-    student = _student(actor, student_id)
+    student = followed_student(actor, student_id)
     competencies = _current_competencies(student.organization_id)
     evidence, configs = evidence_table([student.id], competencies)
     scale = scale_for(student.organization_id)
@@ -338,7 +332,7 @@ def _uuid_or_none(value):
 @login_required
 def new_plan(student_id: uuid.UUID):
     actor = _actor()
-    student = _student(actor, student_id)
+    student = followed_student(actor, student_id)
     if not allowed(actor, "create", LearningPlan(organization_id=student.organization_id, student_id=student.id)):
         raise Problem(403, "You may read this student's plans but not change them.")
     plan = plan_service.create_plan(student, actor, (request.form.get("title") or "Learning plan").strip()[:200])

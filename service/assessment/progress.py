@@ -13,14 +13,26 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
+from ..errors import Problem
 from ..extensions import db
+from ..models import Person, Role
+from ..policies import authorize
 from .mastery import Evidence, MasteryResult, calculate
 from .models import (Assessment, Competency, CriterionAlignment, CriterionScore, Framework, Rubric, RubricCriterion,
                      Submission)
 from .settings import mastery_config
 
-__all__ = ["MasteryResult", "EvidencePiece", "mastery_for", "mastery_table", "evidence_table", "student_mastery", "evidence_for",
+__all__ = ["followed_student", "MasteryResult", "EvidencePiece", "mastery_for", "mastery_table", "evidence_table", "student_mastery", "evidence_for",
            "habits_for"]
+
+
+def followed_student(actor, student_id) -> Person:
+    """A student the actor may follow (self, teacher, guardian, admin); 404 otherwise."""
+    student = db.session.get(Person, student_id)
+    authorize(actor, "view", student, what="student")
+    if student.role != Role.STUDENT.value:
+        raise Problem(404, "No such student.")
+    return student
 
 
 @dataclass(frozen=True)

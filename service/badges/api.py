@@ -12,6 +12,7 @@ from marshmallow import Schema, fields, validate
 from ..api.schemas import StrictSchema
 from ..auth import api_auth, require_person
 from ..errors import Problem, field_error, validation_problem
+from .. import jobs as job_runner
 from ..extensions import db
 from ..models import Job, Organization, Person, Section
 from ..policies import allowed, authorize, visible
@@ -450,6 +451,7 @@ class BulkJobById(MethodView):
                 job.created_by_id == actor.id or actor.role == "admin"):
             raise Problem(404, "No such job.")
         db.session.refresh(job)
+        job_runner.revive_if_abandoned(job)
         return jobs.progress(job)
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import true
 
 from ..auth import current_person, login_required
 from ..errors import Problem
+from .. import jobs as job_runner
 from ..extensions import db
 from ..models import Job, Role, Section
 from ..policies import allowed, authorize, visible
@@ -99,6 +100,7 @@ def job_page(job_id: uuid.UUID):
     if job is None or job.kind != jobs.KIND or job.organization_id != actor.organization_id or not (
             job.created_by_id == actor.id or actor.role == Role.ADMIN.value):
         raise Problem(404, "No such job.")
+    job_runner.revive_if_abandoned(job)
     badge_class = db.session.get(BadgeClass, uuid.UUID(job.payload["badge_class_id"]))
     return render_template("badges/job.html", job=jobs.progress(job), badge_class=badge_class,
                            api_url=url_for("badges.BulkJobById", job_id=job.id))

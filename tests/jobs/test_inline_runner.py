@@ -111,6 +111,28 @@ def test_requeue_stale_hands_abandoned_jobs_to_the_inline_runner(app, factory):
     assert _reload(job_id).done == 5
 
 
+def test_an_abandoned_job_resumes_when_its_progress_is_looked_at(app, factory):
+    """The inline runner has no sweeping worker: a job left 'running' by a
+    process that died resumes from where it was once someone looks at it."""
+    import time
+
+    from service.models import utcnow
+
+    live = _job(factory, status="running", done=1, lease_owner="live-host:1:1",
+                lease_expires_at=utcnow() + timedelta(seconds=60))
+    assert jobs.revive_if_abandoned(_reload(live)) is False and _reload(live).done == 1
+
+    dead = _job(factory, status="running", done=2, lease_owner="dead-host:1:1",
+                lease_expires_at=utcnow() - timedelta(seconds=1))
+    assert jobs.revive_if_abandoned(_reload(dead)) is True
+    deadline = time.monotonic() + 30
+    while _reload(dead).status != "succeeded":
+        assert time.monotonic() < deadline, "the abandoned job did not resume"
+        time.sleep(0.02)
+    assert _reload(dead).done == 5
+    assert jobs.revive_if_abandoned(_reload(dead)) is False  # ended jobs stay ended
+
+
 def test_a_run_function_that_raises_ends_its_job_as_failed(app, factory):
     job_id = _job(factory, kind=FAILING)
     with pytest.raises(RuntimeError):

@@ -14,6 +14,8 @@ import zlib
 
 import pytest
 
+from tests.support.portfolio import pdf
+
 from service.portfolio.inspection import (
     REASON_CODES,
     Inspection,
@@ -107,24 +109,6 @@ def ebml(doctype=b"webm") -> bytes:
     fields = b"\x42\x86\x81\x01" + b"\x42\xf7\x81\x01" + doc
     header = b"\x1a\x45\xdf\xa3" + bytes([0x80 | len(fields)]) + fields
     return header + b"\x18\x53\x80\x67\x01\x00\x00\x00\x00\x00\x00\x04" + b"\x00" * 4
-
-
-def pdf(body: bytes = b"", *, tail: bytes = b"") -> bytes:
-    objs = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] " + body + b">>",
-    ]
-    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for n, obj in enumerate(objs, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % n + obj + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    return bytes(out) + tail
 
 
 def zip_bytes(entries, *, first_stored=None) -> bytes:

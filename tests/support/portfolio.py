@@ -18,7 +18,7 @@ def png(width: int = 1, height: int = 1) -> bytes:
         chunk(b"IEND", b"")
 
 
-def pdf(body: bytes = b"") -> bytes:
+def pdf(body: bytes = b"", *, tail: bytes = b"") -> bytes:
     objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] " + body + b">>"]
     out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
@@ -30,7 +30,7 @@ def pdf(body: bytes = b"") -> bytes:
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
     out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    return bytes(out)
+    return bytes(out) + tail
 
 
 def zip_of(entries) -> bytes:
