@@ -9,6 +9,7 @@ the same bytes twice is free (deduplication).
 from __future__ import annotations
 
 import abc
+import concurrent.futures
 import hashlib
 import re
 import unicodedata
@@ -109,6 +110,42 @@ def content_disposition(filename: str | None) -> str:
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     ascii_name = re.sub(r'["\\]', "_", ascii_name).strip() or "download"
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+class OverlappedSha256:
+    """SHA-256 computed on a helper thread while the caller reads and writes.
+
+    Hashing a gigabyte costs about as much CPU as receiving it; hashlib and
+    file I/O both release the GIL, so hashing chunk N while chunk N+1 is read
+    and written hides most of it. At most one chunk is in flight; chunks must
+    not be mutated after `update` (bytes never are).
+    """
+
+    def __init__(self) -> None:
+        self._hash = hashlib.sha256()
+        self._pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="sha256")
+        self._pending: concurrent.futures.Future | None = None
+
+    def update(self, chunk: bytes) -> None:
+        if not isinstance(chunk, bytes):  # a reusable buffer could change while hashed
+            chunk = bytes(chunk)
+        self._wait()
+        self._pending = self._pool.submit(self._hash.update, chunk)
+
+    def hexdigest(self) -> str:
+        self._wait()
+        return self._hash.hexdigest()
+
+    def _wait(self) -> None:
+        if self._pending is not None:
+            self._pending.result()
+            self._pending = None
+
+    def __enter__(self) -> "OverlappedSha256":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._pool.shutdown(wait=True)
 
 
 def hash_stream(stream: BinaryIO) -> tuple[str, int]:

@@ -13,7 +13,6 @@ its final name; at worst a ``.part`` file remains for
 
 from __future__ import annotations
 
-import hashlib
 import os
 import tempfile
 import time
@@ -24,6 +23,7 @@ from typing import BinaryIO, Iterator
 from .base import (
     CHUNK_SIZE,
     BlobInfo,
+    OverlappedSha256,
     BlobNotFound,
     BlobStore,
     BlobTooLarge,
@@ -73,9 +73,8 @@ class LocalBlobStore(BlobStore):
         fd, tmp_name = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=_TEMP_SUFFIX, dir=self._tmp)
         tmp_path = Path(tmp_name)
         try:
-            h = hashlib.sha256()
             size = 0
-            with os.fdopen(fd, "wb") as out:
+            with os.fdopen(fd, "wb") as out, OverlappedSha256() as h:
                 while chunk := stream.read(CHUNK_SIZE):
                     size += len(chunk)
                     if max_bytes is not None and size > max_bytes:
@@ -84,7 +83,7 @@ class LocalBlobStore(BlobStore):
                     out.write(chunk)
                 out.flush()
                 os.fsync(out.fileno())
-            digest = h.hexdigest()
+                digest = h.hexdigest()
             final = self.path_for(digest)
             if final.is_file() and final.stat().st_size == size:
                 # Identical bytes already stored: keep the old file, restart its

@@ -1,0 +1,93 @@
+"""The production gunicorn.conf.py replaces how gunicorn reads request bodies
+(for upload speed). Uploads through a real gunicorn with that file must store
+exactly the bytes sent: raw Content-Length bodies (the direct path),
+multipart forms and chunked bodies (the fallback path)."""
+from __future__ import annotations
+
+import hashlib
+import http.client
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.support.s3server import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def gunicorn_url(app, app_config, tmp_path):
+    port = free_port()
+    env = {**os.environ, "INSTANCE_PATH": str(tmp_path / "gunicorn-instance"), "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--config", str(ROOT / "gunicorn.conf.py"), "--workers", "1",
+         "--bind", f"127.0.0.1:{port}", f"service:create_app({app_config!r})"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while True:
+        assert proc.poll() is None, proc.stderr.read().decode()[-3000:]
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                break
+        except OSError:
+            assert time.monotonic() < deadline, "gunicorn did not start"
+            time.sleep(0.1)
+    yield port
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def _text(size: int, seed: bytes) -> bytes:
+    line = b"Reflection on my lab report, draft " + seed + b". " * 3 + b"\n"
+    return (line * (size // len(line) + 1))[:size]
+
+
+def _post(port, token, body, headers):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn.request("POST", "/api/v1/artifacts/files?filename=notes.txt&title=Notes", body=body,
+                 headers={"Authorization": f"Bearer {token}", **headers},
+                 encode_chunked="Transfer-Encoding" in headers)
+    response = conn.getresponse()
+    return response.status, json.loads(response.read())
+
+
+def test_uploads_through_gunicorn_store_exactly_the_bytes_sent(gunicorn_url, factory):
+    student = factory.school()["s1"]
+    token = factory.auth(student)["Authorization"].split()[1]
+
+    raw = _text(5 * 1024 * 1024 + 17, b"raw")  # several 1 MiB reads and a ragged end
+    status, body = _post(gunicorn_url, token, raw, {"Content-Type": "application/octet-stream",
+                                                    "Content-Length": str(len(raw))})
+    assert status == 201, body
+    assert body["versions"][0]["sha256"] == hashlib.sha256(raw).hexdigest()
+    assert body["versions"][0]["size"] == len(raw)
+
+    form_file = _text(3 * 1024 * 1024 + 5, b"form")
+    boundary = "----mastery-test-boundary"
+    multipart = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nForm notes\r\n"
+                 f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"notes.txt\"\r\n"
+                 f"Content-Type: text/plain\r\n\r\n").encode() + form_file + f"\r\n--{boundary}--\r\n".encode()
+    status, body = _post(gunicorn_url, token, multipart, {"Content-Type": f"multipart/form-data; boundary={boundary}",
+                                                          "Content-Length": str(len(multipart))})
+    assert status == 201, body
+    assert body["title"] == "Form notes"
+    assert body["versions"][0]["sha256"] == hashlib.sha256(form_file).hexdigest()
+
+    chunked_file = _text(2 * 1024 * 1024 + 3, b"chunked")
+    pieces = (chunked_file[i:i + 300_000] for i in range(0, len(chunked_file), 300_000))
+    status, body = _post(gunicorn_url, token, pieces, {"Content-Type": "application/octet-stream",
+                                                       "Transfer-Encoding": "chunked"})
+    assert status == 201, body
+    assert body["versions"][0]["sha256"] == hashlib.sha256(chunked_file).hexdigest()
+    assert body["versions"][0]["size"] == len(chunked_file)
