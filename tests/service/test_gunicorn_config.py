@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.s3server import free_port
+from tests.support.processes import free_port, stop
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,12 +40,7 @@ def gunicorn_url(app, app_config, tmp_path):
             assert time.monotonic() < deadline, "gunicorn did not start"
             time.sleep(0.1)
     yield port
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    stop(proc, timeout=20)
 
 
 def _text(size: int, seed: bytes) -> bytes:

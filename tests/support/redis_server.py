@@ -20,6 +20,8 @@ import time
 from pathlib import Path
 from typing import Iterator
 
+from tests.support.processes import free_port, stop
+
 __all__ = ["redis_server", "require_redis_server", "redis_server_binary"]
 
 
@@ -35,11 +37,6 @@ def require_redis_server() -> str:
         pytest.skip("the redis-server binary is not installed (apt-get install redis-server; .ci/system-deps)")
     return binary
 
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _ping(port: int) -> bool:
@@ -60,7 +57,7 @@ def redis_server(directory: Path, *, timeout: float = 10.0) -> Iterator[str]:
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     for _attempt in range(5):  # the free port may be taken between probe and bind
-        port = _free_port()
+        port = free_port()
         log = directory / f"redis-{port}.log"
         proc = subprocess.Popen(
             [binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(directory), "--save", "",
@@ -78,9 +75,4 @@ def redis_server(directory: Path, *, timeout: float = 10.0) -> Iterator[str]:
     try:
         yield f"redis://127.0.0.1:{port}/0"
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)

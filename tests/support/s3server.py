@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from typing import Iterator
+
+from tests.support.processes import free_port, stop
 
 __all__ = ["DUMMY_CREDENTIALS", "moto_s3_server", "free_port"]
 
@@ -29,11 +30,6 @@ DUMMY_CREDENTIALS = {
     "AWS_DEFAULT_REGION": "us-east-1",
 }
 
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait_ready(url: str, proc: subprocess.Popen, timeout: float) -> None:
@@ -69,12 +65,7 @@ def moto_s3_server(timeout: float = 30.0) -> Iterator[str]:
         _wait_ready(url, proc, timeout)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
         for k, v in saved.items():
             if v is None:
                 os.environ.pop(k, None)
