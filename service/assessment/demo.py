@@ -29,7 +29,7 @@ SCORES = [(0, 60, (2, 2, 3, 3)), (0, 20, (3, 3, 4, 4)), (1, 40, (3, 2, 2, 2)), (
 
 
 def load_demo(context) -> None:
-    org, teacher, students = context["organization"], context["teacher"], context["students"]
+    org, teacher = context["organization"], context["teacher"]
     scale_for(org.id)
     settings_for(org.id)
     framework = db.session.scalar(db.select(Framework).where(Framework.organization_id == org.id,

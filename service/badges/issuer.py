@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from openbadges import did as obdid
 from openbadges.keys import PublicKey
-from openbadges.models import Image, Profile
+from openbadges.models import Profile
 
 from ..extensions import db
 from ..models import Organization

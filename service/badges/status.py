@@ -23,7 +23,7 @@ from openbadges import status_list as obstatus
 from .. import audit
 from ..extensions import db
 from ..models import Organization, utcnow
-from . import issuer, keys, urls
+from . import keys, urls
 from .models import Award, StatusList, StatusListEntry
 
 LIST_SIZE = obstatus.MIN_SIZE  # 131,072 entries, 16 KiB of bits
