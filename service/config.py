@@ -9,13 +9,12 @@ import base64
 import os
 from pathlib import Path
 
+from openbadges.jwt import ALGORITHMS as JWT_ALGORITHMS
+
 # Development defaults. They are public (they are in this file), so production
 # refuses them; see `check_production_safety`.
 DEV_SECRET_KEY = "dev-secret-key-not-for-production"
 DEV_KEY_ENCRYPTION_KEY = base64.urlsafe_b64encode(b"dev-kek-not-for-production-32by!").decode()
-
-
-JWT_ALGORITHMS = ("RS256", "ES256", "EdDSA")
 
 
 class ConfigError(RuntimeError):

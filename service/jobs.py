@@ -34,7 +34,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import or_, update
+from sqlalchemy import and_, or_, update
 
 from . import audit
 from .extensions import db
@@ -223,11 +223,15 @@ def finish(job: Job, owner: str, status: str, error: str | None = None) -> None:
 
 
 # -- resuming --------------------------------------------------------------------------------
+def _stale():
+    """Active, and nobody holds a live lease on it."""
+    return and_(Job.status.in_(ACTIVE), or_(Job.lease_owner.is_(None), Job.lease_expires_at < utcnow()))
+
+
 def stale_jobs(kind: str | None = None) -> list[uuid.UUID]:
     """Active jobs nobody holds a live lease on: never started, or abandoned
     by a worker that died. Oldest first."""
-    query = db.select(Job.id).where(Job.status.in_(ACTIVE),
-                                    or_(Job.lease_owner.is_(None), Job.lease_expires_at < utcnow()))
+    query = db.select(Job.id).where(_stale())
     if kind is not None:
         query = query.where(Job.kind == kind)
     return list(db.session.scalars(query.order_by(Job.created_at)))
@@ -246,24 +250,20 @@ def resume_stale(kind: str | None = None) -> list[uuid.UUID]:
 def revive_if_abandoned(job: Job) -> bool:
     """With the inline runner there is no worker to sweep for stale jobs, so a
     job whose process died (a restart, a crash) resumes when someone looks at
-    its progress: hand it to a new thread if its lease lapsed, or if it was
-    never taken within a lease period. True when handed over. Harmless when
-    raced: `take_lease` lets one thread in, and units of work are idempotent."""
-    if _queue_url() != "inline" or job.status not in ACTIVE or job.kind not in _KINDS:
+    its progress: hand it to a new thread if it is stale and either held a
+    lease once or has waited a whole lease period untaken (a job created a
+    moment ago is still being picked up). True when handed over. Harmless
+    when raced: `take_lease` lets one thread in, and units are idempotent."""
+    if _queue_url() != "inline" or job.kind not in _KINDS:
         return False
-    now = utcnow()
-    lapsed = job.lease_expires_at is not None and _aware(job.lease_expires_at) < now
-    never_taken = job.lease_owner is None and _aware(job.created_at) < now - timedelta(seconds=lease_seconds())
-    if not (lapsed or never_taken):
+    waited = utcnow() - timedelta(seconds=lease_seconds())
+    abandoned = db.session.scalar(db.select(Job.id).where(
+        Job.id == job.id, _stale(), or_(Job.lease_owner.is_not(None), Job.created_at < waited)))
+    if abandoned is None:
         return False
     log.warning("resuming abandoned job %s (%s)", job.id, job.kind)
     start(job.kind, job.id)
     return True
-
-
-def _aware(moment):
-    # SQLite returns naive datetimes; every stored time is UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
 
 
 def requeue_stale(kind: str | None = None) -> list[uuid.UUID]:

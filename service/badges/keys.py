@@ -23,7 +23,6 @@ from ..models import Organization, utcnow
 from .models import IssuerKey
 
 DATA_INTEGRITY_ALGORITHM = "EdDSA"
-DEFAULT_JWT_ALGORITHM = "RS256"
 
 _unwrapped: dict[tuple[uuid.UUID, bytes, bytes], obkeys.PrivateKey] = {}
 _unwrapped_lock = threading.Lock()
@@ -34,7 +33,7 @@ class SigningKeyUnavailable(LookupError):
 
 
 def jwt_algorithm() -> str:
-    return current_app.config.get("JWT_ALGORITHM", DEFAULT_JWT_ALGORITHM)
+    return current_app.config["JWT_ALGORITHM"]  # RS256 unless configured (service/config.py)
 
 
 def _prefix(alg: str) -> str:

@@ -121,6 +121,8 @@ def test_an_abandoned_job_resumes_when_its_progress_is_looked_at(app, factory):
     live = _job(factory, status="running", done=1, lease_owner="live-host:1:1",
                 lease_expires_at=utcnow() + timedelta(seconds=60))
     assert jobs.revive_if_abandoned(_reload(live)) is False and _reload(live).done == 1
+    fresh = _job(factory)  # queued a moment ago: its own thread is still picking it up
+    assert jobs.revive_if_abandoned(_reload(fresh)) is False
 
     dead = _job(factory, status="running", done=2, lease_owner="dead-host:1:1",
                 lease_expires_at=utcnow() - timedelta(seconds=1))
