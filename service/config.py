@@ -65,6 +65,15 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "UPLOAD_TMP_DIR": env.get("UPLOAD_TMP_DIR") or None,
         # host:port pairs on private networks that the verifier may fetch
         # credentials from (loopback and private ranges are refused otherwise).
+        # Outgoing mail (service/mail.py). Without SMTP_HOST nothing is sent;
+        # messages are only logged.
+        "SMTP_HOST": env.get("SMTP_HOST") or None,
+        "SMTP_PORT": int(env.get("SMTP_PORT", "25")),
+        "SMTP_USERNAME": env.get("SMTP_USERNAME") or None,
+        "SMTP_PASSWORD": env.get("SMTP_PASSWORD") or None,
+        "SMTP_SECURITY": env.get("SMTP_SECURITY", "none"),
+        "SMTP_TIMEOUT": float(env.get("SMTP_TIMEOUT", "10")),
+        "MAIL_FROM": env.get("MAIL_FROM", "no-reply@localhost"),
         "BADGE_FETCH_ALLOW_PRIVATE": [
             item.strip() for item in env.get("BADGE_FETCH_ALLOW_PRIVATE", "").split(",") if item.strip()
         ],
@@ -79,6 +88,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     config["SESSION_COOKIE_SAMESITE"] = "Lax"
     config["SESSION_COOKIE_SECURE"] = production
     config["TESTING"] = config.get("TESTING", config["SERVICE_ENV"] == "testing")
+    if str(config["SMTP_SECURITY"]).lower() not in ("none", "starttls", "tls"):
+        raise ConfigError("SMTP_SECURITY must be none, starttls or tls")
     if config["JWT_ALGORITHM"] not in JWT_ALGORITHMS:
         raise ConfigError(f"JWT_ALGORITHM must be one of {', '.join(JWT_ALGORITHMS)}")
     if production:

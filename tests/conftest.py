@@ -95,3 +95,14 @@ def browser_page():
         pytest.skip("Debian chromium is not installed (sh .ci/system-deps installs it)")
     with chromium_page() as page:
         yield page
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A real SMTP server (aiosmtpd on loopback) that the test's app mails to."""
+    from tests.support.smtp import smtp_server as start_smtp_server
+
+    with start_smtp_server() as server:
+        app.config.update(SMTP_HOST=server.host, SMTP_PORT=server.port, SMTP_SECURITY="none",
+                          MAIL_FROM="badges@school.test")
+        yield server
