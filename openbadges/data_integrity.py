@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 
 from . import canonical, did, multibase
 from .jsonld import DocumentLoader
-from .keys import PrivateKey
+from .keys import PrivateKey, PublicKey
 
 __all__ = ["ProofError", "ProofResult", "sign", "verify", "hash_data", "SUITE"]
 
@@ -37,6 +37,7 @@ class ProofResult:
     controller: str | None = None
     cryptosuite: str | None = None
     details: list = field(default_factory=list)
+    public_key: PublicKey | None = None  # for key_binding: is it the issuer's?
 
 
 def _contexts(document) -> list:
@@ -176,6 +177,7 @@ def _verify_one(document: dict, proof: dict, resolver, loader, expected_purpose,
         result.reason = "signature does not match (document or proof altered, or wrong key)"
         return result
     result.verified = True
+    result.public_key = public_key
     result.reason = f"{suite} signature verified with {vm_id}"
     return result
 

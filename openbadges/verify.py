@@ -1,8 +1,14 @@
 """One-call credential verification producing a report of named checks.
 
 Order follows 1EdTech's reference validator: parse, context, type, schema,
-subject, proof, status, validity, recipient. ``verify`` never raises: every
-problem, including hostile input, becomes a failed check.
+subject, proof, status, validity, recipient, with ``key_binding`` after proof.
+``verify`` never raises: every problem, including hostile input, becomes a
+failed check.
+
+Two verdicts: ``conformant`` - every check 1EdTech's validator makes passed
+(a VC-JWT may carry its own key, and 1EdTech calls that valid); ``verified`` -
+conformant AND the signing key is bound to the issuer named (key_binding.py).
+Only ``verified`` says who issued the credential.
 """
 from __future__ import annotations
 
@@ -13,6 +19,7 @@ from typing import Callable
 
 from . import data_integrity, did
 from . import jwt as vcjwt
+from .key_binding import KeyBinding, bind
 
 __all__ = ["Check", "VerificationReport", "verify"]
 
@@ -22,7 +29,8 @@ OB_CONTEXT_PREFIX = "https://purl.imsglobal.org/spec/ob/v3p0/context"
 CLR_CONTEXT_PREFIX = "https://purl.imsglobal.org/spec/clr/v2p0/context"
 _CREDENTIAL_TYPES = ("OpenBadgeCredential", "AchievementCredential", "ClrCredential", "EndorsementCredential")
 _MAX_INPUT = 10 * 1024 * 1024
-CHECKS = ("parse", "context", "type", "schema", "subject", "proof", "status", "validity", "recipient")
+CHECKS = ("parse", "context", "type", "schema", "subject", "proof", "key_binding", "status", "validity", "recipient")
+KEY_BINDING = "key_binding"
 
 
 @dataclass(frozen=True)
@@ -34,16 +42,20 @@ class Check:
 
 @dataclass
 class VerificationReport:
-    verified: bool
+    verified: bool  # conformant and the key is bound to the issuer
     checks: list[Check]
     credential: dict | None = field(default=None, repr=False)
     format: str | None = None  # 'json' | 'jwt' | 'png' | 'svg'
+    conformant: bool = False  # every check except key_binding passed (1EdTech's verdict)
+    key_binding: KeyBinding | None = None
 
     def check(self, name: str) -> Check | None:
         return next((c for c in self.checks if c.check == name), None)
 
     def to_dict(self) -> dict:
-        return {"verified": self.verified, "format": self.format, "checks": [asdict(c) for c in self.checks]}
+        return {"verified": self.verified, "conformant": self.conformant, "format": self.format,
+                "key_binding": self.key_binding.to_dict() if self.key_binding else None,
+                "checks": [asdict(c) for c in self.checks]}
 
     def to_json(self, **kwargs) -> str:
         return json.dumps(self.to_dict(), **kwargs)
@@ -61,7 +73,9 @@ class _Run:
         self.checks.append(Check(name, status, message))
 
     def failed(self) -> bool:
-        return any(c.status == "fail" for c in self.checks)
+        # An unbound key does not stop the other checks: a verifier still
+        # learns whether the credential is revoked, expired, about whom...
+        return any(c.status == "fail" and c.check != KEY_BINDING for c in self.checks)
 
 
 def _parse(source):
@@ -188,7 +202,8 @@ def _check_subject(run, credential):
     run.add("subject", "pass", "credentialSubject is identified")
 
 
-def _check_proof(run, credential, token, resolver, loader):
+def _check_proof(run, credential, token, resolver, loader, signer):
+    """Signature only; ``signer`` receives (key reference, public key) for key_binding."""
     issuer = _issuer_id(credential)
     if not isinstance(issuer, str) or not issuer:
         raise _Failed("issuer has no id")
@@ -196,17 +211,27 @@ def _check_proof(run, credential, token, resolver, loader):
         result = vcjwt.verify(token, resolver)
         if not result.verified:
             raise _Failed(result.reason)
-        if result.warnings:
-            run.add("proof", "warning", result.reason + "; " + "; ".join(result.warnings))
-        else:
-            run.add("proof", "pass", result.reason)
+        kid = result.header.get("kid") if result.header else None
+        signer.update(reference=kid if isinstance(kid, str) and kid else None, key=result.public_key,
+                      binding=result.key_binding)
+        run.add("proof", "pass", result.reason)
         return
     if "proof" not in credential:
         raise _Failed("no proof: neither an embedded proof nor a VC-JWT")
     result = data_integrity.verify(credential, resolver, issuer=issuer, loader=loader)
     if not result.verified:
         raise _Failed(result.reason)
+    signer.update(reference=result.verification_method, key=result.public_key, binding=None)
     run.add("proof", "pass", result.reason)
+
+
+def _check_key_binding(run, credential, signer, resolver):
+    binding = signer.get("binding") or bind(_issuer_id(credential), signer.get("reference"), signer.get("key"),
+                                            resolver)
+    signer["binding"] = binding
+    if not binding.bound:
+        raise _Failed(f"signature valid, issuer not proven: {binding.detail}")
+    run.add(KEY_BINDING, "pass", f"key bound to the issuer ({binding.how}): {binding.detail}")
 
 
 def _check_status(run, credential, status_fetcher, resolver, loader, now):
@@ -234,12 +259,12 @@ def _check_status(run, credential, status_fetcher, resolver, loader, now):
         except Exception as exc:  # network, HTTP, JSON... all mean "cannot check"
             raise _Failed(f"cannot fetch status list {url}: {exc}") from None
         list_report = verify(fetched, resolver=resolver, now=now, _status_list=True, loader=loader)
-        if not list_report.verified:
+        list_cred = list_report.credential
+        if isinstance(list_cred, dict) and _issuer_id(list_cred) != _issuer_id(credential):
+            raise _Failed("status list credential has a different issuer than the credential")
+        if not list_report.verified:  # verified includes: signed by a key bound to that issuer
             failed = next((c for c in list_report.checks if c.status == "fail"), None)
             raise _Failed(f"status list credential {url} does not verify: {failed.message if failed else '?'}")
-        list_cred = list_report.credential
-        if _issuer_id(list_cred) != _issuer_id(credential):
-            raise _Failed("status list credential has a different issuer than the credential")
         try:
             bit = read_status(list_cred, index, purpose)
         except StatusListError as exc:
@@ -328,13 +353,18 @@ def verify(
         step("type", lambda: _check_type(run, cred()))
         step("schema", lambda: _check_schema(run, cred()))
         step("subject", lambda: _check_subject(run, cred()))
-    step("proof", lambda: _check_proof(run, cred(), state["token"], resolver, loader))
+    signer: dict = {}
+    step("proof", lambda: _check_proof(run, cred(), state["token"], resolver, loader, signer))
+    step(KEY_BINDING, lambda: _check_key_binding(run, cred(), signer, resolver))
     if not _status_list:
         step("status", lambda: _check_status(run, cred(), status_fetcher, resolver, loader, now))
     step("validity", lambda: _check_validity(run, cred(), now))
     if not _status_list:
         step("recipient", lambda: _check_recipient(run, cred(), recipient))
-    return VerificationReport(not run.failed(), run.checks, state["credential"], state["format"])
+    conformant = not run.failed()
+    binding = signer.get("binding")
+    verified = conformant and binding is not None and binding.bound
+    return VerificationReport(verified, run.checks, state["credential"], state["format"], conformant, binding)
 
 
 def _status_list_type(run, credential):

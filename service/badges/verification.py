@@ -339,7 +339,11 @@ def _own_suspension(credential: dict) -> str | None:
 
 
 def verify_source(source) -> dict:
-    """Full report for a loaded input: openbadges' checks plus issuer, badge and evidence."""
+    """Full report for a loaded input: openbadges' checks plus issuer, badge and evidence.
+
+    ``conformant``: every check passed except possibly key_binding (what 1EdTech's
+    validator asserts); ``verified``: conformant AND the key is bound to the issuer.
+    Only a verified credential is said to be ours or shown as the issuer's."""
     report = ob_verify(source, resolver=ServiceResolver(), status_fetcher=fetch_status_list)
     body = report.to_dict()
     credential = report.credential if isinstance(report.credential, dict) else None
@@ -359,11 +363,16 @@ def verify_source(source) -> dict:
         if len(entries) > MAX_EVIDENCE_CHECKED:
             body["checks"].append({"check": "evidence", "status": "warning",
                                    "message": f"only the first {MAX_EVIDENCE_CHECKED} evidence entries were checked"})
-    if credential and proof is not None and proof.status in ("pass", "warning"):
-        suspended = _own_suspension(credential)
+    if credential and proof is not None and proof.status in ("pass", "warning") and report.verified:
+        suspended = _own_suspension(credential)  # only a credential proven ours is looked up as ours
         if suspended:
             body["checks"].append({"check": "status", "status": "fail", "message": suspended})
-    body["verified"] = report.verified and not any(c["status"] == "fail" for c in body["checks"])
+    body["conformant"] = report.conformant and not any(
+        c["status"] == "fail" for c in body["checks"] if c["check"] != "key_binding")
+    body["verified"] = body["conformant"] and report.verified
+    if body["issuer"] is not None and not body["verified"]:
+        body["issuer"]["ours"] = False  # a name in a credential is a claim until the key proves it
+        body["issuer"].pop("profile_url", None)
     body["credential"] = credential
     return body
 

@@ -65,7 +65,8 @@ def test_signed_credential_passes_in_reference_order(issuer):
     assert report.verified
     assert [c.check for c in report.checks] == list(CHECKS)
     assert statuses(report) == {"parse": "pass", "context": "pass", "type": "pass", "schema": "pass", "subject": "pass",
-                                "proof": "pass", "status": "skipped", "validity": "pass", "recipient": "skipped"}
+                                "proof": "pass", "key_binding": "pass", "status": "skipped", "validity": "pass",
+                                "recipient": "skipped"}
     out = json.loads(report.to_json())
     assert out["verified"] is True and {"check", "status", "message"} == set(out["checks"][0])
 
