@@ -201,7 +201,7 @@ def _check_claims(claims: dict, credential: dict) -> str | None:
             return problem
     subject = credential.get("credentialSubject")
     sub_id = subject.get("id") if isinstance(subject, dict) else None
-    if sub_id is not None or "sub" in claims:
+    if "sub" in claims:  # optional (OB 3.0 section 8.2: "if present")
         problem = mismatch("sub", sub_id)
         if problem:
             return problem
