@@ -99,7 +99,7 @@ def resign(status_list: StatusList, organization: Organization | None = None) ->
         purpose=status_list.purpose, status_list=bits, valid_from=now)
     key_row = keys.ensure_keys(organization)["data_integrity"]
     signed = data_integrity.sign(unsigned, keys.private_key(key_row),
-                                 urls.verification_method_id(organization.slug, key_row.key_id))
+                                 urls.verification_method_id(organization.slug, key_row.key_id), as_set=True)
     status_list.credential = signed
     status_list.version = (status_list.version or 0) + 1
     status_list.updated_at = now

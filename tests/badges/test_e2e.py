@@ -172,7 +172,7 @@ def test_credential_signed_by_an_unknown_key_is_refused(app, client, factory):
 
     stranger = keys.generate("EdDSA")
     unsigned = {k: v for k, v in credential.items() if k != "proof"}
-    forged = data_integrity.sign(unsigned, stranger, credential["proof"]["verificationMethod"])
+    forged = data_integrity.sign(unsigned, stranger, credential["proof"][0]["verificationMethod"])
     report = verify(forged, resolver=HttpResolver(client), status_fetcher=app_fetcher(client))
     assert not report.verified and "signature does not match" in report.check("proof").message
     refused = node({"op": "di-verify", "credential": forged, "documents": _documents(client, credential)})

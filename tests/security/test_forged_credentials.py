@@ -38,7 +38,7 @@ def ours(factory):
     resolver = verification.ServiceResolver()
     jwt_key = vcjwt._key_from_kid(header["kid"], resolver)
     return {"org": school["org"], "award": award, "did": urls.issuer_did(school["org"].slug),
-            "kid": header["kid"], "jwt_key": jwt_key, "vm": award.credential["proof"]["verificationMethod"]}
+            "kid": header["kid"], "jwt_key": jwt_key, "vm": award.credential["proof"][0]["verificationMethod"]}
 
 
 class Web:
