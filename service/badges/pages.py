@@ -39,11 +39,12 @@ def verify_page():
         data = upload.read(MAX_INPUT_BYTES + 1) if upload and upload.filename else None
         text = (request.form.get("credential") or "").strip()
         url = (request.form.get("url") or "").strip()
-        given = {"credential": text, "url": url, "file": upload.filename if data else None}
-        inputs = {"upload": data, "credential": text or None, "url": url or None}
+        recipient = (request.form.get("recipient") or "").strip()
+        given = {"credential": text, "url": url, "file": upload.filename if data else None, "recipient": recipient}
+        inputs = {"upload": data, "credential": text or None, "url": url or None, "recipient": recipient or None}
     elif request.args.get("url"):
-        given = {"url": request.args["url"].strip()}
-        inputs = {"url": given["url"]}
+        given = {"url": request.args["url"].strip(), "recipient": (request.args.get("recipient") or "").strip()}
+        inputs = {"url": given["url"], "recipient": given["recipient"] or None}
     else:
         inputs = None
     if inputs is not None:
