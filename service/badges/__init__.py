@@ -4,7 +4,7 @@ Shared by two modules groups: issuance (keys, issuer documents, badge classes,
 awards, status lists, bulk jobs) and the earner/verifier experience
 (downloads, public badge pages, verification). Each adds its blueprints here.
 """
-from . import models  # noqa: F401  (registers the tables; migration 0004_badges)
+from . import models, policies  # noqa: F401  (registers the tables; migration 0004_badges; the policies of its objects)
 
 
 def api_blueprints():

@@ -6,7 +6,7 @@ Public surface for other features:
     register_export_contributor(name, fn)    add files to "export everything I own"
     register_blob_reference(check)           keep your blobs safe from cleanup-blobs
 """
-from . import models  # noqa: F401  (registers the tables)
+from . import models, policies  # noqa: F401  (registers the tables; the policies of its objects)
 from .artifacts import lock_versions
 from .cleanup import register_blob_reference
 from .export import ExportEntry, register_export_contributor
