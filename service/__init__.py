@@ -52,8 +52,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         if hasattr(feature, "init_app"):
             feature.init_app(app)
 
+    from . import blobstore
     from .cli import register_cli
 
+    blobstore.init_app(app)
     register_cli(app)
 
     @app.before_request

@@ -1,5 +1,6 @@
 """The data model, one concept per module. Import models from here."""
 from .audit import AuditEvent, AuditLogIsAppendOnly
+from .blob_hold import BlobHold
 from .job import Job
 from .organization import Organization
 from .person import GuardianLink, Person, Role
@@ -11,6 +12,7 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "AuditLogIsAppendOnly",
+    "BlobHold",
     "Course",
     "Enrolment",
     "GuardianLink",

@@ -48,7 +48,7 @@ def get_version(artifact: Artifact, number: int) -> ArtifactVersion:
 
 def get_visible_version(actor, artifact_id, number: int) -> ArtifactVersion:
     """A version to read: through its artifact, or as submitted evidence the
-    actor reviews (policies.artifacts.ArtifactVersionPolicy); 404 otherwise."""
+    actor reviews (portfolio.policies.ArtifactVersionPolicy); 404 otherwise."""
     artifact = db.session.get(Artifact, artifact_id)
     if artifact is not None and allowed(actor, "view", artifact):
         return get_version(artifact, number)

@@ -14,14 +14,6 @@ from tests.support import badge_fixtures as bf
 from tests.support.factory import PASSWORD
 
 
-@pytest.fixture
-def issued(factory):
-    school = factory.school()
-    bc = bf.badge_class(school["org"])
-    award = bf.award_badge(school["org"], bc, school["s1"])
-    return dict(school, bc=bc, award=award)
-
-
 def login(client, person):
     response = client.post("/login", data={"email": person.email, "password": PASSWORD})
     assert response.status_code == 302

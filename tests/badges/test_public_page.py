@@ -6,18 +6,9 @@ import re
 from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
 
 from service.extensions import db
 from tests.support import badge_fixtures as bf
-
-
-@pytest.fixture
-def issued(factory):
-    school = factory.school()
-    bc = bf.badge_class(school["org"])
-    award = bf.award_badge(school["org"], bc, school["s1"])
-    return dict(school, bc=bc, award=award)
 
 
 def meta(html, prop):
