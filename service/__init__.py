@@ -56,6 +56,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     register_cli(app)
 
+    from .body_limits import check_body_size
+
+    # First of all: refuse an oversized body before anything reads it.
+    app.before_request(check_body_size)
+
     @app.before_request
     def _identify():
         if request.endpoint in ("health.healthz", "static"):

@@ -47,6 +47,12 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "KEY_ENCRYPTION_KEY": env.get("KEY_ENCRYPTION_KEY", DEV_KEY_ENCRYPTION_KEY),
         # Largest accepted upload, in bytes (default 2 GiB).
         "MAX_UPLOAD_BYTES": int(env.get("MAX_UPLOAD_BYTES", str(2 * 1024**3))),
+        # Largest request body of an ordinary endpoint (JSON, forms); only the
+        # endpoints marked in service/body_limits.py accept more.
+        "BODY_LIMIT_BYTES": int(env.get("BODY_LIMIT_BYTES", str(1024 * 1024))),
+        # Largest body of a document endpoint: verification input, framework
+        # imports, CSV rosters, badge images.
+        "DOCUMENT_BODY_LIMIT_BYTES": int(env.get("DOCUMENT_BODY_LIMIT_BYTES", str(16 * 1024 * 1024))),
         # Lifetime of an API token when the caller does not ask for less.
         "API_TOKEN_DEFAULT_DAYS": int(env.get("API_TOKEN_DEFAULT_DAYS", "30")),
         # "fast" is only for the test suite: Argon2 at production cost makes

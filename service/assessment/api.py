@@ -14,6 +14,7 @@ from ..errors import Problem, field_error, validation_problem
 from ..extensions import db
 from ..models import Course, Organization, Person, Role, Section
 from ..policies import allowed, authorize, visible
+from ..body_limits import accepts_body
 from . import calibration as calib
 from . import plans as plan_service
 from . import reports, scoring
@@ -135,6 +136,7 @@ class CaseImport(MethodView):
     @blp.response(201, FrameworkSchema)
     @blp.doc(requestBody={"required": True, "content": {"application/json": {"schema": {
         "type": "object", "description": "A CASE 1.0 CFPackage: CFDocument, CFItems, CFAssociations"}}}})
+    @accepts_body("document")
     def post(self, query):
         """Import a 1EdTech CASE 1.0 package (admins). Re-importing a document makes its next version."""
         actor = require_person()
@@ -156,6 +158,7 @@ class CsvImport(MethodView):
     @api_auth("admin")
     @blp.arguments(CsvImportSchema)
     @blp.response(201, FrameworkSchema)
+    @accepts_body("document")
     def post(self, body):
         """Import a framework from CSV text (admins); see the column list in the docs."""
         actor = require_person()

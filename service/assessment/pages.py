@@ -13,6 +13,7 @@ from ..errors import Problem
 from ..extensions import db
 from ..models import GuardianLink, Organization, Person, Role, Section
 from ..policies import allowed, authorize, visible
+from ..body_limits import accepts_body
 from . import plans as plan_service
 from . import reports, scoring
 from .framework_import import FrameworkImportError, read_case_package, read_csv
@@ -215,6 +216,7 @@ def plan_page(plan_id: uuid.UUID):
 
 @bp.route("/frameworks", methods=["GET", "POST"])
 @login_required
+@accepts_body("document")
 def frameworks():
     actor = _actor()
     org = db.session.get(Organization, actor.organization_id)

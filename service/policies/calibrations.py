@@ -2,10 +2,11 @@
 the creator and admins see the agreement."""
 from __future__ import annotations
 
-from sqlalchemy import or_, select as sql_select
+from sqlalchemy import and_, exists, or_, select as sql_select
+from sqlalchemy.orm import aliased
 
-from ..assessment.models import CalibrationRater, CalibrationSession
-from ..models import Role
+from ..assessment.models import CalibrationItem, CalibrationRater, CalibrationSession, Submission
+from ..models import Enrolment, Person, Role
 from .registry import Policy, register
 from .relations import is_admin_of
 
@@ -33,3 +34,24 @@ class CalibrationSessionPolicy(Policy):
             return select.where(CalibrationSession.organization_id == actor.organization_id)
         mine = sql_select(CalibrationRater.session_id).where(CalibrationRater.rater_id == actor.id)
         return select.where(or_(CalibrationSession.created_by_id == actor.id, CalibrationSession.id.in_(mine)))
+
+
+def rated_submission_ids(actor):
+    """A subquery of the submissions the actor rates in calibration, counting
+    only sessions whose creator may see that student's work (an admin of the
+    school or one of the student's teachers): naming a rater never grants more
+    than the creator already had."""
+    creator = aliased(Person)
+    taught, learning = aliased(Enrolment), aliased(Enrolment)
+    creator_entitled = exists().where(
+        creator.id == CalibrationSession.created_by_id, creator.organization_id == Submission.organization_id,
+        or_(creator.role == Role.ADMIN.value,
+            and_(creator.role == Role.TEACHER.value, exists().where(
+                taught.person_id == creator.id, taught.role == "teacher",
+                learning.section_id == taught.section_id, learning.role == "student",
+                learning.person_id == Submission.student_id))))
+    return (sql_select(CalibrationItem.submission_id)
+            .join(CalibrationRater, CalibrationRater.session_id == CalibrationItem.session_id)
+            .join(CalibrationSession, CalibrationSession.id == CalibrationItem.session_id)
+            .join(Submission, Submission.id == CalibrationItem.submission_id)
+            .where(CalibrationRater.rater_id == actor.id, creator_entitled))

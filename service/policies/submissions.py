@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import exists, or_, select as sql_select
 
-from ..assessment.models import CalibrationItem, CalibrationRater, Submission
+from ..assessment.models import CalibrationItem, Submission
 from ..extensions import db
 from ..models import Enrolment, Role
 from .registry import Policy, register
@@ -22,9 +22,9 @@ def teaches_section(actor, section_id) -> bool:
 
 
 def _calibration_submissions(actor):
-    return sql_select(CalibrationItem.submission_id).join(
-        CalibrationRater, CalibrationRater.session_id == CalibrationItem.session_id).where(
-        CalibrationRater.rater_id == actor.id)
+    from .calibrations import rated_submission_ids
+
+    return rated_submission_ids(actor)
 
 
 @register

@@ -13,6 +13,7 @@ from ..auth import api_auth, require_person
 from ..errors import Problem, field_error, flatten_messages, validation_problem
 from ..extensions import db
 from ..policies import allowed, authorize, visible
+from ..body_limits import accepts_body
 from . import artifacts as ops
 from . import sharing, showcases
 from .downloads import send_version, wants_inline
@@ -101,6 +102,7 @@ class FileArtifacts(MethodView):
     @blp.arguments(FileArtifactQuerySchema, location="query")
     @blp.response(201, ArtifactSchema)
     @blp.doc(**UPLOAD_BODY)
+    @accepts_body("upload")
     def post(self, query):
         """Upload a file as a new artifact (streamed; inspected before anything is kept)."""
         actor = require_person()
@@ -155,6 +157,7 @@ class Versions(MethodView):
     @blp.arguments(FileVersionQuerySchema, location="query")
     @blp.response(201, VersionSchema)
     @blp.doc(**UPLOAD_BODY)
+    @accepts_body("upload")
     def post(self, query, artifact_id: uuid.UUID):
         """Upload a new version (files: the body as for /artifacts/files; links: JSON {"url"})."""
         actor = require_person()

@@ -10,6 +10,7 @@ from ..errors import Problem
 from ..extensions import db
 from ..models import Person
 from ..policies import allowed, authorize, visible
+from ..body_limits import accepts_body
 from . import artifacts as ops
 from . import sharing, showcases
 from .api import get_artifact, get_showcase, get_visible_version, share_url
@@ -43,6 +44,7 @@ def index():
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
+@accepts_body("upload")
 def new():
     actor = current_person()
     if actor.role != "student":
@@ -116,6 +118,7 @@ def _parse_tags(text: str) -> list[dict]:
 
 @bp.post("/artifacts/<uuid:artifact_id>/versions")
 @login_required
+@accepts_body("upload")
 def add_version(artifact_id: uuid.UUID):
     actor = current_person()
     item = get_artifact(actor, artifact_id, "edit")
