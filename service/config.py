@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from openbadges.jwt import ALGORITHMS as JWT_ALGORITHMS
@@ -53,6 +54,15 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # Largest body of a document endpoint: verification input, framework
         # imports, CSV rosters, badge images.
         "DOCUMENT_BODY_LIMIT_BYTES": int(env.get("DOCUMENT_BODY_LIMIT_BYTES", str(16 * 1024 * 1024))),
+        # A browser sign-in ends after this many hours (server-side, service/auth/sessions.py).
+        "SESSION_LIFETIME_HOURS": float(env.get("SESSION_LIFETIME_HOURS", "12")),
+        # Wrong passwords per e-mail address, and per client address, before
+        # sign-in is refused for LOGIN_LOCKOUT_SECONDS (service/auth/throttle.py).
+        "LOGIN_MAX_FAILURES": int(env.get("LOGIN_MAX_FAILURES", "5")),
+        "LOGIN_MAX_FAILURES_PER_ADDRESS": int(env.get("LOGIN_MAX_FAILURES_PER_ADDRESS", "50")),
+        "LOGIN_LOCKOUT_SECONDS": int(env.get("LOGIN_LOCKOUT_SECONDS", "900")),
+        # A password-reset link works once, for this many minutes.
+        "PASSWORD_RESET_MINUTES": int(env.get("PASSWORD_RESET_MINUTES", "60")),
         # Lifetime of an API token when the caller does not ask for less.
         "API_TOKEN_DEFAULT_DAYS": int(env.get("API_TOKEN_DEFAULT_DAYS", "30")),
         # "fast" is only for the test suite: Argon2 at production cost makes
@@ -93,6 +103,7 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     config["SESSION_COOKIE_HTTPONLY"] = True
     config["SESSION_COOKIE_SAMESITE"] = "Lax"
     config["SESSION_COOKIE_SECURE"] = production
+    config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=config["SESSION_LIFETIME_HOURS"])
     config["TESTING"] = config.get("TESTING", config["SERVICE_ENV"] == "testing")
     if str(config["SMTP_SECURITY"]).lower() not in ("none", "starttls", "tls"):
         raise ConfigError("SMTP_SECURITY must be none, starttls or tls")

@@ -28,6 +28,7 @@ PROBLEM_TYPES = {
     "csrf-failed": "The form or request lacked a valid CSRF token.",
     "upload-rejected": "The uploaded file was refused; `reason` says why.",
     "payload-too-large": "The request body exceeds the configured limit.",
+    "too-many-attempts": "Too many failed attempts; wait the seconds given in Retry-After.",
     "internal-error": "Something went wrong on our side; nothing was saved.",
 }
 
@@ -45,6 +46,7 @@ _DEFAULT_TYPE_BY_STATUS = {
     404: "not-found",
     409: "conflict",
     413: "payload-too-large",
+    429: "too-many-attempts",
     422: "validation-error",
     500: "internal-error",
 }

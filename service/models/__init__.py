@@ -1,6 +1,7 @@
 """The data model, one concept per module. Import models from here."""
 from .audit import AuditEvent, AuditLogIsAppendOnly
 from .job import Job
+from .login import LoginSession, LoginThrottle, PasswordReset
 from .organization import Organization
 from .person import GuardianLink, Person, Role
 from .section import Course, Enrolment, Section
@@ -15,7 +16,10 @@ __all__ = [
     "Enrolment",
     "GuardianLink",
     "Job",
+    "LoginSession",
+    "LoginThrottle",
     "Organization",
+    "PasswordReset",
     "Person",
     "Role",
     "Section",
