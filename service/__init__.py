@@ -26,6 +26,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.config.from_mapping(load_config(app.instance_path, test_config))
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_BYTES"] + 1024 * 1024
+    from . import input_guards
+
+    input_guards.install_converter(app)  # before any route is added: bounded <int:> URL parts
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
@@ -58,8 +61,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from .body_limits import check_body_size
 
-    # First of all: refuse an oversized body before anything reads it.
+    # First of all: refuse an oversized body before anything reads it; then
+    # malformed input that would otherwise fail deep inside a view.
     app.before_request(check_body_size)
+    app.before_request(input_guards.check_query)
+    app.before_request(input_guards.check_json_depth)
 
     @app.before_request
     def _identify():

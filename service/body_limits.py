@@ -41,7 +41,8 @@ def limit_for(kind: str | None) -> int:
     return config["BODY_LIMIT_BYTES"]
 
 
-def _kind_of_endpoint() -> str | None:
+def endpoint_kind() -> str | None:
+    """The body kind the matched view accepts (None: an ordinary endpoint)."""
     view = current_app.view_functions.get(request.endpoint or "")
     if view is None:
         return None
@@ -53,7 +54,7 @@ def _kind_of_endpoint() -> str | None:
 
 def check_body_size() -> None:
     """before_request: refuse a body larger than this endpoint accepts, unread."""
-    limit = limit_for(_kind_of_endpoint())
+    limit = limit_for(endpoint_kind())
     length = request.content_length
     if length is not None and length > limit:
         # The body stays unread; close the connection rather than drain it.

@@ -158,9 +158,17 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
         # Roll back so a failed request never leaves half its writes behind.
+        from sqlalchemy.exc import DataError
+
         from .extensions import db
 
         db.session.rollback()
+        if isinstance(exc, (DataError, OverflowError)):
+            # A number or value from the request the database cannot hold
+            # (an out-of-range integer): the client's mistake, not ours.
+            log.warning("value out of range on %s %s: %s", request.method, request.path, exc)
+            return render_problem(Problem(400, "A value in the request is out of range.",
+                                          type="malformed-request"))
         log.exception("unhandled error on %s %s", request.method, request.path)
         return render_problem(Problem(500, "An unexpected error occurred; nothing was saved.",
                                       type="internal-error"))
