@@ -78,6 +78,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        if app.config["SERVICE_ENV"] == "production":
+            # Production is https only (config refuses another PUBLIC_BASE_URL):
+            # browsers must never fall back to plain http, even on a typed URL.
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         if response.mimetype == "text/html" and "Content-Security-Policy" not in response.headers:
             # The Swagger UI page bootstraps itself with an inline script.
             script = "'self' 'unsafe-inline'" if request.path.startswith("/api/docs") else "'self'"
