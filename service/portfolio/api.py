@@ -264,7 +264,8 @@ class ShowcaseById(MethodView):
     @blp.response(200, ShowcaseSchema)
     def patch(self, body, showcase_id: uuid.UUID):
         showcase = get_showcase(require_person(), showcase_id, "edit")
-        showcases.update_showcase(showcase, body)
+        confirm = body.pop("confirm_exposure", False)
+        showcases.update_showcase(showcase, body, confirm_exposure=confirm)
         db.session.commit()
         return showcase
 
@@ -284,7 +285,7 @@ class ShowcaseItems(MethodView):
         """Set the items and their order (the complete list; add, remove and reorder in one call)."""
         actor = require_person()
         showcase = get_showcase(actor, showcase_id, "edit")
-        showcases.set_items(showcase, actor, body["artifact_ids"])
+        showcases.set_items(showcase, actor, body["artifact_ids"], confirm_exposure=body["confirm_exposure"])
         db.session.commit()
         return showcase
 
