@@ -23,10 +23,11 @@ teachers and admins change them and comment; guardians only read.
 """
 from __future__ import annotations
 
-from sqlalchemy import exists, or_, select as sql_select
+from sqlalchemy import and_, exists, or_, select as sql_select
+from sqlalchemy.orm import aliased
 
 from ..extensions import db
-from ..models import Enrolment, Role
+from ..models import Enrolment, Person, Role
 from ..policies.registry import Policy, register
 from ..policies.relations import is_admin_of, may_see_student_work, students_of_teacher, teaches_student, wards_of
 from .models import (
@@ -97,10 +98,25 @@ def teaches_section(actor, section_id) -> bool:
         Enrolment.role == "teacher")) is not None
 
 
-def _calibration_submissions(actor):
-    return sql_select(CalibrationItem.submission_id).join(
-        CalibrationRater, CalibrationRater.session_id == CalibrationItem.session_id).where(
-        CalibrationRater.rater_id == actor.id)
+def rated_submission_ids(actor):
+    """The submissions the actor rates in calibration, counting only sessions
+    whose creator may see that student's work (an admin of the school or one of
+    the student's teachers): naming a rater never grants more than the creator
+    already had."""
+    creator = aliased(Person)
+    taught, learning = aliased(Enrolment), aliased(Enrolment)
+    creator_entitled = exists().where(
+        creator.id == CalibrationSession.created_by_id, creator.organization_id == Submission.organization_id,
+        or_(creator.role == Role.ADMIN.value,
+            and_(creator.role == Role.TEACHER.value, exists().where(
+                taught.person_id == creator.id, taught.role == "teacher",
+                learning.section_id == taught.section_id, learning.role == "student",
+                learning.person_id == Submission.student_id))))
+    return (sql_select(CalibrationItem.submission_id)
+            .join(CalibrationRater, CalibrationRater.session_id == CalibrationItem.session_id)
+            .join(CalibrationSession, CalibrationSession.id == CalibrationItem.session_id)
+            .join(Submission, Submission.id == CalibrationItem.submission_id)
+            .where(CalibrationRater.rater_id == actor.id, creator_entitled))
 
 
 @register
@@ -109,7 +125,7 @@ class SubmissionPolicy(Policy):
 
     def can_view(self, actor, submission):
         return (may_see_student_work(actor, submission.student_id, submission.organization_id)
-                or bool(db.session.scalar(sql_select(exists(_calibration_submissions(actor).where(
+                or bool(db.session.scalar(sql_select(exists(rated_submission_ids(actor).where(
                     CalibrationItem.submission_id == submission.id))))))
 
     def can_create(self, actor, submission):
@@ -126,7 +142,7 @@ class SubmissionPolicy(Policy):
             return select.where(Submission.organization_id == actor.organization_id)
         if actor.role == Role.TEACHER.value:
             return select.where(or_(Submission.student_id.in_(students_of_teacher(actor)),
-                                    Submission.id.in_(_calibration_submissions(actor))))
+                                    Submission.id.in_(rated_submission_ids(actor))))
         if actor.role == Role.GUARDIAN.value:
             return select.where(Submission.student_id.in_(wards_of(actor)))
         return select.where(Submission.student_id == actor.id)

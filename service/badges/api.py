@@ -14,6 +14,7 @@ from ..errors import Problem, field_error, validation_problem
 from ..extensions import db
 from ..models import Job, Organization, Person, Section
 from ..policies import allowed, authorize, visible
+from ..body_limits import accepts_body
 from . import classes, issuance, jobs, keys, status
 from .mastery import AssessmentMastery
 from .models import Award, BadgeClass, IssuerKey
@@ -144,6 +145,7 @@ class BadgeClassById(MethodView):
 class BadgeClassImage(MethodView):
     @api_auth("write")
     @blp.response(200, BadgeClassSchema)
+    @accepts_body("document")
     def put(self, badge_class_id):
         """Upload the badge image: PNG or SVG, as the raw body or a multipart `image` file."""
         actor = require_person()
@@ -288,6 +290,7 @@ class BulkJobs(MethodView):
     @api_auth("issue")
     @blp.arguments(BulkJobCreateSchema)
     @blp.response(202, JobSchema)
+    @accepts_body("document")
     def post(self, body, badge_class_id):
         """Award this badge to a whole section or to the students of a CSV, in the background."""
         actor = require_person()

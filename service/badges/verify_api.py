@@ -15,6 +15,7 @@ from marshmallow import Schema, ValidationError, fields
 
 from ..api.schemas import StrictSchema
 from ..errors import Problem, field_error, flatten_messages, validation_problem
+from ..body_limits import accepts_body
 from .verification import MAX_INPUT_BYTES, InputError, verify_input
 
 blp = Blueprint("verify", __name__, description="Verify any Open Badges 3.0 credential (ours or anyone's)")
@@ -90,6 +91,7 @@ def read_request() -> dict:
 class Verify(MethodView):
     @blp.doc(security=[], requestBody=_MULTIPART_DOC)
     @blp.response(200, VerificationSchema)
+    @accepts_body("document")
     def post(self):
         """Verify a credential given as JSON, a compact JWT, a baked image or a URL.
 

@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from service.extensions import db
 from tests.support import badge_fixtures as bf
+from tests.support.signin import sign_in, sign_out
 
 
 def meta(html, prop):
@@ -96,7 +97,6 @@ def test_real_issuance_with_portfolio_evidence_shared_and_checked(client, factor
 
     from service.badges import issuance
     from service.portfolio.artifacts import create_artifact, ingest_file
-    from tests.support.factory import PASSWORD
 
     school = factory.school()
     student = school["s1"]
@@ -113,13 +113,13 @@ def test_real_issuance_with_portfolio_evidence_shared_and_checked(client, factor
     assert "unchanged" in report["evidence"][0]["message"]
     evidence_url = f"/badges/{award.id}/evidence/{version.id}"
     assert client.get(evidence_url).status_code == 404  # not shared yet
-    client.post("/login", data={"email": student.email, "password": PASSWORD})
+    sign_in(client, student, expect=None)
     client.get("/my/badges")
     with client.session_transaction() as session:
         token = session["csrf"]
     assert client.post(f"/my/badges/{award.id}/sharing",
                        data={"csrf_token": token, "evidence": [str(version.id)]}).status_code == 302
-    client.post("/logout")
+    sign_out(client)
     assert "Worked example" in client.get(f"/badges/{award.id}").get_data(as_text=True)
     response = client.get(evidence_url)
     assert response.status_code == 200 and response.get_data() == essay
