@@ -41,10 +41,10 @@ sys.path.insert(0, str(ROOT))
 from tests.support.processes import free_port  # noqa: E402
 
 
-def start_gunicorn(app: str, port: int, env: dict, workers: int, log: Path) -> subprocess.Popen:
-    cmd = [str(ROOT / ".venv/bin/gunicorn"), "--config", str(ROOT / "gunicorn.conf.py"), "--bind",
+def start_gunicorn(app: str, port: int, env: dict, workers: int, log: Path, source: Path) -> subprocess.Popen:
+    cmd = [str(ROOT / ".venv/bin/gunicorn"), "--config", str(source / "gunicorn.conf.py"), "--bind",
            f"127.0.0.1:{port}", "--workers", str(workers), "--log-level", "warning", app]
-    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    return subprocess.Popen(cmd, cwd=source, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
 
 
 def wait_up(url: str, timeout: float = 60) -> None:
@@ -116,6 +116,9 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--only", help="comma-separated cases to run")
+    parser.add_argument("--source", type=Path, default=ROOT,
+                        help="serve the service from this source tree (e.g. `git archive main` unpacked, "
+                             "for before/after figures); default: this checkout")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
@@ -124,17 +127,18 @@ def main() -> int:
     env = {**os.environ, "DATABASE_URL": school["database_url"], "STORAGE_URL": school["storage_url"],
            "SERVICE_ENV": "development", "PUBLIC_BASE_URL": "http://127.0.0.1:8000",
            "PASSWORD_HASH_PROFILE": "fast", "INSTANCE_PATH": str(Path(args.school) / "instance"),
-           "PYTHONPATH": str(ROOT / "bench")}
+           "PYTHONPATH": f"{args.source.resolve()}:{ROOT / 'bench'}"}
     service_port, bare_port = free_port(), free_port()
-    servers = [start_gunicorn("service:create_app()", service_port, env, args.workers, work / "service.log"),
-               start_gunicorn("bare_app:create_app()", bare_port, env, args.workers, work / "bare.log")]
+    source = args.source.resolve()
+    servers = [start_gunicorn("service:create_app()", service_port, env, args.workers, work / "service.log", source),
+               start_gunicorn("bare_app:create_app()", bare_port, env, args.workers, work / "bare.log", source)]
     try:
         service, bare = f"http://127.0.0.1:{service_port}", f"http://127.0.0.1:{bare_port}"
         wait_up(f"{service}/healthz")
         wait_up(f"{bare}/healthz")
         token = post_json(f"{service}/api/v1/tokens", {"email": school["teacher_email"], "password": school["password"],
                                                        "name": "bench", "scopes": ["read"],
-                                                       "expires_in_days": 1})["secret"]
+                                                       "expires_in_days": 1})["token"]
         teacher = login_cookie(service, school["teacher_email"], school["password"])
         ours = _one_award(school)
         foreign = did_key_credential()

@@ -371,3 +371,38 @@ class PlanComment(db.Model):
     author_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id"))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class MasteryState(db.Model):
+    """A student's mastery of one competency from `valid_from` until the next
+    piece of evidence (`valid_until`; open for the current state).
+
+    Derived data: `mastery_store` writes these from the official scores when
+    a score commits, and rebuilds them when the organization's mastery
+    settings or frameworks change, so heatmaps and school-wide reports read a
+    few rows instead of recomputing every student's scores per request."""
+
+    __tablename__ = "mastery_states"
+    __table_args__ = (Index("ix_mastery_states_student_competency", "student_id", "competency_id", "valid_from"),
+                      Index("ix_mastery_states_org_competency", "organization_id", "competency_id"))
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    organization_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id"))
+    student_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id"))
+    competency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("competencies.id"))
+    level: Mapped[float] = mapped_column(Float)
+    mastered: Mapped[bool] = mapped_column(Boolean)
+    evidence_count: Mapped[int] = mapped_column(Integer)
+    method: Mapped[str] = mapped_column(String(32))
+    valid_from: Mapped[datetime] = mapped_column(UTCDateTime)
+    valid_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class MasteryStateBuild(db.Model):
+    """Marks an organization whose mastery states are complete (built once,
+    then kept current on every change)."""
+
+    __tablename__ = "mastery_state_builds"
+
+    organization_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id"), primary_key=True)
+    built_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
