@@ -39,7 +39,8 @@ CHUNK = 200  # students per evidence query while rebuilding
 def refresh(organization_id: uuid.UUID, student_ids, competencies: list[Competency] | None = None) -> int:
     """Recompute the states of these students (for every competency of the
     organization unless `competencies` is given). Returns rows written."""
-    from .progress import evidence_table
+    from .mastery import Evidence
+    from .progress import _evidence_rows, _identifier_scope, framework_configs
 
     student_ids = list(dict.fromkeys(student_ids))
     if competencies is None:
@@ -48,19 +49,29 @@ def refresh(organization_id: uuid.UUID, student_ids, competencies: list[Competen
     if not student_ids or not competencies:
         return 0
     competency_ids = [c.id for c in competencies]
+    scope = _identifier_scope(competencies)
+    configs = framework_configs(competencies)
+    # identifier -> the competencies whose evidence it is (itself and its ancestors, in every version)
+    counts_toward: dict = defaultdict(list)
+    for competency_id, identifiers in scope.items():
+        for identifier in identifiers:
+            counts_toward[identifier].append(competency_id)
+    table = MasteryState.__table__
     written = 0
     for start in range(0, len(student_ids), CHUNK):
         chunk = student_ids[start:start + CHUNK]
-        evidence, configs = evidence_table(chunk, competencies)
-        db.session.execute(db.delete(MasteryState).where(MasteryState.student_id.in_(chunk),
-                                                         MasteryState.competency_id.in_(competency_ids))
-                           .execution_options(synchronize_session=False))
+        pieces: dict = defaultdict(list)
+        for student_id, piece in _evidence_rows(chunk, organization_id, set(counts_toward), None):
+            evidence = Evidence(piece.level, piece.assessed_at, piece.sequence)
+            for competency_id in counts_toward[piece.competency_identifier]:
+                pieces[(student_id, competency_id)].append(evidence)
+        db.session.execute(table.delete().where(table.c.student_id.in_(chunk),
+                                                table.c.competency_id.in_(competency_ids)))
         rows = []
-        for (student_id, competency_id), pieces in evidence.items():
-            if pieces:
-                rows.extend(_states(organization_id, student_id, competency_id, pieces, configs[competency_id]))
+        for (student_id, competency_id), found in pieces.items():
+            rows.extend(_states(organization_id, student_id, competency_id, found, configs[competency_id]))
         for i in range(0, len(rows), 5000):
-            db.session.execute(db.insert(MasteryState), rows[i:i + 5000])
+            db.session.execute(table.insert(), rows[i:i + 5000])  # Core executemany: one batch per 5,000
         written += len(rows)
     return written
 
