@@ -1,15 +1,17 @@
-"""Stored mastery: each student's mastery of each competency over time, kept
-current as scores commit, so pages and reports never recompute a school.
+"""Stored mastery: each student's current mastery of each competency and the
+spans during which it was mastered, kept current as scores commit, so pages
+and reports never recompute a school.
 
-`refresh` recomputes some students' states from their official scores with
-the same code the live calculation uses (`progress.evidence_table` and
-`mastery.calculate`), one state per distinct evidence time: the level after
-the pieces up to that instant, valid until the next one. Readers:
+`refresh` recomputes some students from their official scores with the same
+code the live calculation uses (`progress._evidence_rows` and
+`mastery.calculate`): the level after the pieces up to each distinct instant.
+It writes the last one as the current `MasteryState` and each run of mastered
+instants as a `MasteryInterval`. Readers:
 
 - `current_table(student_ids, competencies)`: what `progress.mastery_table`
-  returns, from the open states (heatmaps);
-- SQL over `valid_from`/`valid_until` answers "proficient at the end of each
-  month" and "first mastered when" for the reports (`reports.py`).
+  returns, from the current states (heatmaps);
+- SQL over the intervals answers "proficient at the end of each month" and
+  "first mastered when" for the reports (`reports.py`).
 
 Kept current by session hooks (registered once by `install`): at commit, a
 new or changed official assessment or criterion score refreshes its student;
@@ -30,8 +32,8 @@ from sqlalchemy.orm import Session
 from ..extensions import db
 from ..models import Person, Role, utcnow
 from .mastery import MasteryResult, calculate
-from .models import (AssessmentSettings, Assessment, Competency, CriterionScore, Framework, MasteryState,
-                     MasteryStateBuild, ProficiencyScale, Submission)
+from .models import (AssessmentSettings, Assessment, Competency, CriterionScore, Framework, MasteryInterval,
+                     MasteryState, MasteryStateBuild, ProficiencyScale, Submission)
 
 CHUNK = 200  # students per evidence query while rebuilding
 
@@ -56,7 +58,7 @@ def refresh(organization_id: uuid.UUID, student_ids, competencies: list[Competen
     for competency_id, identifiers in scope.items():
         for identifier in identifiers:
             counts_toward[identifier].append(competency_id)
-    table = MasteryState.__table__
+    table, spans = MasteryState.__table__, MasteryInterval.__table__
     written = 0
     for start in range(0, len(student_ids), CHUNK):
         chunk = student_ids[start:start + CHUNK]
@@ -65,13 +67,16 @@ def refresh(organization_id: uuid.UUID, student_ids, competencies: list[Competen
             evidence = Evidence(piece.level, piece.assessed_at, piece.sequence)
             for competency_id in counts_toward[piece.competency_identifier]:
                 pieces[(student_id, competency_id)].append(evidence)
-        db.session.execute(table.delete().where(table.c.student_id.in_(chunk),
-                                                table.c.competency_id.in_(competency_ids)))
-        rows = []
+        for t in (table, spans):
+            db.session.execute(t.delete().where(t.c.student_id.in_(chunk), t.c.competency_id.in_(competency_ids)))
+        rows, span_rows = [], []
         for (student_id, competency_id), found in pieces.items():
-            rows.extend(_states(organization_id, student_id, competency_id, found, configs[competency_id]))
-        for i in range(0, len(rows), 5000):
-            db.session.execute(table.insert(), rows[i:i + 5000])  # Core executemany: one batch per 5,000
+            state, intervals = _history(organization_id, student_id, competency_id, found, configs[competency_id])
+            rows.append(state)
+            span_rows.extend(intervals)
+        for t, batch in ((table, rows), (spans, span_rows)):
+            for i in range(0, len(batch), 5000):
+                db.session.execute(t.insert(), batch[i:i + 5000])  # Core executemany, 5,000 rows at a time
         written += len(rows)
     return written
 
@@ -111,28 +116,31 @@ def current_table(student_ids, competencies: list[Competency]) -> dict[tuple[uui
     rows = db.session.execute(db.select(MasteryState.student_id, MasteryState.competency_id, MasteryState.level,
                                         MasteryState.method, MasteryState.evidence_count, MasteryState.mastered)
                               .where(MasteryState.student_id.in_(student_ids),
-                                     MasteryState.competency_id.in_([c.id for c in competencies]),
-                                     MasteryState.valid_until.is_(None)))
+                                     MasteryState.competency_id.in_([c.id for c in competencies])))
     for student_id, competency_id, level, method, count, mastered in rows:
         table[(student_id, competency_id)] = MasteryResult(level, method, count, mastered)
     return table
 
 
-def _states(organization_id, student_id, competency_id, pieces, config) -> list[dict]:
+def _history(organization_id, student_id, competency_id, pieces, config) -> tuple[dict, list[dict]]:
+    """(current state row, mastered-interval rows) for one student and competency."""
     ordered = sorted(pieces, key=lambda e: (e.at, e.sequence))
-    rows = []
+    key = {"organization_id": organization_id, "student_id": student_id, "competency_id": competency_id}
+    intervals: list[dict] = []
+    result = None
     for n, piece in enumerate(ordered):
-        following = ordered[n + 1].at if n + 1 < len(ordered) else None
-        if following == piece.at:
-            continue  # one state per instant: every piece scored at that moment counts
+        if n + 1 < len(ordered) and ordered[n + 1].at == piece.at:
+            continue  # one result per instant: every piece scored at that moment counts
         result = calculate(ordered[:n + 1], config)
-        if rows:
-            rows[-1]["valid_until"] = piece.at
-        rows.append({"id": uuid.uuid4(), "organization_id": organization_id, "student_id": student_id,
-                     "competency_id": competency_id, "level": result.level, "mastered": result.mastered,
-                     "evidence_count": result.evidence_count, "method": result.method,
-                     "valid_from": piece.at, "valid_until": None})
-    return rows
+        open_span = intervals[-1] if intervals and intervals[-1]["mastered_until"] is None else None
+        if result.mastered and open_span is None:
+            intervals.append({"id": uuid.uuid4(), **key, "mastered_from": piece.at, "mastered_until": None,
+                              "first": not intervals})
+        elif not result.mastered and open_span is not None:
+            open_span["mastered_until"] = piece.at
+    state = {"id": uuid.uuid4(), **key, "level": result.level, "mastered": result.mastered,
+             "evidence_count": result.evidence_count, "method": result.method, "evidence_at": ordered[-1].at}
+    return state, intervals
 
 
 # -- keeping the states current -------------------------------------------------------------------

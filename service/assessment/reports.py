@@ -17,7 +17,7 @@ from ..extensions import db
 from ..models import Enrolment, Person, Section
 from .mastery import MasteryResult
 from .mastery_store import current_table, ensure_built
-from .models import (Competency, CourseCompetency, CriterionAlignment, Framework, MasteryState, Rubric,
+from .models import (Competency, CourseCompetency, CriterionAlignment, Framework, MasteryInterval, Rubric,
                      RubricCriterion)
 from .progress import mastery_table
 from .settings import level_label, scale_for, settings_for
@@ -101,15 +101,17 @@ def proficiency_report(organization_id: uuid.UUID, *, months: int = 6, now: date
         .where(Enrolment.section_id.in_(section_ids), Enrolment.role == "student")
         .group_by(Enrolment.section_id)).all())
     columns = _section_competencies_bulk(organization_id, sections)
-    proficient_at = [func.sum(case((and_(MasteryState.valid_from <= end,
-                                         or_(MasteryState.valid_until.is_(None), MasteryState.valid_until > end)),
-                                    1), else_=0)) for _, end in ends]
+    span = MasteryInterval
+    proficient_at = [func.sum(case((and_(span.mastered_from <= end,
+                                         or_(span.mastered_until.is_(None), span.mastered_until > end)), 1),
+                                   else_=0)) for _, end in ends]
     counts = {(section_id, competency_id): values for section_id, competency_id, *values in db.session.execute(
-        db.select(Enrolment.section_id, MasteryState.competency_id, *proficient_at)
-        .join(MasteryState, MasteryState.student_id == Enrolment.person_id)
+        db.select(Enrolment.section_id, span.competency_id, *proficient_at)
+        .join(span, span.student_id == Enrolment.person_id)
         .where(Enrolment.section_id.in_(section_ids), Enrolment.role == "student",
-               MasteryState.organization_id == organization_id, MasteryState.mastered.is_(True))
-        .group_by(Enrolment.section_id, MasteryState.competency_id))}
+               span.organization_id == organization_id, span.mastered_from <= ends[-1][1],
+               or_(span.mastered_until.is_(None), span.mastered_until > ends[0][1]))
+        .group_by(Enrolment.section_id, span.competency_id))}
     rows = []
     for section in sections:
         students = enrolled.get(section.id, 0)
@@ -175,6 +177,10 @@ class Pace:
     slowed: bool
 
 
+def _month_starts(labels: list[str]) -> list[datetime]:
+    return [datetime(int(label[:4]), int(label[5:]), 1, tzinfo=timezone.utc) for label in labels]
+
+
 def pace_report(organization_id: uuid.UUID, students: list[Person], *, months: int = 6,
                 now: datetime | None = None, slowdown_ratio: float = 0.5, min_earlier_rate: float = 1.0
                 ) -> list[Pace]:
@@ -182,35 +188,35 @@ def pace_report(organization_id: uuid.UUID, students: list[Person], *, months: i
     the rate of the recent half of the window fell below `slowdown_ratio` of
     the earlier half (and the earlier rate was at least `min_earlier_rate`).
 
-    "First mastered" is the earliest mastered state of each (student,
-    competency), grouped in SQL; only those inside the window come back."""
+    "First mastered" is the start of each (student, competency)'s first
+    mastered interval; SQL counts them per student and month of the window."""
     ensure_built(organization_id)
     competency_ids = [c.id for c in assessed_competencies(organization_id)]
     ends = month_ends(months, now)
     labels = [label for label, _ in ends]
-    window_start = datetime(int(labels[0][:4]), int(labels[0][5:]), 1, tzinfo=timezone.utc)
     wanted = {s.id for s in students}
-    per_student: dict = defaultdict(lambda: {label: 0 for label in labels})
+    per_student: dict = {}
     if competency_ids and wanted:
-        first = func.min(MasteryState.valid_from)
-        select = (db.select(MasteryState.student_id, first)
-                  .where(MasteryState.organization_id == organization_id, MasteryState.mastered.is_(True),
-                         MasteryState.competency_id.in_(competency_ids))
-                  .group_by(MasteryState.student_id, MasteryState.competency_id)
-                  .having(first >= window_start))
+        span = MasteryInterval
+        bounds = _month_starts(labels) + [ends[-1][1]]
+        per_month = [func.sum(case((and_(span.mastered_from >= bounds[i], span.mastered_from < bounds[i + 1]), 1),
+                                   else_=0)) for i in range(len(labels) - 1)]
+        per_month.append(func.sum(case((and_(span.mastered_from >= bounds[-2], span.mastered_from <= bounds[-1]), 1),
+                                       else_=0)))
+        select = (db.select(span.student_id, *per_month)
+                  .where(span.organization_id == organization_id, span.first.is_(True),
+                         span.mastered_from >= bounds[0], span.mastered_from <= bounds[-1],
+                         span.competency_id.in_(competency_ids))
+                  .group_by(span.student_id))
         if len(wanted) <= 500:  # otherwise the organization filter is tighter than a long IN list
-            select = select.where(MasteryState.student_id.in_(wanted))
-        end = ends[-1][1]
-        for student_id, when in db.session.execute(select):
-            if student_id in wanted and when is not None:
-                when = when if when.tzinfo else when.replace(tzinfo=timezone.utc)
-                label = f"{when.year:04d}-{when.month:02d}"
-                if when <= end and label in labels:
-                    per_student[student_id][label] += 1
+            select = select.where(span.student_id.in_(wanted))
+        for student_id, *counts in db.session.execute(select):
+            if student_id in wanted:
+                per_student[student_id] = {label: int(n or 0) for label, n in zip(labels, counts)}
     half = len(labels) // 2
     report = []
     for student in students:
-        per_month = per_student[student.id] if student.id in per_student else {label: 0 for label in labels}
+        per_month = per_student.get(student.id) or {label: 0 for label in labels}
         counts = [per_month[label] for label in labels]
         earlier = sum(counts[:half]) / max(half, 1)
         recent = sum(counts[half:]) / max(len(labels) - half, 1)

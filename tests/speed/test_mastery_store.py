@@ -1,6 +1,7 @@
-"""Stored mastery states always agree with the live calculation: after
-scoring, backdating, settings changes, new framework versions and calibration
-scores, for the current state and for any past instant."""
+"""Stored mastery always agrees with the live calculation: after scoring,
+backdating, settings changes, new framework versions and calibration scores,
+for the current state and (through the mastered intervals) for whether a
+competency was mastered at any past instant."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -8,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from service.assessment import mastery_store
-from service.assessment.models import Competency, MasteryState, MasteryStateBuild
+from service.assessment.models import Competency, MasteryInterval, MasteryState, MasteryStateBuild
 from service.assessment.progress import mastery_table
 from service.extensions import db
 from tests.support.assessment import scored_submission, writing_framework, writing_rubric
@@ -28,12 +29,11 @@ def _competencies(org_id):
                                    .order_by(Competency.identifier, Competency.id)))
 
 
-def _stored_as_of(student_id, competency_id, at):
-    state = db.session.scalar(db.select(MasteryState).where(
-        MasteryState.student_id == student_id, MasteryState.competency_id == competency_id,
-        MasteryState.valid_from <= at,
-        (MasteryState.valid_until.is_(None)) | (MasteryState.valid_until > at)))
-    return None if state is None else (state.level, state.mastered, state.evidence_count)
+def _mastered_at(student_id, competency_id, at) -> bool:
+    spans = db.session.scalars(db.select(MasteryInterval).where(
+        MasteryInterval.student_id == student_id, MasteryInterval.competency_id == competency_id)).all()
+    assert sum(1 for s in spans if s.first) == (1 if spans else 0)
+    return any(s.mastered_from <= at and (s.mastered_until is None or s.mastered_until > at) for s in spans)
 
 
 def _assert_agrees(school, instants=()):
@@ -47,8 +47,7 @@ def _assert_agrees(school, instants=()):
     for at in instants:
         past = mastery_table(students, competencies, as_of=at)
         for (s, c), result in past.items():
-            expected = None if result.level is None else (result.level, result.mastered, result.evidence_count)
-            assert _stored_as_of(s, c, at) == expected, (s, c, at)
+            assert _mastered_at(s, c, at) == result.mastered, (s, c, at)
 
 
 def test_states_follow_scoring_settings_and_framework_versions(school):
@@ -64,9 +63,10 @@ def test_states_follow_scoring_settings_and_framework_versions(school):
     # Scores committed later, one backdated between the others.
     scored_submission(s1, sec1, rubric, t1, {"Claim and evidence": 4, "Organisation": 2}, at=now - timedelta(days=10))
     scored_submission(s1, sec1, rubric, t1, {"Claim and evidence": 3, "Organisation": 4}, at=now - timedelta(days=40))
+    scored_submission(s2, sec1, rubric, t1, {"Claim and evidence": 4, "Organisation": 4}, at=now - timedelta(days=30))
     scored_submission(s2, sec1, rubric, t1, {"Claim and evidence": 1, "Organisation": 1}, at=now - timedelta(days=5))
     db.session.commit()
-    instants = [now - timedelta(days=d) for d in (100, 89, 50, 39, 20, 9, 1)]
+    instants = [now - timedelta(days=d) for d in (100, 89, 50, 39, 29, 20, 9, 4, 1)]
     _assert_agrees(school, instants)
 
     # A change of mastery method rebuilds the organization's states.
