@@ -29,8 +29,10 @@ def api_blueprints():
 
 def init_app(app):
     from ..errors import register_problem_type
+    from . import mastery_store
     from .pages import bp
 
+    mastery_store.install()
     app.register_blueprint(bp)
     register_problem_type("framework-import-failed",
                           "The CASE package or CSV could not be imported; `errors` lists every problem found.")

@@ -11,10 +11,10 @@ from flask import g, redirect, request, session, url_for
 
 from ..errors import Problem
 from ..extensions import db
-from ..models import Person, utcnow
+from ..models import Person
 from . import sessions
 from .csrf import SAFE_METHODS, csrf_ok
-from .tokens import ALL_SCOPES, find_valid_token
+from .tokens import ALL_SCOPES, find_valid_token, note_use
 
 
 def load_identity() -> None:
@@ -31,8 +31,7 @@ def load_identity() -> None:
         if token is None:
             raise Problem(401, "The bearer token is invalid, expired or revoked.",
                           headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
-        token.last_used_at = utcnow()
-        db.session.commit()
+        note_use(token)
         g.person, g.token, g.scopes = token.person, token, frozenset(token.scopes)
         return
     if session.get(sessions.COOKIE_KEY):
