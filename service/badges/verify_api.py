@@ -15,6 +15,7 @@ from marshmallow import Schema, ValidationError, fields
 
 from ..api.schemas import StrictSchema
 from ..errors import Problem, field_error, flatten_messages, validation_problem
+from ..body_limits import accepts_body
 from .verification import MAX_INPUT_BYTES, InputError, verify_input
 
 blp = Blueprint("verify", __name__, description="Verify any Open Badges 3.0 credential (ours or anyone's)")
@@ -86,15 +87,19 @@ def read_request() -> dict:
         raise Problem(400, "Send a JSON object with credential, jwt or url, or a multipart form with a file.",
                       type="malformed-request")
     try:
-        return VerifyRequestSchema().load(body)
+        return _REQUEST_SCHEMA.load(body)
     except ValidationError as exc:
         raise validation_problem(flatten_messages(exc.messages)) from None
+
+
+_REQUEST_SCHEMA = VerifyRequestSchema()  # built once: a schema instance is reusable and costly to create
 
 
 @blp.route("/verify")
 class Verify(MethodView):
     @blp.doc(security=[], requestBody=_MULTIPART_DOC)
     @blp.response(200, VerificationSchema)
+    @accepts_body("document")
     def post(self):
         """Verify a credential given as JSON, a compact JWT, a baked image or a URL.
 

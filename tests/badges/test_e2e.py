@@ -123,7 +123,9 @@ def test_upload_score_auto_issue_verify_revoke(app, client, factory):
     locked = _ok(client.get(f"/api/v1/artifacts/{artifact['id']}/versions/1", headers=student_auth))
     assert locked["locked"] is True and locked["locked_at"]
     assert _ok(client.get(f"/api/v1/awards/{award['id']}", headers=student_auth))["id"] == award["id"]
-    assert client.get(f"/credentials/{award['id']}").get_json() == credential
+    assert client.get(f"/credentials/{award['id']}", headers=student_auth).get_json() == credential
+    # Anonymous callers get it only once the earner has made the evidence visible (issue 14).
+    assert client.get(f"/credentials/{award['id']}").status_code == 403
 
     # Independent verifier (Digital Bazaar, Node), our library and our verify API agree.
     documents = _documents(client, credential)

@@ -2,7 +2,6 @@
 signatures, and the refusals."""
 from __future__ import annotations
 
-import pytest
 
 from openbadges import jwt as vcjwt
 from openbadges.identity import matches

@@ -12,14 +12,6 @@ from service.extensions import db
 from tests.support import badge_fixtures as bf
 
 
-@pytest.fixture
-def issued(factory):
-    school = factory.school()
-    bc = bf.badge_class(school["org"])
-    award = bf.award_badge(school["org"], bc, school["s1"])
-    return dict(school, bc=bc, award=award)
-
-
 def verify(client, **body):
     response = client.post("/api/v1/verify", json=body)
     assert response.status_code == 200, response.get_data(as_text=True)

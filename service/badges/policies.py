@@ -8,10 +8,10 @@ revocation and suspension are for those teachers and the school's admins.
 """
 from __future__ import annotations
 
-from ..badges.models import Award, BadgeClass
 from ..models import Role
-from .registry import Policy, register
-from .relations import is_admin_of, may_see_student_work, students_of_teacher, teaches_student, wards_of
+from ..policies.registry import Policy, register
+from ..policies.relations import is_admin_of, may_see_student_work, students_of_teacher, teaches_student, wards_of
+from .models import Award, BadgeClass
 
 
 @register

@@ -1,28 +1,34 @@
-"""Who may see and change a portfolio artifact (and so its versions and tags).
+"""Who may see and change portfolio objects: artifacts (and so their versions
+and tags), showcases and share links.
 
 private   -> the owner only
 teachers  -> also the student's teachers, guardians (read-only) and school admins
 link      -> as teachers, plus anyone holding a valid share link (see portfolio.sharing)
 public    -> everyone, signed in or not
 
-A showcase shares its items: whoever may view a showcase may view what is in it.
+A showcase shares its items: whoever may view a showcase may view what is in it,
+and a showcase itself follows the same visibility rules as an artifact.
 
 Submitting work shares exactly the submitted versions with the reviewers:
 the teachers of the submission's section and the raters of a calibration
 session that includes it may open those versions whatever the artifact's
 visibility. The artifact itself (its other versions, reflection, listing)
 stays as private as the student set it.
+
+Share links are the owner's business alone: nobody else lists or revokes them.
 """
 from __future__ import annotations
 
 from sqlalchemy import exists, or_, select as sql_select
 
-from ..assessment.models import CalibrationItem, CalibrationRater, Submission, SubmissionEvidence
+from ..assessment.models import Submission, SubmissionEvidence
 from ..extensions import db
 from ..models import Role
-from ..portfolio.models import Artifact, ArtifactVersion, Showcase, ShowcaseItem
-from .registry import Policy, register
-from .relations import may_see_student_work, students_of_teacher, taught_section_ids, wards_of
+from ..policies.registry import Policy, register
+from ..policies.relations import may_see_student_work, students_of_teacher, taught_section_ids, wards_of
+from .models import Artifact, ArtifactVersion, ShareLink, Showcase, ShowcaseItem
+
+# -- artifacts -------------------------------------------------------------------------------------
 
 SHARED = ("teachers", "link", "public")
 
@@ -81,10 +87,9 @@ def reviewed_version_ids(actor):
     """A subquery of the artifact versions submitted to the actor for review:
     evidence of submissions in sections they teach, or in calibration
     sessions they rate."""
-    rated = sql_select(CalibrationItem.submission_id).join(
-        CalibrationRater, CalibrationRater.session_id == CalibrationItem.session_id).where(
-        CalibrationRater.rater_id == actor.id)
-    reviewing = Submission.id.in_(rated)
+    from ..assessment.policies import rated_submission_ids
+
+    reviewing = Submission.id.in_(rated_submission_ids(actor))
     if actor.role == Role.TEACHER.value:
         reviewing = or_(Submission.section_id.in_(taught_section_ids(actor)), reviewing)
     return sql_select(SubmissionEvidence.artifact_version_id).join(
@@ -118,5 +123,38 @@ def anyone_may_view(artifact) -> bool:
         Showcase.visibility == "public"))))
 
 
-__all__ = ["ArtifactPolicy", "ArtifactVersionPolicy", "anyone_may_view", "reviewed_version_ids", "sees_shared",
-           "student_work_visible_clause"]
+# -- showcases -------------------------------------------------------------------------------------
+
+@register
+class ShowcasePolicy(Policy):
+    model = Showcase
+
+    def can_view(self, actor, showcase):
+        return sees_shared(actor, showcase.owner_id, showcase.organization_id, showcase.visibility)
+
+    def can_edit(self, actor, showcase):
+        return actor.id == showcase.owner_id
+
+    def visible(self, actor, select):
+        return select.where(student_work_visible_clause(actor, Showcase.owner_id, Showcase.organization_id,
+                                                        Showcase.visibility))
+
+
+# -- share links -----------------------------------------------------------------------------------
+
+@register
+class ShareLinkPolicy(Policy):
+    model = ShareLink
+
+    def can_view(self, actor, link):
+        return actor.id == link.owner_id
+
+    def can_revoke(self, actor, link):
+        return actor.id == link.owner_id
+
+    def visible(self, actor, select):
+        return select.where(ShareLink.owner_id == actor.id)
+
+
+__all__ = ["ArtifactPolicy", "ArtifactVersionPolicy", "ShareLinkPolicy", "ShowcasePolicy", "anyone_may_view",
+           "reviewed_version_ids", "sees_shared", "student_work_visible_clause"]
