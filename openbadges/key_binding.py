@@ -20,6 +20,7 @@ from __future__ import annotations
 import urllib.parse
 from dataclasses import asdict, dataclass
 from functools import lru_cache
+from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 
@@ -48,7 +49,8 @@ def _unbound(detail: str) -> KeyBinding:
 
 def _fingerprint(key: PublicKey) -> bytes:
     # the DER SubjectPublicKeyInfo: one canonical byte string per key, any algorithm
-    return key.key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    raw: Any = key.key  # a cryptography public key of any of the three algorithms
+    return raw.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
 
 
 @lru_cache(maxsize=1024)
@@ -213,11 +215,11 @@ def bind(issuer_id, reference: str | None, key: PublicKey, resolver=None) -> Key
         if found.bound:
             return found
         reasons.append(found.detail)
-    found = _from_issuer_origin(issuer_id, reference, fingerprint, resolver) if reference else None
-    if found is not None:
-        if found.bound:
-            return found
-        reasons.append(found.detail)
+    at_origin = _from_issuer_origin(issuer_id, reference, fingerprint, resolver) if reference else None
+    if at_origin is not None:
+        if at_origin.bound:
+            return at_origin
+        reasons.append(at_origin.detail)
     elif issuer_scope(issuer_id) is not None:
         reasons.append(f"the key reference {reference!r} is not under the issuer's own address"
                        if reference else "the key is only embedded in the credential (jwk header), "

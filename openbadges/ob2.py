@@ -99,7 +99,7 @@ def _origin(url: str) -> str | None:
     return f"{parts.scheme.lower()}://{parts.netloc.lower()}" if parts.scheme and parts.netloc else None
 
 
-def run_checks(run, step, document: dict, token: str | None, *, resolver, status_fetcher, now, recipient):
+def run_checks(run, step, document, token: str | None, *, resolver, status_fetcher, now, recipient):
     """Add the OB 2.0 checks to ``run`` through ``step(name, fn)``; returns the KeyBinding."""
     state: dict = {"binding": None}
 
