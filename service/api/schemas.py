@@ -95,6 +95,7 @@ class CourseSchema(StrictSchema):
     subject = fields.String(allow_none=True, validate=validate.Length(max=100))
     description = fields.String(allow_none=True)
     credit_value = fields.Decimal(as_string=True, places=2, validate=validate.Range(0, 10))
+    level = fields.String(load_default="standard", validate=validate.OneOf(("standard", "honors", "ap")))
 
 
 class SectionSchema(StrictSchema):
