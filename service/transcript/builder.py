@@ -115,6 +115,7 @@ def build(inputs: Inputs, rules: P.Rules) -> dict:
         })
     return {
         "student": inputs.student,
+        "proficient_level": s(rules.proficient_level.normalize()),
         "terms": terms,
         "cumulative": _gpa_json(cumulative),
         "competencies": competencies,
