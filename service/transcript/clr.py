@@ -25,10 +25,21 @@ from __future__ import annotations
 from decimal import Decimal
 
 from openbadges.identity import hashed_email
-from openbadges.models import (Achievement, AchievementSubject, Alignment, Association, ClrCredential, ClrSubject,
-                               Criteria, OpenBadgeCredential, Result, ResultDescription)
+from openbadges.models import (
+    Achievement,
+    AchievementSubject,
+    Alignment,
+    Association,
+    ClrCredential,
+    ClrSubject,
+    Criteria,
+    OpenBadgeCredential,
+    Result,
+    ResultDescription,
+)
 
 from .urls import CLR_SCHEMA_URL, Ids
+
 
 def _num(value: str | None) -> float | None:
     return None if value is None else float(Decimal(value))

@@ -21,9 +21,8 @@ from openbadges.models import format_datetime
 from .. import audit
 from ..extensions import db
 from ..models import Organization, Person, Role, utcnow
-from . import builder, clr, sources
+from . import builder, clr, sources, urls
 from . import policy as P
-from . import urls
 from .models import CreditPolicy, SchoolProfile, Transcript, TranscriptShare
 
 MAX_SHARE_DAYS = 365

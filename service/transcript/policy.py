@@ -8,9 +8,9 @@ rounding, so a registrar can check every figure by hand.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Iterable, Sequence
 
 CREDIT_MODES = ("all", "share")
 PARTIAL_MODES = ("proportional", "none")
@@ -58,19 +58,19 @@ class Rules:
     """One version of an organization's credit policy."""
 
     credit_mode: str = "all"          # all competencies proficient, or a share of them
-    credit_share: Decimal = Decimal("1")
+    credit_share: Decimal = Decimal(1)
     partial: str = "proportional"     # below the rule: credit x share proficient, or none
-    proficient_level: Decimal = Decimal("3")
+    proficient_level: Decimal = Decimal(3)
     combine: str = "mean"             # course level: mean, lowest, or the mastery method over pooled evidence
     grade_scale: tuple[GradeBand, ...] = ()
-    weights: dict = field(default_factory=lambda: {"standard": Decimal("0"), "honors": Decimal("0.5"),
+    weights: dict = field(default_factory=lambda: {"standard": Decimal(0), "honors": Decimal("0.5"),
                                                    "ap": Decimal("1.0")})
     credits_by_subject: dict = field(default_factory=dict)  # subject -> credits required
     total_credits: Decimal | None = None
     min_domain_levels: dict = field(default_factory=dict)   # competency identifier -> level
 
     @classmethod
-    def from_json(cls, doc: dict) -> "Rules":
+    def from_json(cls, doc: dict) -> Rules:
         errors: list[tuple[str, str]] = []
         if not isinstance(doc, dict):
             raise RulesError([("rules", "must be an object")])
@@ -78,9 +78,9 @@ class Rules:
         def dec(name, value, lo=None, hi=None):
             try:
                 out = Decimal(str(value))
-            except Exception:
+            except (ArithmeticError, ValueError):
                 errors.append((name, "must be a number"))
-                return Decimal("0")
+                return Decimal(0)
             if not out.is_finite() or (lo is not None and out < lo) or (hi is not None and out > hi):
                 errors.append((name, f"must be a number between {lo} and {hi}"))
             return out
@@ -89,7 +89,7 @@ class Rules:
         mode = credit.get("mode", "all")
         if mode not in CREDIT_MODES:
             errors.append(("credit_rule.mode", f"must be one of {', '.join(CREDIT_MODES)}"))
-        share = dec("credit_rule.share", credit.get("share", 1), Decimal("0.01"), Decimal("1"))
+        share = dec("credit_rule.share", credit.get("share", 1), Decimal("0.01"), Decimal(1))
         partial = credit.get("partial", "proportional")
         if partial not in PARTIAL_MODES:
             errors.append(("credit_rule.partial", f"must be one of {', '.join(PARTIAL_MODES)}"))
@@ -109,7 +109,7 @@ class Rules:
             errors.append(("grade_scale", "the lowest band must start at level 0 so every level has a grade"))
         if len({b.min_level for b in bands}) != len(bands):
             errors.append(("grade_scale", "two bands start at the same level"))
-        weights = {"standard": Decimal("0"), "honors": Decimal("0.5"), "ap": Decimal("1.0")}
+        weights = {"standard": Decimal(0), "honors": Decimal("0.5"), "ap": Decimal("1.0")}
         for level, value in (doc.get("weights") or {}).items():
             if level not in COURSE_LEVELS:
                 errors.append((f"weights.{level}", f"course levels are {', '.join(COURSE_LEVELS)}"))
@@ -153,17 +153,16 @@ class Rules:
         combine = {"mean": "the mean of the current levels of its competencies",
                    "lowest": "the lowest current level among its competencies",
                    "mastery": "the school's mastery method applied to all evidence of its competencies"}[self.combine]
-        lines = [f"A course earns its full credit when {rule} reach level {self.proficient_level.normalize()} "
-                 f"(proficient) or above. {partial}",
-                 f"A course's level is {combine}; the grade table below turns it into a letter and grade points.",
-                 "Honors and AP courses add " + ", ".join(
-                     f"{k}: +{v.normalize()}" for k, v in self.weights.items() if v) +
-                 " grade points to passing grades in the weighted GPA." if any(self.weights.values())
-                 else "No course level is weighted.",
-                 "GPA is the credit-weighted mean of grade points over graded courses, per term and cumulative, "
+        weighted = ", ".join(f"{k}: +{v.normalize()}" for k, v in self.weights.items() if v)
+        weighting = (f"Weighted GPA adds grade points to passing grades by course level ({weighted})."
+                     if weighted else "No course level is weighted.")
+        return [(f"A course earns its full credit when {rule} reach level {self.proficient_level.normalize()} "
+                 f"(proficient) or above. {partial}"),
+                f"A course's level is {combine}; the grade table turns it into a letter and grade points.",
+                weighting,
+                ("GPA is the credit-weighted mean of grade points over graded courses, per term and cumulative, "
                  "rounded half-up to two places. Courses without evidence are shown as in progress and are "
-                 "not counted."]
-        return lines
+                 "not counted.")]
 
 
 # -- the computations ----------------------------------------------------------------------

@@ -12,11 +12,18 @@ import uuid
 from collections import defaultdict
 from decimal import Decimal
 
-from ..assessment.models import (Assessment, Competency, CourseCompetency, CriterionAlignment, CriterionScore,
-                                 Framework, Submission)
+from ..assessment.mastery import calculate
+from ..assessment.models import (
+    Assessment,
+    Competency,
+    CourseCompetency,
+    CriterionAlignment,
+    CriterionScore,
+    Framework,
+    Submission,
+)
 from ..assessment.progress import evidence_table, habits_for
 from ..assessment.settings import level_label, mastery_config, scale_for
-from ..assessment.mastery import calculate
 from ..extensions import db
 from ..models import Course, Enrolment, Person, Section
 from .builder import CompetencyInput, CourseInput, Inputs

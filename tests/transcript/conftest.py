@@ -1,6 +1,11 @@
 import pytest
 
-from tests.support.assessment import item, scored_submission, writing_framework, writing_rubric
+from tests.support.assessment import (
+    item,
+    scored_submission,
+    writing_framework,
+    writing_rubric,
+)
 
 
 @pytest.fixture

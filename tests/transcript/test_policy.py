@@ -2,7 +2,7 @@
 no database). Every expected number below is worked out in the comment beside it."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal as D
 
 import pytest
@@ -11,7 +11,7 @@ from service.assessment.mastery import Evidence, MasteryConfig, calculate
 from service.transcript import policy as P
 from service.transcript.builder import CompetencyInput, CourseInput, Inputs, build
 
-T0 = datetime(2026, 9, 1, tzinfo=timezone.utc)
+T0 = datetime(2026, 9, 1, tzinfo=UTC)
 
 
 def comp(cid, level, subject="Mathematics", evidence=1):
@@ -135,8 +135,8 @@ def test_term_and_cumulative_gpa():
 
 def test_mastery_combination_pools_the_evidence():
     # pooled most-recent over both competencies' evidence: the latest piece is 2 -> C-
-    a = CompetencyInput(id="a", statement="a", level=D("4"), evidence=[Evidence(4, T0)])
-    b = CompetencyInput(id="b", statement="b", level=D("2"), evidence=[Evidence(2, T0 + timedelta(days=1))])
+    a = CompetencyInput(id="a", statement="a", level=D(4), evidence=[Evidence(4, T0)])
+    b = CompetencyInput(id="b", statement="b", level=D(2), evidence=[Evidence(2, T0 + timedelta(days=1))])
     rules = P.Rules.from_json({"combine": "mastery"})
     rec = build(Inputs(student={}, courses=[course("M", ["a", "b"])], competencies={"a": a, "b": b},
                        mastery=MasteryConfig(method="most_recent")), rules)
