@@ -34,6 +34,12 @@ def _dec(value) -> Decimal | None:
         return None
 
 
+def _money(value) -> str | None:
+    """Credits as shown on the transcript: two places."""
+    number = _dec(value)
+    return str(P.q2(number)) if number is not None else None
+
+
 def _achievement(credential: dict) -> dict:
     subject = credential.get("credentialSubject") or {}
     achievement = subject.get("achievement") if isinstance(subject, dict) else None
@@ -104,7 +110,8 @@ def _consistency(body: dict, kinds: dict, credential: dict) -> dict:
     subject = record.get("credentialSubject") or {}
     summary = {"policy_url": policy_url, "policy_version": version, "courses": [],
                "gpa_unweighted": stated.get("gpa-unweighted"), "gpa_weighted": stated.get("gpa-weighted"),
-               "credits_attempted": stated.get("credits-attempted"), "credits_earned": subject.get("creditsEarned"),
+               "credits_attempted": stated.get("credits-attempted"),
+               "credits_earned": _money(subject.get("creditsEarned")),
                "competency_count": len(kinds["competency"])}
     if rules is None:
         _add(body, "policy", "fail" if "not published by the issuer" in (why or "") else "warning", why)
@@ -127,8 +134,7 @@ def _consistency(body: dict, kinds: dict, credential: dict) -> dict:
         earned = _dec(cs.get("creditsEarned"))
         in_progress = res.get("letter") == "InProgress"
         summary["courses"].append({"code": code, "title": achievement.get("name"), "term": cs.get("term"),
-                                   "credits": str(credit_value), "credits_earned": str(earned) if earned is not None
-                                   else None, "letter": None if in_progress else res.get("letter"),
+                                   "credits": _money(credit_value), "credits_earned": _money(earned), "letter": None if in_progress else res.get("letter"),
                                    "points": res.get("points")})
         stated_outcome = P.CourseOutcome(
             _dec(res.get("level")), None if in_progress else res.get("letter"), _dec(res.get("points")),
