@@ -24,9 +24,9 @@ def test_pdf_pages_render_and_the_qr_code_leads_to_the_verification_page(client,
     subprocess.run(["pdftoppm", "-r", "150", "-png", str(pdf), str(tmp_path / "page")], check=True, timeout=60)
     pages = sorted(tmp_path.glob("page-*.png"))
     assert len(pages) >= 2  # the traditional first page, then competencies, policy and school profile
-    decoded = subprocess.run(["zbarimg", "--raw", "-q", str(pages[0])], capture_output=True, text=True, timeout=60)
+    decoded = subprocess.run(["zbarimg", "--raw", "-q", str(pages[0])], capture_output=True, text=True, timeout=60, check=True)
     assert decoded.stdout.strip() == f"https://badges.test/transcripts/{issued.id}/verify"
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, timeout=60).stdout
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, timeout=60, check=True).stdout
     first = text.split("\f")[0]
     assert "OFFICIAL TRANSCRIPT" in first and "ELA9H" in first and "A-" in first and "3.70" in first
     assert "Competency record" in text and "Credit policy version 1" in text
