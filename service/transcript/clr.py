@@ -83,7 +83,11 @@ def build(record: dict, *, transcript_id, ids: Ids, issuer: dict, issued: str, e
             _rd(program_id, "gpa-unweighted", "Cumulative GPA (unweighted)", "GradePointAverage",
                 value_min="0", value_max="4"),
             _rd(program_id, "gpa-weighted", "Cumulative GPA (weighted)", "GradePointAverage", value_min="0"),
-            _rd(program_id, "credits-attempted", "Credits attempted", "ext:CreditsAttempted", value_min="0")])
+            _rd(program_id, "credits-attempted", "Credits attempted", "ext:CreditsAttempted", value_min="0"),
+            # The letter scale once: an allowedValue list is an RDF list, and identical lists in every
+            # course would tie under RDFC-1.0's first-degree hashes (a far slower labeling).
+            _rd(program_id, "letter", "Letter grades, lowest first", "LetterGrade",
+                allowed_value=list(grade_letters))])
     cum = record["cumulative"]
     results = [_result(program_id, k, cum[f]) for k, f in (("gpa-unweighted", "gpa_unweighted"),
                                                           ("gpa-weighted", "gpa_weighted"),
@@ -105,7 +109,7 @@ def build(record: dict, *, transcript_id, ids: Ids, issuer: dict, issued: str, e
             achievement_type="Course", credits_available=_num(course["credit_value"]),
             field_of_study=course["subject"], human_code=course["code"], tag=[course["level"]],
             result_description=[
-                _rd(course_id, "letter", "Letter grade", "LetterGrade", allowed_value=list(grade_letters)),
+                _rd(course_id, "letter", "Letter grade (scale in the academic record)", "LetterGrade"),
                 _rd(course_id, "points", "Grade points", "ext:GradePoints", value_min="0"),
                 _rd(course_id, "weighted-points", "Weighted grade points", "ext:WeightedGradePoints",
                     value_min="0"),
