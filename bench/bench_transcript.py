@@ -9,6 +9,12 @@ policy (transcript.builder), the ClrCredential (transcript.clr) and its two proo
 (eddsa-rdfc-2022 Data Integrity, VC-JWT). Evidence appears in the CLR as counts, so
 4x evidence grows only the mastery step. Targets: <= 200 ms for the 2,000-evidence
 case, and growth no worse than linear (4x evidence -> at most 4x time).
+
+Honest figures: every student's transcript has its own JSON shape (number of courses,
+competencies, badges), so the canonicalizer's per-shape template (openbadges.canonical)
+is cold for each new transcript. Each timed run therefore starts with the template
+cache cleared ("cold", what issuing costs); "warm" re-signs the same shape and is shown
+for comparison only.
 """
 from __future__ import annotations
 
@@ -25,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from openbadges import data_integrity, keys  # noqa: E402
+from openbadges import canonical, data_integrity, keys  # noqa: E402
 from openbadges import jwt as vcjwt  # noqa: E402
 from service.assessment.mastery import Evidence, MasteryConfig, calculate  # noqa: E402
 from service.transcript import builder, clr  # noqa: E402
@@ -100,21 +106,25 @@ def main() -> None:
     results = {}
     for factor in (1, 4):
         pieces = raw_evidence(args.competencies, args.evidence * factor)
-        runs = [pipeline(pieces, rules, key, jwt_key) for _ in range(args.repeat)]
+        runs = []
+        for _ in range(args.repeat):
+            canonical._templates.clear()  # a new transcript is a new shape: cold, as in production
+            runs.append(pipeline(pieces, rules, key, jwt_key))
+        warm = pipeline(pieces, rules, key, jwt_key)[0]["total"]
         best = min(runs, key=lambda r: r[0]["total"])
         results[factor] = best[0]
         size = len(json.dumps(best[1]).encode())
-        print(f"{args.competencies} competencies, {args.evidence * factor} evidence: best of {args.repeat} "
+        print(f"{args.competencies} competencies, {args.evidence * factor} evidence: cold best of {args.repeat} "
               f"{best[0]['total'] * 1000:.0f} ms  (" + ", ".join(f"{k} {v * 1000:.0f}" for k, v in best[0].items()
                                                              if k != "total")
-              + f" ms); signed CLR {size / 1024:.0f} KiB, {len(best[3]['terms'])} terms, "
-                f"{sum(len(t['courses']) for t in best[3]['terms'])} courses; first run "
-                f"{runs[0][0]['total'] * 1000:.0f} ms")
+              + f" ms); warm (same shape re-signed) {warm * 1000:.0f} ms; signed CLR {size / 1024:.0f} KiB, "
+                f"{len(best[3]['terms'])} terms, {sum(len(t['courses']) for t in best[3]['terms'])} courses")
     base, big = results[1]["total"], results[4]["total"]
     print(f"target <= 200 ms: {'met' if base <= 0.2 else 'MISSED'} ({base * 1000:.0f} ms)")
     print(f"4x evidence / 1x = {big / base:.2f} (linear or better: <= 4.0): {'met' if big / base <= 4 else 'MISSED'}")
     if args.profile:
         pieces = raw_evidence(args.competencies, args.evidence)
+        canonical._templates.clear()
         profiler = cProfile.Profile()
         profiler.enable()
         pipeline(pieces, rules, key, jwt_key)

@@ -8,11 +8,11 @@ Shape (every embedded credential is covered by the CLR's own proof):
 * one AchievementCredential per course: Achievement of type Course with
   `creditsAvailable`, the subject's `creditsEarned`, `term`, and Results for
   the letter grade, grade points, weighted points and the course level;
-* one AchievementCredential per competency: Achievement of type Competency
-  aligned to its framework item (CASE identifier as targetCode), with Results
-  for the current level and the number of scored evidence pieces (counts, not
-  evidence objects: the CLR stays compact), `activityEndDate` = when the level
-  was last set;
+* every competency once, as an Achievement of type Competency in the ClrSubject,
+  aligned to its framework item (CASE identifier as targetCode); its current
+  level and the number of scored evidence pieces (counts, not evidence
+  objects: the CLR stays compact) are Results in the first course credential
+  that teaches it, or in the academic record;
 * the student's badges, embedded exactly as issued (with their own proofs);
 * associations: competency isPartOf course, course isPartOf program, badge
   isRelatedTo competency.
@@ -66,9 +66,41 @@ def build(record: dict, *, transcript_id, ids: Ids, issuer: dict, issued: str, e
     issuer_id = issuer["id"]
     student = record["student"]
     who = student.get("name") or "Student"
-    creds: list[dict] = []
     assocs: list[Association] = []
     program_id = ids.program()
+    course_ids = {c["code"]: ids.course(c["id"]) for term in record["terms"] for c in term["courses"]}
+    badge_achievements = {b["id"]: _achievement_id(b["credential"]) for b in badges}
+
+    # -- competencies: defined once in the ClrSubject; their results go to the first course that
+    # teaches them (or the academic record), once, so no two Result nodes are alike.
+    achievements: list[Achievement] = []
+    results_for: dict[str, list[Result]] = {}
+    for comp in record["competencies"]:
+        comp_id = ids.competency(comp["id"])
+        label = f"{comp['code']} {comp['statement']}" if comp.get("code") else comp["statement"]
+        alignment = Alignment(target_name=label[:300], target_url=comp.get("uri") or comp_id,
+                              target_code=comp["id"], target_framework=comp.get("framework"),
+                              target_type="CFItem" if comp.get("uri") else None)
+        achievements.append(Achievement(
+            id=comp_id, name=label[:300], description=comp["statement"],
+            criteria=Criteria(narrative=f"{comp.get('code') or comp['id']}: proficient at level "
+                                        f"{record.get('proficient_level', '3')} or above on the school's scale."),
+            achievement_type="Competency", human_code=comp.get("code"), alignment=[alignment],
+            result_description=[
+                _rd(comp_id, "level", "Current level", "PerformanceLevel", value_min=str(scale[0]),
+                    value_max=str(scale[1])),
+                _rd(comp_id, "evidence", "Scored evidence pieces", "ext:EvidenceCount", value_min="0")]))
+        owner = next((course_ids[c] for c in comp["courses"] if c in course_ids), program_id)
+        results = [_result(comp_id, "evidence", comp["evidence_count"])]
+        if comp["level"] is not None:
+            results.insert(0, _result(comp_id, "level", comp["level"]))
+        results_for.setdefault(owner, []).extend(results)
+        for code in comp["courses"]:
+            if code in course_ids:
+                assocs.append(Association("isPartOf", comp_id, course_ids[code]))
+        for badge_id in comp["badges"]:
+            if badge_achievements.get(badge_id):
+                assocs.append(Association("isRelatedTo", badge_achievements[badge_id], comp_id))
 
     # -- the academic record: program, policy version, cumulative GPA and credits
     program = Achievement(
@@ -93,9 +125,11 @@ def build(record: dict, *, transcript_id, ids: Ids, issuer: dict, issued: str, e
                                                           ("gpa-weighted", "gpa_weighted"),
                                                           ("credits-attempted", "credits_attempted"))
                if cum[f] is not None]
-    creds.append(_embedded(f"{clr_id}#record", issuer_id, issued, f"Academic record of {who}",
-                           AchievementSubject(achievement=program, identifier=[hashed_email(email)],
-                                              credits_earned=_num(cum["credits_earned"]), result=results)))
+    creds: list[dict] = [_embedded(
+        f"{clr_id}#record", issuer_id, issued, f"Academic record of {who}",
+        AchievementSubject(achievement=program, identifier=[hashed_email(email)],
+                           credits_earned=_num(cum["credits_earned"]),
+                           result=results + results_for.get(program_id, [])))]
 
     # -- courses
     for n, course in enumerate((c for term in record["terms"] for c in term["courses"]), start=1):
@@ -123,41 +157,10 @@ def build(record: dict, *, transcript_id, ids: Ids, issuer: dict, issued: str, e
                        _result(course_id, "level", course["course_level"])]
         subject = AchievementSubject(achievement=achievement, identifier=[hashed_email(email)],
                                      credits_earned=_num(course["credits_earned"]), term=course["term"],
-                                     result=results)
+                                     result=results + results_for.get(course_id, []))
         creds.append(_embedded(f"{clr_id}#course-{n}", issuer_id, issued, f"{course['code']} {course['title']}",
                                subject))
         assocs.append(Association("isPartOf", course_id, program_id))
-
-    # -- competencies
-    course_ids = {c["code"]: ids.course(c["id"]) for term in record["terms"] for c in term["courses"]}
-    badge_achievements = {b["id"]: _achievement_id(b["credential"]) for b in badges}
-    for n, comp in enumerate(record["competencies"], start=1):
-        comp_id = ids.competency(comp["id"])
-        label = f"{comp['code']} {comp['statement']}" if comp.get("code") else comp["statement"]
-        alignment = Alignment(target_name=label[:300], target_url=comp.get("uri") or comp_id,
-                              target_code=comp["id"], target_framework=comp.get("framework"),
-                              target_type="CFItem" if comp.get("uri") else None)
-        achievement = Achievement(
-            id=comp_id, name=label[:300], description=comp["statement"],
-            criteria=Criteria(narrative=f"{comp.get('code') or comp['id']}: proficient at level "
-                                        f"{record.get('proficient_level', '3')} or above on the school's scale."),
-            achievement_type="Competency", human_code=comp.get("code"), alignment=[alignment],
-            result_description=[
-                _rd(comp_id, "level", "Current level", "PerformanceLevel", value_min=str(scale[0]),
-                    value_max=str(scale[1])),
-                _rd(comp_id, "evidence", "Scored evidence pieces", "ext:EvidenceCount", value_min="0")])
-        results = [_result(comp_id, "evidence", comp["evidence_count"])]
-        if comp["level"] is not None:
-            results.insert(0, _result(comp_id, "level", comp["level"]))
-        subject = AchievementSubject(achievement=achievement, identifier=[hashed_email(email)], result=results,
-                                     activity_end_date=_datetime(comp.get("reached_at")))
-        creds.append(_embedded(f"{clr_id}#competency-{n}", issuer_id, issued, label[:200], subject))
-        for code in comp["courses"]:
-            if code in course_ids:
-                assocs.append(Association("isPartOf", comp_id, course_ids[code]))
-        for badge_id in comp["badges"]:
-            if badge_achievements.get(badge_id):
-                assocs.append(Association("isRelatedTo", badge_achievements[badge_id], comp_id))
 
     creds.extend(b["credential"] for b in badges)
     identifier = [hashed_email(email), {"type": "IdentityObject", "identityType": "name", "hashed": False,
@@ -169,7 +172,8 @@ def build(record: dict, *, transcript_id, ids: Ids, issuer: dict, issued: str, e
         id=clr_id, issuer=issuer, valid_from=issued, awarded_date=issued, name=f"Transcript of {who}",
         description=f"Competency transcript with its translation to credits and grades (credit policy version "
                     f"{policy_version}).",
-        credential_subject=ClrSubject(verifiable_credential=creds, identifier=identifier, association=assocs),
+        credential_subject=ClrSubject(verifiable_credential=creds, identifier=identifier, achievement=achievements,
+                                      association=assocs),
         credential_status=status_entry,
         # "JsonSchema" (VC 2.0) names 1EdTech's CLR schema with a type every JSON-LD verifier knows.
         credential_schema=[{"id": CLR_SCHEMA_URL, "type": "JsonSchema"}])
@@ -199,7 +203,7 @@ def embedded(clr: dict) -> list[dict]:
 
 
 def kind_of(credential: dict) -> str:
-    """record | course | competency | badge"""
+    """record | course | badge"""
     subject = credential.get("credentialSubject") or {}
     achievement = subject.get("achievement") if isinstance(subject, dict) else None
     kind = achievement.get("achievementType") if isinstance(achievement, dict) else None
@@ -208,17 +212,29 @@ def kind_of(credential: dict) -> str:
             return "record"
         if kind == "Course":
             return "course"
-        if kind == "Competency":
-            return "competency"
     return "badge"
 
 
+def competency_levels(credentials: list[dict]) -> dict[str, str | None]:
+    """{competency achievement id: stated level} from the transcript's own credentials."""
+    out = {}
+    for credential in credentials:
+        subject = credential.get("credentialSubject") or {}
+        own = (subject.get("achievement") or {}).get("id") if isinstance(subject, dict) else None
+        for result in subject.get("result") or [] if isinstance(subject, dict) else []:
+            rd = result.get("resultDescription") if isinstance(result, dict) else None
+            if isinstance(rd, str) and rd.endswith("#level") and rd[:-len("#level")] != own:
+                out[rd[:-len("#level")]] = result.get("value")
+    return out
+
+
 def results_by_key(credential: dict) -> dict[str, str]:
-    """{result description fragment: value or status} of the credential's subject."""
+    """{fragment: value or status} of the results against the subject's own achievement's descriptions."""
     subject = credential.get("credentialSubject") or {}
+    own = (subject.get("achievement") or {}).get("id") if isinstance(subject, dict) else None
     out = {}
     for result in subject.get("result") or []:
-        if isinstance(result, dict) and isinstance(result.get("resultDescription"), str):
-            key = result["resultDescription"].rsplit("#", 1)[-1]
-            out[key] = result.get("value") if result.get("value") is not None else result.get("status")
+        rd = result.get("resultDescription") if isinstance(result, dict) else None
+        if isinstance(rd, str) and own and rd.startswith(own + "#"):
+            out[rd[len(own) + 1:]] = result.get("value") if result.get("value") is not None else result.get("status")
     return out

@@ -74,10 +74,10 @@ def extend_report(body: dict, credential: dict | None) -> None:
 
     embedded = C.embedded(credential)
     issuer = _issuer_id(credential)
-    kinds = {"record": [], "course": [], "competency": [], "badge": []}
+    kinds = {"record": [], "course": [], "badge": []}
     for item in embedded:
         kinds[C.kind_of(item)].append(item)
-    for item in kinds["record"] + kinds["course"] + kinds["competency"]:
+    for item in kinds["record"] + kinds["course"]:
         if _issuer_id(item) != issuer:
             _add(body, "clr", "fail", f"embedded credential {item.get('name')!r} is not from the CLR's issuer")
     for badge in kinds["badge"]:
@@ -112,13 +112,11 @@ def _consistency(body: dict, kinds: dict, credential: dict) -> dict:
                "gpa_unweighted": stated.get("gpa-unweighted"), "gpa_weighted": stated.get("gpa-weighted"),
                "credits_attempted": stated.get("credits-attempted"),
                "credits_earned": _money(subject.get("creditsEarned")),
-               "competency_count": len(kinds["competency"])}
+               "competency_count": len(_competency_achievements(credential))}
     if rules is None:
         _add(body, "policy", "fail" if "not published by the issuer" in (why or "") else "warning", why)
     # competency levels by achievement id; which competencies belong to which course
-    levels = {}
-    for comp in kinds["competency"]:
-        levels[_achievement(comp).get("id")] = _dec(C.results_by_key(comp).get("level"))
+    levels = {k: _dec(v) for k, v in C.competency_levels(kinds["record"] + kinds["course"]).items()}
     parts: dict = {}
     for assoc in _associations(credential):
         if assoc.get("associationType") == "isPartOf":
@@ -180,6 +178,13 @@ def _consistency(body: dict, kinds: dict, credential: dict) -> dict:
         _add(body, "consistency", "pass", f"credits, grades and GPA match credit policy version {version} "
                                           f"for all {len(kinds['course'])} courses")
     return summary
+
+
+def _competency_achievements(credential: dict) -> list[dict]:
+    subject = credential.get("credentialSubject") or {}
+    items = subject.get("achievement") if isinstance(subject, dict) else None
+    items = items if isinstance(items, list) else [items] if items else []
+    return [a for a in items if isinstance(a, dict) and a.get("achievementType") == "Competency"]
 
 
 def _associations(credential: dict) -> list[dict]:

@@ -64,8 +64,9 @@ def test_changing_a_number_fails_naming_it(issued, change, named):
 
 def test_changing_a_competency_level_fails_naming_the_course(issued):
     forged = copy.deepcopy(issued.credential)
-    comp = next(c for c in _creds(forged) if c["credentialSubject"]["achievement"].get("humanCode") == "ELA.W.2")
-    _set_result(comp, "level", "2.00")  # 4 and 2: mean 3.0 -> B, and half the credit
+    for r in _course(forged)["credentialSubject"]["result"]:
+        if r["resultDescription"].endswith("/competencies/ela-w-2#level"):
+            r["value"] = "2.00"  # 4 and 2: mean 3.0 -> B, and half the credit
     failed = _failed(_verify(forged))
     assert any("course ELA9H" in f and "letter grade A- but the policy gives B" in f for f in failed), failed
 
