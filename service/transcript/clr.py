@@ -34,6 +34,7 @@ from openbadges.models import (
     ClrSubject,
     Criteria,
     OpenBadgeCredential,
+    Profile,
     Result,
     ResultDescription,
 )
@@ -99,8 +100,9 @@ def build(record: dict, *, transcript_id, ids: Ids, issuer: dict, issued: str, e
             if code in course_ids:
                 assocs.append(Association("isPartOf", comp_id, course_ids[code]))
         for badge_id in comp["badges"]:
-            if badge_achievements.get(badge_id):
-                assocs.append(Association("isRelatedTo", badge_achievements[badge_id], comp_id))
+            badge_achievement = badge_achievements.get(badge_id)
+            if badge_achievement:
+                assocs.append(Association("isRelatedTo", badge_achievement, comp_id))
 
     # -- the academic record: program, policy version, cumulative GPA and credits
     program = Achievement(
@@ -125,7 +127,7 @@ def build(record: dict, *, transcript_id, ids: Ids, issuer: dict, issued: str, e
                                                           ("gpa-weighted", "gpa_weighted"),
                                                           ("credits-attempted", "credits_attempted"))
                if cum[f] is not None]
-    creds: list[dict] = [_embedded(
+    creds: list[dict | OpenBadgeCredential] = [_embedded(
         f"{clr_id}#record", issuer_id, issued, f"Academic record of {who}",
         AchievementSubject(achievement=program, identifier=[hashed_email(email)],
                            credits_earned=_num(cum["credits_earned"]),
@@ -169,7 +171,7 @@ def build(record: dict, *, transcript_id, ids: Ids, issuer: dict, issued: str, e
         identifier.append({"type": "IdentityObject", "identityType": "sisSourcedId", "hashed": False,
                            "identityHash": str(student["number"])})
     clr = ClrCredential(
-        id=clr_id, issuer=issuer, valid_from=issued, awarded_date=issued, name=f"Transcript of {who}",
+        id=clr_id, issuer=Profile.from_json(issuer), valid_from=issued, awarded_date=issued, name=f"Transcript of {who}",
         description=f"Competency transcript with its translation to credits and grades (credit policy version "
                     f"{policy_version}).",
         credential_subject=ClrSubject(verifiable_credential=creds, identifier=identifier, achievement=achievements,

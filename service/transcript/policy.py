@@ -185,7 +185,7 @@ def grade_for(rules: Rules, level: Decimal) -> GradeBand:
     return rules.grade_scale[-1]
 
 
-def combine_levels(rules: Rules, levels: Sequence[Decimal], pooled_level: Decimal | None = None) -> Decimal | None:
+def combine_levels(rules: Rules, levels: Sequence[Decimal | None], pooled_level: Decimal | None = None) -> Decimal | None:
     """A course's level from its competencies' current levels (those with evidence)."""
     if rules.combine == "mastery":
         return q2(pooled_level) if pooled_level is not None else None
@@ -235,13 +235,14 @@ class Gpa:
 
 def gpa(outcomes: Iterable[CourseOutcome]) -> Gpa:
     """Credit-weighted mean of grade points over graded courses."""
-    graded = [o for o in outcomes if o.points is not None]
-    attempted = sum((o.credits_attempted for o in graded), Decimal(0))
-    earned = sum((o.credits_earned for o in graded), Decimal(0))
+    graded = [(o.points, o.weighted_points if o.weighted_points is not None else o.points, o)
+              for o in outcomes if o.points is not None]
+    attempted = sum((o.credits_attempted for _, _, o in graded), Decimal(0))
+    earned = sum((o.credits_earned for _, _, o in graded), Decimal(0))
     if attempted == 0:
         return Gpa(None, None, q2(attempted), q2(earned))
-    unweighted = sum((o.points * o.credits_attempted for o in graded), Decimal(0)) / attempted
-    weighted = sum((o.weighted_points * o.credits_attempted for o in graded), Decimal(0)) / attempted
+    unweighted = sum((p * o.credits_attempted for p, _, o in graded), Decimal(0)) / attempted
+    weighted = sum((w * o.credits_attempted for _, w, o in graded), Decimal(0)) / attempted
     return Gpa(q2(unweighted), q2(weighted), q2(attempted), q2(earned))
 
 
@@ -265,6 +266,6 @@ def graduation(rules: Rules, credits_by_subject: dict, total_earned: Decimal,
                                total_earned >= rules.total_credits))
     for identifier, required in sorted(rules.min_domain_levels.items()):
         level = domain_levels.get(identifier)
-        actual = q2(level) if level is not None else None
-        out.append(Requirement("domain", identifier, required, actual, actual is not None and actual >= required))
+        shown: Decimal | None = q2(level) if level is not None else None
+        out.append(Requirement("domain", identifier, required, shown, shown is not None and shown >= required))
     return out

@@ -74,7 +74,7 @@ def extend_report(body: dict, credential: dict | None) -> None:
 
     embedded = C.embedded(credential)
     issuer = _issuer_id(credential)
-    kinds = {"record": [], "course": [], "badge": []}
+    kinds: dict[str, list[dict]] = {"record": [], "course": [], "badge": []}
     for item in embedded:
         kinds[C.kind_of(item)].append(item)
     for item in kinds["record"] + kinds["course"]:
@@ -108,13 +108,14 @@ def _consistency(body: dict, kinds: dict, credential: dict) -> dict:
     rules, why = _policy_for(policy_url)
     stated = C.results_by_key(record)
     subject = record.get("credentialSubject") or {}
-    summary = {"policy_url": policy_url, "policy_version": version, "courses": [],
+    summary: dict = {"policy_url": policy_url, "policy_version": version, "courses": [],
                "gpa_unweighted": stated.get("gpa-unweighted"), "gpa_weighted": stated.get("gpa-weighted"),
                "credits_attempted": stated.get("credits-attempted"),
                "credits_earned": _money(subject.get("creditsEarned")),
                "competency_count": len(_competency_achievements(credential))}
     if rules is None:
-        _add(body, "policy", "fail" if "not published by the issuer" in (why or "") else "warning", why)
+        why = why or "the credit policy could not be read"
+        _add(body, "policy", "fail" if "not published by the issuer" in why else "warning", why)
     # competency levels by achievement id; which competencies belong to which course
     levels = {k: _dec(v) for k, v in C.competency_levels(kinds["record"] + kinds["course"]).items()}
     parts: dict = {}
