@@ -11,7 +11,7 @@ from ..extensions import db
 from ..models import Course, Organization, Person, Role
 from ..policies import authorize
 from . import lifecycle
-from .models import Transcript, TranscriptShare
+from .models import RequirementSet, Transcript, TranscriptShare
 from .policies import may_request_for
 from .policy import RulesError
 
@@ -136,3 +136,39 @@ def course_competency_ids(course: Course) -> list[uuid.UUID]:
 
     return list(db.session.scalars(db.select(CourseCompetency.competency_id).where(
         CourseCompetency.course_id == course.id)))
+
+
+# -- admissions readiness ------------------------------------------------------------------------
+def import_requirements(actor, doc) -> RequirementSet:
+    from . import readiness
+
+    org = _own_org(actor)
+    try:
+        parsed = readiness.parse(doc)
+    except RulesError as exc:
+        raise validation_problem([field_error(f"requirements.{f}", r) for f, r in exc.errors]) from None
+    row = RequirementSet(organization_id=org.id, name=parsed["name"], requirements=parsed, created_by_id=actor.id)
+    db.session.add(row)
+    db.session.flush()
+    audit.record("admission_requirements.import", obj=row, actor=actor, name=row.name)
+    db.session.commit()
+    return row
+
+
+def delete_requirements(actor, set_id) -> None:
+    row = db.session.get(RequirementSet, set_id)
+    authorize(actor, "edit", row, what="requirement set")
+    audit.record("admission_requirements.delete", obj=row, actor=actor, name=row.name)
+    db.session.delete(row)
+    db.session.commit()
+
+
+def readiness_for(actor, transcript: Transcript, record: dict | None) -> list[dict]:
+    """How close the record is to each of the school's imported requirement sets."""
+    from ..policies import visible
+    from . import readiness
+
+    if record is None:
+        return []
+    sets = db.session.scalars(visible(actor, RequirementSet).order_by(RequirementSet.name)).all()
+    return [dict(readiness.readiness(record, row.requirements), id=str(row.id)) for row in sets]

@@ -251,3 +251,53 @@ class SchoolProfileApi(MethodView):
 def update_course(body, course_id):
     """Change a course's credit value, subject area, level (standard/honors/ap), title or competencies."""
     return actions.update_course(require_person(), course_id, dict(body))
+
+
+class RequirementSetSchema(Schema):
+    id = fields.UUID()
+    name = fields.String()
+    requirements = fields.Dict()
+    created_at = fields.DateTime()
+
+
+class RequirementImportSchema(StrictSchema):
+    requirements = fields.Dict(required=True, metadata={"description": (
+        '{"name", "url", "competencies": [{"identifier", "min_level"}], "credits_by_subject": {subject: credits}, '
+        '"total_credits", "min_gpa"}')})
+
+
+@blp.route("/admission-requirements")
+class RequirementSets(MethodView):
+    @api_auth("read")
+    @blp.response(200, RequirementSetSchema(many=True))
+    def get(self):
+        """Colleges' requirement sets imported by your school."""
+        from .models import RequirementSet
+
+        return db.session.scalars(visible(require_person(), RequirementSet).order_by(RequirementSet.name)).all()
+
+    @api_auth("admin")
+    @blp.arguments(RequirementImportSchema)
+    @blp.response(201, RequirementSetSchema)
+    def post(self, body):
+        """Import a college's published requirement set (JSON); every field is checked."""
+        return actions.import_requirements(require_person(), body["requirements"])
+
+
+@blp.route("/admission-requirements/<uuid:set_id>", methods=["DELETE"])
+@api_auth("admin")
+@blp.response(204)
+def delete_requirements(set_id):
+    actions.delete_requirements(require_person(), set_id)
+
+
+@blp.route("/transcripts/<uuid:transcript_id>/readiness")
+@api_auth("read")
+def readiness(transcript_id):
+    """How close the transcript (or, before issue, the current record) is to each requirement set."""
+    from flask import jsonify
+
+    actor = require_person()
+    t = actions.get_transcript(actor, transcript_id)
+    record = t.record or lifecycle.preview(t.student)
+    return jsonify(actions.readiness_for(actor, t, record))

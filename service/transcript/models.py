@@ -93,3 +93,16 @@ class TranscriptShare(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     transcript: Mapped[Transcript] = relationship()
+
+
+class RequirementSet(db.Model):
+    """A college's published admission requirements, imported as JSON (readiness.parse)."""
+
+    __tablename__ = "admission_requirement_sets"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    organization_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    requirements: Mapped[dict] = mapped_column(JSON)
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

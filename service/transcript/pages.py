@@ -89,7 +89,9 @@ def detail(transcript_id):
                                    and allowed(actor, "review", transcript) else None)
     if transcript.record is None:
         db.session.commit()  # a preview may create the school's defaults
+    readiness = actions.readiness_for(actor, transcript, record)
     return render_template("transcript/detail.html", t=transcript, record=record, shares=shares,
+                           readiness=readiness,
                            new_link=request.args.get("link"),
                            can_review=allowed(actor, "review", transcript),
                            can_share=allowed(actor, "share", transcript),
@@ -251,7 +253,15 @@ def settings():
     error = None
     if request.method == "POST":
         try:
-            if request.form.get("form") == "policy":
+            if request.form.get("form") == "requirements":
+                actions.import_requirements(actor, json.loads(request.form.get("requirements") or "{}"))
+                flash("Requirement set imported.")
+            elif request.form.get("form") == "delete-requirements":
+                import uuid
+
+                actions.delete_requirements(actor, uuid.UUID(request.form.get("set_id") or ""))
+                flash("Requirement set removed.")
+            elif request.form.get("form") == "policy":
                 rules = json.loads(request.form.get("rules") or "{}")
                 actions.save_policy(actor, rules, request.form.get("note") or None)
                 flash("Credit policy saved.")
@@ -261,14 +271,19 @@ def settings():
                 flash("School profile saved.")
             return redirect(url_for(".settings"))
         except json.JSONDecodeError as exc:
-            error = f"rules: not valid JSON ({exc.msg} at line {exc.lineno})"
+            error = f"not valid JSON ({exc.msg} at line {exc.lineno})"
         except Problem as exc:
             error = _form_problem(exc)
+    from .models import RequirementSet
+
     row = lifecycle.current_policy(org)
     profile = lifecycle.school_profile(org)
     db.session.commit()
-    return render_template("transcript/settings.html", org=org, row=row, profile=profile, error=error,
-                           rules_text=request.form.get("rules") if error else json.dumps(row.rules, indent=2)), (
+    sets = db.session.scalars(db.select(RequirementSet).where(RequirementSet.organization_id == org.id)
+                              .order_by(RequirementSet.name)).all()
+    return render_template("transcript/settings.html", org=org, row=row, profile=profile, error=error, sets=sets,
+                           rules_text=(request.form.get("rules") if error and request.form.get("form") == "policy"
+                                       else json.dumps(row.rules, indent=2))), (
         422 if error else 200)
 
 

@@ -16,7 +16,7 @@ from ..policies.relations import (
     students_of_teacher,
     wards_of,
 )
-from .models import CreditPolicy, SchoolProfile, Transcript
+from .models import CreditPolicy, RequirementSet, SchoolProfile, Transcript
 
 
 def may_request_for(actor, student) -> bool:
@@ -74,3 +74,19 @@ class SchoolProfilePolicy(Policy):
 
     def visible(self, actor, select):
         return select.where(SchoolProfile.organization_id == actor.organization_id)
+
+
+@register
+class RequirementSetPolicy(Policy):
+    """Colleges' requirement sets: everyone in the school reads them; admins import and delete."""
+
+    model = RequirementSet
+
+    def can_view(self, actor, row):
+        return actor.organization_id == row.organization_id
+
+    def can_edit(self, actor, row):
+        return is_admin_of(actor, row.organization_id)
+
+    def visible(self, actor, select):
+        return select.where(RequirementSet.organization_id == actor.organization_id)

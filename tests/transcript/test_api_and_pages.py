@@ -100,3 +100,31 @@ def test_admin_pages_render_and_save(client, tschool):
     assert "Transcripts" in client.get("/transcripts").get_data(as_text=True)
     policy = json.loads(client.get(f"/issuers/{tschool['org'].slug}/credit-policy/1.json").data)
     assert policy["version"] == 1
+
+
+def test_admissions_readiness(client, factory, tschool, issued):
+    admin, s1 = tschool["admin"], tschool["s1"]
+    bad = client.post("/api/v1/admission-requirements", json={"requirements": {"competencies": [{"min_level": 3}],
+                                                                               "min_gpa": 12}},
+                      headers=factory.auth(admin))
+    assert bad.status_code == 422
+    assert {e["field"] for e in bad.get_json()["errors"]} == {"requirements.name", "requirements.competencies[0]",
+                                                              "requirements.min_gpa"}
+    doc = {"name": "State University", "competencies": [{"identifier": "ela-w-1", "min_level": 3},
+                                                        {"identifier": "ela-w-2", "min_level": 3.5}],
+           "credits_by_subject": {"English Language Arts": 1, "Mathematics": 3}, "min_gpa": 3.0}
+    assert client.post("/api/v1/admission-requirements", json={"requirements": doc},
+                       headers=factory.auth(s1)).status_code == 403
+    assert client.post("/api/v1/admission-requirements", json={"requirements": doc},
+                       headers=factory.auth(admin)).status_code == 201
+    (r,) = client.get(f"/api/v1/transcripts/{issued.id}/readiness", headers=factory.auth(s1)).get_json()
+    # ela-w-1 at 4 >= 3 yes; ela-w-2 at 3 < 3.5 no; ELA 1.00 >= 1 yes; Mathematics 0 < 3 no; GPA 3.70 >= 3 yes
+    assert [(i["name"], i["met"]) for i in r["items"]] == [
+        ("ela-w-1", True), ("ela-w-2", False), ("English Language Arts", True), ("Mathematics", False),
+        ("GPA (unweighted)", True)]
+    assert (r["met"], r["total"]) == (3, 5)
+    from tests.support.factory import PASSWORD
+
+    client.post("/login", data={"email": s1.email, "password": PASSWORD})
+    html = client.get(f"/transcripts/{issued.id}").get_data(as_text=True)
+    assert "State University: 3 of 5 requirements met" in html

@@ -1,4 +1,4 @@
-"""transcript: credit policies, school profiles, transcripts, share links; course level
+"""transcript: credit policies, school profiles, transcripts, share links, admission requirement sets; course level
 
 Revision ID: 0007_transcript
 Revises: 0005_links
@@ -100,9 +100,27 @@ def upgrade():
         sa.UniqueConstraint('token_hash', name=op.f('uq_transcript_shares_token_hash')),
     )
     op.create_index(op.f('ix_transcript_shares_transcript_id'), 'transcript_shares', ['transcript_id'])
+    op.create_table(
+        'admission_requirement_sets',
+        sa.Column('id', sa.Uuid(), nullable=False),
+        sa.Column('organization_id', sa.Uuid(), nullable=False),
+        sa.Column('name', sa.String(length=200), nullable=False),
+        sa.Column('requirements', sa.JSON(), nullable=False),
+        sa.Column('created_by_id', sa.Uuid(), nullable=True),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'],
+                                name=op.f('fk_admission_requirement_sets_organization_id_organizations')),
+        sa.ForeignKeyConstraint(['created_by_id'], ['people.id'],
+                                name=op.f('fk_admission_requirement_sets_created_by_id_people')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_admission_requirement_sets')),
+    )
+    op.create_index(op.f('ix_admission_requirement_sets_organization_id'), 'admission_requirement_sets',
+                    ['organization_id'])
 
 
 def downgrade():
+    op.drop_index(op.f('ix_admission_requirement_sets_organization_id'), table_name='admission_requirement_sets')
+    op.drop_table('admission_requirement_sets')
     op.drop_index(op.f('ix_transcript_shares_transcript_id'), table_name='transcript_shares')
     op.drop_table('transcript_shares')
     for name in ('status', 'student_id', 'organization_id'):
