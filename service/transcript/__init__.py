@@ -37,6 +37,12 @@ def init_app(app):
     register_export_contributor("badges", _export_badges)
 
 
+def load_demo(context):
+    from .demo import load_demo as _load_demo
+
+    _load_demo(context)
+
+
 def home_links(person):
     from .pages import home_links as links
 

@@ -32,3 +32,19 @@ def test_our_verifier_accepts_the_signed_clr(issued):
     assert report["verified"], failed
     report = verify_input(jwt=issued.credential_jwt)
     assert report["verified"], [c for c in report["checks"] if c["status"] == "fail"]
+
+
+def test_demo_school_has_one_issued_transcript_that_verifies(app):
+    from service.badges.verification import verify_input
+    from service.demo import load_demo
+    from service.extensions import db
+    from service.transcript.models import Transcript
+
+    with app.app_context():
+        load_demo()
+        load_demo()
+        (t,) = db.session.scalars(db.select(Transcript)).all()
+        assert t.status == "issued" and t.record["student"]["number"].startswith("RHS-")
+        assert t.record["school"]["school_code"] == "000000"
+        report = verify_input(credential=t.credential)
+        assert report["verified"], [c for c in report["checks"] if c["status"] == "fail"]
