@@ -54,6 +54,9 @@ class VerificationSchema(Schema):
     badge = fields.Dict(allow_none=True, metadata={"description": "name, description, criteria, image, dates"})
     evidence = fields.List(fields.Dict(), metadata={"description": "each evidence entry and its digest check"})
     credential = fields.Dict(allow_none=True, metadata={"description": "the credential that was checked"})
+    transcript = fields.Dict(allow_none=True, metadata={
+        "description": "for a CLR transcript: policy version and URL, courses, credits and GPA as shown "
+                       "(each recomputed in the `consistency` checks)"})
 
 
 _MULTIPART_DOC = {"content": {
