@@ -164,6 +164,9 @@ def score(submission: Submission, assessor, data: dict, *, kind: str = "official
     audit.record("submission.score" if kind == "official" else "calibration.score", obj=submission,
                  actor=assessor, assessment_id=str(assessment.id), rubric_id=str(rubric.id),
                  rubric_version=rubric.version)
+    if kind == "official":
+        events.submission_scored.send(current_app._get_current_object(), submission=submission,
+                                      assessment=assessment)
     return assessment
 
 
@@ -180,6 +183,7 @@ def return_for_revision(submission: Submission, teacher, feedback: str) -> Submi
         raise validation_problem([field_error("feedback", "tell the student what to revise")])
     submission.status, submission.returned_at, submission.return_feedback = "returned", utcnow(), feedback
     audit.record("submission.return", obj=submission, actor=teacher)
+    events.submission_returned.send(current_app._get_current_object(), submission=submission)
     return submission
 
 

@@ -21,13 +21,14 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Iterable, Protocol
 
+from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from openbadges import data_integrity
 from openbadges import jwt as vcjwt
 from openbadges.models import AchievementSubject, Evidence, Image, OpenBadgeCredential, Result, format_datetime
 
-from .. import audit
+from .. import audit, events
 from ..extensions import db
 from ..models import Organization, Person, Role, utcnow
 from . import classes, issuer, keys, status, urls
@@ -186,6 +187,7 @@ def queue_for_approval(badge_class: BadgeClass, unit: Unit, *, actor: Person | N
         db.session.add(award)
         db.session.flush()
         audit.record("award.queue", obj=award, actor=actor)
+        events.award_pending.send(current_app._get_current_object(), award=award)
         db.session.commit()
         return Outcome(award, True)
     except IntegrityError:
@@ -316,6 +318,7 @@ def _complete(signer: Signer, award: Award | None, unit: Unit, actor, *, source_
         lock_versions(versions, f"evidence for badge {badge_class.name}"[:200])
     if audit_each:  # batches flush once at commit: one multi-row INSERT per table
         db.session.flush()
+    events.award_issued.send(current_app._get_current_object(), award=award)
     return award
 
 
