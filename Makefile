@@ -25,6 +25,8 @@ install-dev: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev,redis]'
 	@if [ -f tests/interop/package-lock.json ] && command -v npm >/dev/null; then \
 	  npm ci --silent --no-audit --no-fund --prefix tests/interop; fi
+	@if [ -f tests/web/package-lock.json ] && command -v npm >/dev/null; then \
+	  npm ci --silent --no-audit --no-fund --prefix tests/web; fi
 
 run: install
 	$(BIN)/flask db upgrade

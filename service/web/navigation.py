@@ -57,14 +57,14 @@ def _items(person) -> list[NavItem]:
     staff = [home]
     if person.role == Role.TEACHER.value:
         staff.append(NavItem("Review queue", "assessment.queue", active_for=("assessment.submission_page",)))
-    staff += [NavItem("Sections", "people.sections", active_for=("people.section_page", "assessment.section_dashboard")),
+    staff += [NavItem("Sections", "roster.sections", active_for=("roster.section_page", "assessment.section_dashboard")),
               NavItem("Badges", "badges_manage.manage", active_for=("badges_design.", "badges_manage.job_page")),
               NavItem("Awards", "badges_awards.awards", active_for=("badges_awards.",)),
               NavItem("Rubrics", "rubric_builder.rubrics", active_for=("rubric_builder.",)),
               NavItem("Frameworks", "assessment.frameworks", active_for=("assessment.framework_page",)),
               NavItem("Calibration", "assessment.calibrations", active_for=("assessment.calibration_page",))]
     if person.role == Role.ADMIN.value:
-        staff += [NavItem("People", "people.people", active_for=("people.person_page", "people.roster_import")),
+        staff += [NavItem("People", "roster.people", active_for=("roster.person_page", "roster.roster_import")),
                   NavItem("Reports", "assessment.admin_reports"),
                   NavItem("Settings", "assessment.settings_page")]
     return staff
@@ -79,7 +79,7 @@ PARENTS = {
     "assessment.plan_page": ("Progress", None),
     "assessment.framework_page": ("Frameworks", "assessment.frameworks"),
     "assessment.calibration_page": ("Calibration", "assessment.calibrations"),
-    "assessment.section_dashboard": ("Sections", "people.sections"),
+    "assessment.section_dashboard": ("Sections", "roster.sections"),
     "badges_manage.job_page": ("Badges", "badges_manage.manage"),
     "badges_design.new_class": ("Badges", "badges_manage.manage"),
     "badges_design.edit_class": ("Badges", "badges_manage.manage"),
@@ -88,9 +88,9 @@ PARENTS = {
     "badges_awards.bulk_upload": ("Badges", "badges_manage.manage"),
     "rubric_builder.edit_rubric": ("Rubrics", "rubric_builder.rubrics"),
     "rubric_builder.new_rubric": ("Rubrics", "rubric_builder.rubrics"),
-    "people.person_page": ("People", "people.people"),
-    "people.section_page": ("Sections", "people.sections"),
-    "people.roster_import": ("People", "people.people"),
+    "roster.person_page": ("People", "roster.people"),
+    "roster.section_page": ("Sections", "roster.sections"),
+    "roster.roster_import": ("People", "roster.people"),
     "web.child_badges": ("My children", "web.children"),
 }
 # Guardians and students reach submissions and progress from elsewhere.

@@ -1,4 +1,4 @@
-"""web: notifications, notification settings, public status reasons
+"""web: notifications, notification settings, public status reasons, roster sourcedIds
 
 Revision ID: 0008_web
 Revises: 0005_links
@@ -44,9 +44,17 @@ def upgrade():
     with op.batch_alter_table('awards', schema=None) as batch_op:
         batch_op.add_column(sa.Column('status_reason_public', sa.Boolean(), nullable=False,
                                       server_default=sa.false()))
+    for table in ('courses', 'sections'):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(sa.Column('sourced_id', sa.String(length=255), nullable=True))
+            batch_op.create_index(batch_op.f(f'ix_{table}_sourced_id'), ['sourced_id'], unique=False)
 
 
 def downgrade():
+    for table in ('sections', 'courses'):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_index(batch_op.f(f'ix_{table}_sourced_id'))
+            batch_op.drop_column('sourced_id')
     with op.batch_alter_table('awards', schema=None) as batch_op:
         batch_op.drop_column('status_reason_public')
     op.drop_table('notification_settings')
