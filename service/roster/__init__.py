@@ -7,3 +7,9 @@ def init_app(app):
     from .pages import bp
 
     app.register_blueprint(bp)
+
+
+def load_demo(context):
+    from .demo import load_demo as _load_demo
+
+    _load_demo(context)
