@@ -412,7 +412,7 @@ def _own_suspension(credential: dict) -> str | None:
     award_id = _as_uuid(match.group(1))
     award = db.session.get(Award, award_id) if award_id else None
     if award is not None and award.status == "suspended":
-        reason = f": {award.status_reason}" if award.status_reason else ""
+        reason = f": {award.status_reason}" if award.status_reason and award.status_reason_public else ""
         return f"credential is suspended by its issuer{reason}"
     return None
 
