@@ -14,7 +14,8 @@ from flask import Flask, g, request
 
 # Feature packages plug in here. Each may define `init_app(app)` (pages, CLI),
 # `api_blueprints()` and `home_links(person)`.
-FEATURE_MODULES = ["service.portfolio", "service.assessment", "service.badges"]
+FEATURE_MODULES = ["service.portfolio", "service.assessment", "service.badges", "service.transcript",
+                   "service.notifications", "service.roster"]
 FEATURES: list = []
 
 

@@ -6,15 +6,14 @@ import uuid
 from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy.exc import IntegrityError
 
 from .. import audit
 from ..auth import api_auth, require_person
 from ..auth.account import set_password
-from ..auth.passwords import check_password, hash_password
+from ..auth.passwords import check_password
 from ..errors import Problem, field_error, validation_problem
 from ..extensions import db
-from ..models import Enrolment, GuardianLink, Organization, Person, Role
+from ..models import Enrolment, GuardianLink, Person, Role
 from ..policies import allowed, authorize, visible
 from .schemas import GuardianLinkSchema, PersonCreateSchema, PersonQuerySchema, PersonSchema, PersonUpdateSchema
 
@@ -47,23 +46,9 @@ class People(MethodView):
     @blp.response(201, PersonSchema)
     def post(self, body):
         """Add a person to your organization (admins)."""
-        actor = require_person()
-        org = db.session.get(Organization, actor.organization_id)
-        authorize(actor, "manage", org, what="organization")
-        password = body.pop("password", None)
-        person = Person(organization_id=org.id, **body)
-        person.email = person.email.strip().lower()
-        if password:
-            person.password_hash = hash_password(password)
-        db.session.add(person)
-        try:
-            db.session.flush()
-        except IntegrityError:
-            db.session.rollback()
-            raise validation_problem([field_error("email", "is already in use")]) from None
-        audit.record("person.create", obj=person, role=person.role)
-        db.session.commit()
-        return person
+        from ..roster.actions import create_person  # one action for the page and the API
+
+        return create_person(require_person(), body)
 
 
 @blp.route("/people/<uuid:person_id>")

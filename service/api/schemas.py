@@ -97,6 +97,7 @@ class CourseSchema(StrictSchema):
     # Checked in _credit_value, not by validate.Range: apispec would document the
     # bounds as the strings "0.00" and "10.00", which is not valid OpenAPI.
     credit_value = fields.Decimal(as_string=True, places=2, metadata={"minimum": 0, "maximum": 10})
+    level = fields.String(load_default="standard", validate=validate.OneOf(("standard", "honors", "ap")))
 
     @validates("credit_value")
     def _credit_value(self, value, **kwargs):

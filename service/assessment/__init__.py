@@ -34,6 +34,9 @@ def init_app(app):
 
     mastery_store.install()
     app.register_blueprint(bp)
+    from .rubric_builder import bp as rubric_builder_bp
+
+    app.register_blueprint(rubric_builder_bp)
     register_problem_type("framework-import-failed",
                           "The CASE package or CSV could not be imported; `errors` lists every problem found.")
 

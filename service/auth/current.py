@@ -10,7 +10,6 @@ import functools
 from flask import g, redirect, request, session, url_for
 
 from ..errors import Problem
-from ..extensions import db
 from ..models import Person
 from . import sessions
 from .csrf import SAFE_METHODS, csrf_ok

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Iterable, Protocol
 
+from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from openbadges import data_integrity, official_schema
@@ -29,7 +30,7 @@ from openbadges.models import AchievementSubject, Evidence, Image, OpenBadgeCred
 
 OB_EXTENSIONS_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
 
-from .. import audit
+from .. import audit, events
 from ..extensions import db
 from ..models import Organization, Person, Role, utcnow
 from . import classes, issuer, keys, status, urls
@@ -188,6 +189,7 @@ def queue_for_approval(badge_class: BadgeClass, unit: Unit, *, actor: Person | N
         db.session.add(award)
         db.session.flush()
         audit.record("award.queue", obj=award, actor=actor)
+        events.award_pending.send(current_app._get_current_object(), award=award)
         db.session.commit()
         return Outcome(award, True)
     except IntegrityError:
@@ -321,6 +323,7 @@ def _complete(signer: Signer, award: Award | None, unit: Unit, actor, *, source_
         lock_versions(versions, f"evidence for badge {badge_class.name}"[:200])
     if audit_each:  # batches flush once at commit: one multi-row INSERT per table
         db.session.flush()
+    events.award_issued.send(current_app._get_current_object(), award=award)
     return award
 
 

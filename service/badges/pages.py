@@ -143,6 +143,8 @@ def _my_award(award_id: uuid.UUID, action: str = "view") -> Award:
 @login_required
 def my_badges():
     person = current_person()
+    if person.role != Role.STUDENT.value:  # only students earn badges; guardians see theirs under My children
+        raise Problem(404, "Only students have badges of their own.")
     awards = db.session.scalars(visible(person, Award).where(Award.recipient_id == person.id)
                                 .order_by(Award.issued_at.desc(), Award.created_at.desc())).all()
     rows = [{"award": a, "status_label": STATUS_LABELS.get(a.status, a.status),

@@ -58,6 +58,9 @@ class VerificationSchema(Schema):
     credential = fields.Dict(allow_none=True, metadata={"description": "the credential that was checked"})
     recipient = fields.Dict(allow_none=True, metadata={"description": "who it was issued to: subject id and "
                                                                        "identifiers (hashed ones not revealed)"})
+    transcript = fields.Dict(allow_none=True, metadata={
+        "description": "for a CLR transcript: policy version and URL, courses, credits and GPA as shown "
+                       "(each recomputed in the `consistency` checks)"})
 
 
 _MULTIPART_DOC = {"content": {

@@ -102,15 +102,20 @@ def achievement_image(badge_class_id):
     return response
 
 
+def _reason(award: Award) -> dict:
+    reason = status.public_reason(award)
+    return {"reason": reason} if reason else {}
+
+
 @bp.get("/credentials/<award_id>")
 def credential(award_id):
     award = db.session.get(Award, _uuid(award_id))
     if award is None or award.credential is None or award.status in ("pending_approval", "rejected", "issuing"):
         raise Problem(404, "No such credential.")
     if award.status == "revoked":
-        raise Problem(410, "This credential has been revoked.", reason=award.status_reason)
+        raise Problem(410, "This credential has been revoked.", **_reason(award))
     if award.status == "suspended":
-        raise Problem(409, "This credential is suspended.", reason=award.status_reason)
+        raise Problem(409, "This credential is suspended.", **_reason(award))
     if undisclosed_evidence(award) and not _may_see_everything(award):
         # The signed document names and digests every piece of evidence; it
         # cannot be trimmed without breaking its proof, so it is served whole

@@ -1,9 +1,11 @@
-"""Server-rendered pages: sign-in, the home page of each role, problem docs."""
+"""Server-rendered pages: sign-in, the home page of each role, the guardian's
+children, problem docs; and what every page shares (navigation, breadcrumbs,
+flash messages, the bell, the development origin check)."""
 from __future__ import annotations
 
 from urllib.parse import urlparse
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
 from .. import audit
 from ..auth import current_person, login_required
@@ -16,6 +18,37 @@ from ..extensions import db
 bp = Blueprint("web", __name__)
 
 
+@bp.before_app_request
+def _before():
+    from .flashes import remember_flash_count
+    from .origin import check_origin
+
+    check_origin()
+    remember_flash_count()
+
+
+@bp.after_app_request
+def _after(response):
+    from .flashes import confirm_action
+
+    return confirm_action(response)
+
+
+@bp.app_context_processor
+def _layout_helpers():
+    from .navigation import breadcrumbs, nav_for
+
+    def unread_notifications(person):
+        if person is None or "notifications.index" not in current_app.view_functions:
+            return 0
+        from ..notifications.service import unread_count
+
+        return unread_count(person)
+
+    return {"nav_items": nav_for, "breadcrumbs": breadcrumbs, "unread_notifications": unread_notifications,
+            "view_functions": current_app.view_functions}
+
+
 @bp.get("/")
 def index():
     if current_person() is None:
@@ -26,7 +59,42 @@ def index():
 @bp.get("/home")
 @login_required
 def home():
-    return render_template("home.html", person=current_person())
+    from .home import dashboard
+
+    person = current_person()
+    data = dashboard(person)
+    db.session.commit()  # dashboards may create default settings rows (scales)
+    return render_template("home.html", person=person, d=data)
+
+
+@bp.get("/children")
+@login_required
+def children():
+    """A guardian's children: progress and badges, read-only."""
+    from .home import children_of
+
+    person = current_person()
+    if person.role != "guardian":
+        abort(404)
+    return render_template("guardian/children.html", children=children_of(person))
+
+
+@bp.get("/children/<uuid:student_id>/badges")
+@login_required
+def child_badges(student_id):
+    """A child's badges as their guardian sees them: valid, suspended and revoked, nothing to change."""
+    from ..assessment.progress import followed_student
+    from ..badges.models import Award
+    from ..badges.pages import STATUS_LABELS
+    from ..policies import visible
+
+    person = current_person()
+    if person.role != "guardian":
+        abort(404)
+    student = followed_student(person, student_id)
+    awards = db.session.scalars(visible(person, Award).where(Award.recipient_id == student.id)
+                                .order_by(Award.issued_at.desc())).all()
+    return render_template("guardian/badges.html", student=student, awards=awards, labels=STATUS_LABELS)
 
 
 @bp.route("/login", methods=["GET", "POST"])
