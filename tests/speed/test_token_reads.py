@@ -10,6 +10,7 @@ from sqlalchemy import event
 from service.auth.tokens import LAST_USED_RESOLUTION
 from service.extensions import db
 from service.models import ApiToken
+from tests.support.signin import sign_in
 
 
 class Writes:
@@ -60,7 +61,7 @@ def test_session_reads_do_not_write(client, factory):
     teacher = factory.person("teacher", org)
     from tests.support.factory import PASSWORD
 
-    assert client.post("/login", data={"email": teacher.email, "password": PASSWORD}).status_code == 302
+    assert sign_in(client, teacher, PASSWORD).status_code == 302
     with Writes() as reads:
         for path in ("/home", "/api/v1/me", "/home"):
             assert client.get(path).status_code == 200
