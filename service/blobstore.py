@@ -87,7 +87,17 @@ def is_referenced(digest: str, *, connection=None) -> bool:
 # -- holds -----------------------------------------------------------------------------------
 @contextmanager
 def _serialized():
-    """A transaction on its own connection that holds the blob lock until it ends."""
+    """A transaction that holds the blob lock until it ends.
+
+    Normally its own connection. On SQLite, when the caller's transaction
+    already holds the database write lock (it has written), a second
+    connection could never write before the caller commits: then join the
+    caller's transaction, which serializes just as well, since nobody else
+    can write until it ends."""
+    joined = _sqlite_writing_connection()
+    if joined is not None:
+        yield joined
+        return
     with db.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
@@ -95,6 +105,16 @@ def _serialized():
             # SQLite has one writer at a time: starting with a write takes that lock.
             conn.execute(delete(BlobHold).where(BlobHold.expires_at < utcnow() - timedelta(days=1)))
         yield conn
+
+
+def _sqlite_writing_connection():
+    if db.engine.dialect.name != "sqlite":
+        return None
+    session = db.session()
+    if not session.in_transaction():
+        return None
+    conn = session.connection()
+    return conn if getattr(conn.connection.dbapi_connection, "in_transaction", False) else None
 
 
 class Hold:
@@ -110,15 +130,17 @@ class Hold:
 
     def stored(self, digest: str) -> None:
         """The bytes are in the store under `digest`."""
-        with db.engine.begin() as conn:
+        with _serialized() as conn:
             conn.execute(update(BlobHold).where(BlobHold.id == self.id).values(digest=digest))
 
-    def release(self) -> None:
+    def release(self, *, _transaction_ended: bool = False) -> None:
         if self.released:
             return
         self.released = True
         try:
-            with db.engine.begin() as conn:
+            # Once the caller's transaction has ended its session may not be
+            # used (and holds no lock): a connection of our own then.
+            with (db.engine.begin() if _transaction_ended else _serialized()) as conn:
                 conn.execute(delete(BlobHold).where(BlobHold.id == self.id))
         except Exception:  # an unreleased hold only delays cleanup until it expires
             log.exception("could not release blob hold %s", self.id)
@@ -129,7 +151,7 @@ class Hold:
 
         session = session or db.session()
         for name in ("after_commit", "after_rollback"):
-            event.listen(session, name, lambda _s: self.release(), once=True)
+            event.listen(session, name, lambda _s: self.release(_transaction_ended=True), once=True)
 
 
 def hold() -> Hold:

@@ -57,6 +57,9 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # How long a job worker's claim lasts without renewal; a dead worker's
         # jobs resume after this (service/jobs.py).
         "JOB_LEASE_SECONDS": int(env.get("JOB_LEASE_SECONDS", "60")),
+        # A failed job that retries (the badge rule check after a score) waits
+        # this long before its second attempt, doubling each time after.
+        "JOB_RETRY_SECONDS": float(env.get("JOB_RETRY_SECONDS", "60")),
         # Algorithm of the VC-JWT twin of each credential: RS256 is the one every
         # OB 3.0 verifier must support (integrity.md); ES256 and EdDSA also work.
         "JWT_ALGORITHM": env.get("JWT_ALGORITHM", "RS256"),

@@ -1,7 +1,10 @@
 """Domain events that let one feature react to another without importing it.
 
-Senders: assessment (after a score commits). Receivers: badges (auto-issue).
-Receivers run in the sender's request after its commit; they must be idempotent.
+Senders: assessment (when it records an official score). Receivers: badges
+(a rule-check job). Receivers run inside the sender's transaction, before its
+commit: they may add rows to it (typically a job started after the commit,
+`jobs.start_after_commit`) and must neither commit nor do slow or fallible
+work there, so that what they do later can never undo the sender's change.
 """
 from __future__ import annotations
 

@@ -162,8 +162,20 @@ def return_for_revision(submission: Submission, teacher, feedback: str) -> Submi
     return submission
 
 
+def score_submission(submission: Submission, assessor, data: dict) -> Assessment:
+    """The scoring action, shared by the page and the API: the score, its
+    audit event and whatever other features queue on hearing of it commit in
+    one transaction. What they do with it happens after the commit (badges
+    check their rules in a job) and can never undo the score."""
+    assessment = score(submission, assessor, data)
+    announce_mastery_change(assessment)
+    db.session.commit()
+    return assessment
+
+
 def announce_mastery_change(assessment: Assessment) -> None:
-    """Tell other features (badges) after the score has committed."""
+    """Tell other features (badges) inside the scoring transaction, before its
+    commit; receivers only add rows to it (service/events.py)."""
     if assessment.kind != "official":
         return
     competency_ids = sorted({a.competency_id for s in assessment.scores

@@ -19,11 +19,11 @@ def api_blueprints():
 
 def init_app(app):
     from ..events import mastery_changed
-    from . import cli, issuance, wellknown
+    from . import auto_award, cli, wellknown
 
     app.register_blueprint(wellknown.bp)
     app.cli.add_command(cli.rotate_keys)
-    mastery_changed.connect(issuance.on_mastery_changed, weak=False)
+    mastery_changed.connect(auto_award.queue_rule_check, weak=False)
     from . import jobs
 
     jobs.init_app(app)

@@ -112,9 +112,11 @@ def students_meeting_rule(badge_class: BadgeClass, student_ids, source: MasteryS
     return [s for s in student_ids if s in holding]
 
 
-def on_mastery_changed(sender, *, student_id, competency_ids, organization_id, source: MasterySource | None = None):
-    """Signal receiver (service.events.mastery_changed): issue or queue every
-    badge whose rule now holds. Runs after the sender's commit; idempotent."""
+def award_for_mastery(student_id, competency_ids, organization_id, *, source: MasterySource | None = None
+                      ) -> list[Outcome]:
+    """Issue or queue for approval every badge whose rule now holds for the
+    student (rules naming one of `competency_ids`, or all when empty).
+    Commits each award; idempotent. Run by the rule-check job (auto_award.py)."""
     source = source or default_mastery_source()
     wanted = {str(c) for c in competency_ids or []}
     classes_ = db.session.scalars(db.select(BadgeClass).where(
