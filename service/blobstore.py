@@ -26,12 +26,17 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
+from typing import Any
 
 import click
-from flask import current_app
-from sqlalchemy import delete, exists, insert, or_, select, text, update
+from flask import Flask, current_app
+from sqlalchemy import ColumnElement, Connection, delete, exists, insert, or_, select, text, update
+from sqlalchemy.orm import Session
+
+from storage import BlobStore
 
 from .extensions import db
 from .models import BlobHold, utcnow
@@ -43,7 +48,7 @@ _LOCK_KEY = 0x626C6F62  # "blob": the advisory lock holds and deletions share (P
 _REFERENCES: list = []
 
 
-def get_store():
+def get_store() -> BlobStore:
     store = current_app.extensions.get("blobstore")
     if store is None:
         from storage import open_store
@@ -61,22 +66,22 @@ def get_store():
 
 
 # -- references ------------------------------------------------------------------------------
-def register_reference(column) -> None:
+def register_reference(column: Any) -> None:
     """Declare that rows keep a blob alive while `column` (a mapped column of
     hex SHA-256 digests, e.g. `ArtifactVersion.blob_digest`) names it."""
     if column not in _REFERENCES:
         _REFERENCES.append(column)
 
 
-def references() -> list:
+def references() -> list[Any]:
     return list(_REFERENCES)
 
 
-def _referenced_clause(digest: str):
+def _referenced_clause(digest: str) -> ColumnElement[bool] | None:
     return or_(*(exists().where(column == digest) for column in _REFERENCES)) if _REFERENCES else None
 
 
-def is_referenced(digest: str, *, connection=None) -> bool:
+def is_referenced(digest: str, *, connection: Connection | None = None) -> bool:
     """True when a registered column names `digest` or a live hold covers it."""
     clause = _referenced_clause(digest)
     held = exists().where(BlobHold.digest == digest, BlobHold.expires_at > utcnow())
@@ -86,7 +91,7 @@ def is_referenced(digest: str, *, connection=None) -> bool:
 
 # -- holds -----------------------------------------------------------------------------------
 @contextmanager
-def _serialized():
+def _serialized() -> Iterator[Connection]:
     """A transaction that holds the blob lock until it ends.
 
     Normally its own connection. On SQLite, when the caller's transaction
@@ -107,7 +112,7 @@ def _serialized():
         yield conn
 
 
-def _sqlite_writing_connection():
+def _sqlite_writing_connection() -> Connection | None:
     if db.engine.dialect.name != "sqlite":
         return None
     session = db.session()
@@ -120,7 +125,7 @@ def _sqlite_writing_connection():
 class Hold:
     """An upload's claim on the blob it is writing (see the module docstring)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.id = uuid.uuid4()
         self.released = False
         now = utcnow()
@@ -145,7 +150,7 @@ class Hold:
         except Exception:  # an unreleased hold only delays cleanup until it expires
             log.exception("could not release blob hold %s", self.id)
 
-    def release_after_transaction(self, session=None) -> None:
+    def release_after_transaction(self, session: Session | None = None) -> None:
         """Release when `session`'s transaction (which may reference the blob) ends."""
         from sqlalchemy import event
 
@@ -200,7 +205,7 @@ def cleanup(grace: timedelta) -> list[str]:
 @click.command("cleanup-blobs")
 @click.option("--grace-hours", type=float, default=24.0, show_default=True,
               help="Only blobs older than this may go (uploads in flight are younger).")
-def cleanup_blobs_command(grace_hours):
+def cleanup_blobs_command(grace_hours: float) -> None:
     """Delete stored files that no feature references."""
     if grace_hours < 0:
         raise click.BadParameter("must not be negative", param_hint="--grace-hours")
@@ -210,5 +215,5 @@ def cleanup_blobs_command(grace_hours):
     click.echo(f"{len(removed)} orphan blob(s) removed")
 
 
-def init_app(app) -> None:
+def init_app(app: Flask) -> None:
     app.cli.add_command(cleanup_blobs_command)

@@ -15,6 +15,7 @@ from ..extensions import db
 from ..models import Enrolment, utcnow
 from ..portfolio.artifacts import lock_versions
 from ..portfolio.models import Artifact, ArtifactVersion
+from . import badge_links
 from .models import Assessment, Competency, CriterionScore, Rubric, Submission, SubmissionEvidence
 from .settings import settings_for
 
@@ -37,10 +38,7 @@ def submit(student, *, section_id: uuid.UUID, rubric_id: uuid.UUID, artifact_ver
         if competency is None or competency.organization_id != student.organization_id:
             errors.append(field_error("competency_id", "is not a competency of your organization"))
     if badge_class_id is not None:
-        from ..badges.models import BadgeClass  # badges imports assessment; import here, not at module load
-
-        badge_class = db.session.get(BadgeClass, badge_class_id)
-        if badge_class is None or badge_class.organization_id != student.organization_id:
+        if not badge_links.belongs_to(badge_class_id, student.organization_id):
             errors.append(field_error("badge_class_id", "is not a badge of your organization"))
     versions = _student_versions(student, artifact_version_ids, errors)
     if previous is not None:

@@ -9,6 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from .. import jobs as job_runner
+from ..assessment import facts
 from ..auth import api_auth, require_person
 from ..errors import Problem, field_error, validation_problem
 from ..extensions import db
@@ -18,18 +19,8 @@ from . import classes, issuance, jobs, keys, status
 from .mastery import AssessmentMastery
 from .models import Award, BadgeClass, IssuerKey
 from .policies import may_issue_to
-from .schemas import (
-    AwardQuerySchema,
-    AwardSchema,
-    BadgeClassSchema,
-    BadgeClassUpdateSchema,
-    BulkJobCreateSchema,
-    IssuerKeySchema,
-    JobSchema,
-    ManualIssueSchema,
-    OptionalReasonSchema,
-    ReasonSchema,
-)
+from .schemas import (AwardQuerySchema, AwardSchema, BadgeClassSchema, BadgeClassUpdateSchema, BulkJobCreateSchema,
+                      IssuerKeySchema, JobSchema, ManualIssueSchema, OptionalReasonSchema, ReasonSchema)
 
 blp = Blueprint("badges", __name__, description="Badge classes, awards, revocation, bulk issuance, issuer keys")
 
@@ -40,27 +31,18 @@ def _invalid(exc) -> Problem:
 
 
 def _badge_class(actor, badge_class_id, action="view") -> BadgeClass:
-    badge_class = db.session.get(BadgeClass, badge_class_id)
-    authorize(actor, action, badge_class, what="badge class")
-    return badge_class
+    return authorize(actor, action, db.session.get(BadgeClass, badge_class_id), what="badge class")
 
 
 def _award(actor, award_id, action="view") -> Award:
-    award = db.session.get(Award, award_id)
-    authorize(actor, action, award, what="award")
-    return award
+    return authorize(actor, action, db.session.get(Award, award_id), what="award")
 
 
 def _assessment_rubric(actor, rubric_id) -> list[dict]:
-    try:
-        from ..assessment.models import Rubric
-    except ModuleNotFoundError:
-        raise validation_problem([field_error("rubric_id", "the assessment feature is not installed")]) from None
-    rubric = db.session.get(Rubric, rubric_id)
-    if rubric is None or rubric.organization_id != actor.organization_id:
+    outline = facts.rubric_outline(rubric_id, actor.organization_id)
+    if outline is None:
         raise validation_problem([field_error("rubric_id", "is not a rubric of your organization")])
-    levels = [{"id": str(lv.id), "name": lv.label, "points": lv.points} for lv in rubric.levels]
-    return [{"id": str(c.id), "name": c.title, "levels": levels} for c in rubric.criteria if c.kind == "academic"]
+    return outline
 
 
 def _class_data(body: dict, badge_class_id, actor) -> dict:
@@ -101,7 +83,7 @@ class BadgeClasses(MethodView):
             raise Problem(403, "Only teachers and admins define badge classes.")
         new_id = uuid.uuid4()
         try:
-            badge_class = classes.create(db.session.get(Organization, actor.organization_id),
+            badge_class = classes.create(db.session.get_one(Organization, actor.organization_id),
                                          _class_data(body, new_id, actor), actor=actor, badge_class_id=new_id)
         except classes.BadgeClassInvalid as exc:
             db.session.rollback()
@@ -310,10 +292,10 @@ class BulkJobs(MethodView):
 
 def _bulk_recipients(actor, body):
     """(students, skipped rows, origin) for a bulk job: a section, or the students of a CSV."""
-    skipped = []
+    skipped: list[dict] = []
+    origin: dict[str, object]
     if "section_id" in body:
-        section = db.session.get(Section, body["section_id"])
-        authorize(actor, "view", section, what="section")
+        section = authorize(actor, "view", db.session.get(Section, body["section_id"]), what="section")
         if not (allowed(actor, "teach", section) or allowed(actor, "manage", section)):
             raise Problem(403, "Only the section's teachers and admins may award it in bulk.")
         recipients, origin = jobs.section_recipients(section.id), {"section_id": str(section.id)}
@@ -338,7 +320,7 @@ class BulkJobById(MethodView):
         job = db.session.get(Job, job_id)
         if job is not None and job.kind != jobs.KIND:
             job = None  # only bulk issuance jobs are reported here
-        authorize(actor, "view", job, what="job")
+        job = authorize(actor, "view", job, what="job")
         db.session.refresh(job)
         job_runner.revive_if_abandoned(job)
         return jobs.progress(job)
@@ -352,8 +334,7 @@ class IssuerKeys(MethodView):
     def get(self):
         """Your organization's signing keys (public parts), active and retired."""
         actor = require_person()
-        org = db.session.get(Organization, actor.organization_id)
-        authorize(actor, "manage", org, what="organization")
+        org = authorize(actor, "manage", db.session.get(Organization, actor.organization_id), what="organization")
         return db.session.scalars(db.select(IssuerKey).where(IssuerKey.organization_id == org.id)
                                   .order_by(IssuerKey.created_at, IssuerKey.key_id)).all()
 
@@ -366,6 +347,5 @@ class RotateKeys(MethodView):
     def post(self, body):
         """Retire the active keys and create new ones. Old credentials keep verifying."""
         actor = require_person()
-        org = db.session.get(Organization, actor.organization_id)
-        authorize(actor, "manage", org, what="organization")
+        org = authorize(actor, "manage", db.session.get(Organization, actor.organization_id), what="organization")
         return list(keys.rotate(org, actor=actor, reason=body.get("reason")).values())

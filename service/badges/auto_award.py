@@ -48,7 +48,7 @@ def run(job_id: uuid.UUID) -> Job | None:
     owner = job_runner.worker_id()
     if not job_runner.take_lease(job_id, owner):
         return None
-    job = db.session.get(Job, job_id)
+    job = db.session.get_one(Job, job_id)
     db.session.refresh(job)
     payload = job.payload
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 
+from ..assessment import facts
 from ..extensions import db
 from . import classes, issuance, keys
 from .models import BadgeClass
@@ -13,12 +14,7 @@ log = logging.getLogger(__name__)
 
 
 def _competency_id(org):
-    try:
-        from ..assessment.models import Competency
-    except ModuleNotFoundError:
-        return None
-    return db.session.scalar(db.select(Competency.id).where(
-        Competency.organization_id == org.id, Competency.identifier == "ela-w-1").limit(1))
+    return facts.competency_by_identifier(org.id, "ela-w-1")
 
 
 def load_demo(context) -> None:
