@@ -29,7 +29,8 @@ from .models import (
 )
 
 __all__ = ["CriterionFact", "competency_by_identifier", "competency_level", "competency_levels", "criterion_level",
-           "criterion_scores", "is_scored", "rubric_outline", "submission_versions"]
+           "criterion_scores", "current_rubrics", "is_scored", "rubric_outline", "rule_targets",
+           "submission_versions"]
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,31 @@ def rubric_outline(rubric_id: uuid.UUID, organization_id: uuid.UUID) -> list[dic
         return None
     levels = [{"id": str(lv.id), "name": lv.label, "points": lv.points} for lv in rubric.levels]
     return [{"id": str(c.id), "name": c.title, "levels": levels} for c in rubric.criteria if c.kind == "academic"]
+
+
+def rule_targets(organization_id: uuid.UUID) -> list[tuple[str, str]]:
+    """What a badge rule can name, as (value, label): current competencies
+    ("competency:<id>"), then academic criteria of current rubrics ("criterion:<id>")."""
+    from .models import Framework
+
+    options = []
+    for c in db.session.scalars(db.select(Competency).join(Framework).where(
+            Framework.organization_id == organization_id, Framework.status == "current")
+            .order_by(Framework.title, Competency.position)):
+        label = c.abbreviated_statement or c.statement
+        options.append((f"competency:{c.id}", f"Competency {c.human_code or ''} {label}"[:160]))
+    for crit, rubric in db.session.execute(db.select(RubricCriterion, Rubric).join(Rubric).where(
+            Rubric.organization_id == organization_id, Rubric.status == "current",
+            RubricCriterion.kind == "academic").order_by(Rubric.title, RubricCriterion.position)):
+        options.append((f"criterion:{crit.id}", f"Rubric “{rubric.title}”: {crit.title}"[:160]))
+    return options
+
+
+def current_rubrics(organization_id: uuid.UUID) -> list[tuple[str, str]]:
+    """The organization's current rubrics as (id, "title (version n)")."""
+    return [(str(r.id), f"{r.title} (version {r.version})") for r in db.session.scalars(
+        db.select(Rubric).where(Rubric.organization_id == organization_id, Rubric.status == "current")
+        .order_by(Rubric.title))]
 
 
 def competency_by_identifier(organization_id: uuid.UUID, identifier: str) -> uuid.UUID | None:

@@ -25,9 +25,8 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import Select
-
-from sqlalchemy import exists, or_, select as sql_select
+from sqlalchemy import Select, and_, exists, or_, select as sql_select
+from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..models import Enrolment, Person, Role
@@ -101,10 +100,25 @@ def teaches_section(actor: Person, section_id: uuid.UUID) -> bool:
         Enrolment.role == "teacher")) is not None
 
 
-def _calibration_submissions(actor: Person) -> Select:
-    return sql_select(CalibrationItem.submission_id).join(
-        CalibrationRater, CalibrationRater.session_id == CalibrationItem.session_id).where(
-        CalibrationRater.rater_id == actor.id)
+def rated_submission_ids(actor: Person) -> Select:
+    """The submissions the actor rates in calibration, counting only sessions
+    whose creator may see that student's work (an admin of the school or one of
+    the student's teachers): naming a rater never grants more than the creator
+    already had."""
+    creator = aliased(Person)
+    taught, learning = aliased(Enrolment), aliased(Enrolment)
+    creator_entitled = exists().where(
+        creator.id == CalibrationSession.created_by_id, creator.organization_id == Submission.organization_id,
+        or_(creator.role == Role.ADMIN.value,
+            and_(creator.role == Role.TEACHER.value, exists().where(
+                taught.person_id == creator.id, taught.role == "teacher",
+                learning.section_id == taught.section_id, learning.role == "student",
+                learning.person_id == Submission.student_id))))
+    return (sql_select(CalibrationItem.submission_id)
+            .join(CalibrationRater, CalibrationRater.session_id == CalibrationItem.session_id)
+            .join(CalibrationSession, CalibrationSession.id == CalibrationItem.session_id)
+            .join(Submission, Submission.id == CalibrationItem.submission_id)
+            .where(CalibrationRater.rater_id == actor.id, creator_entitled))
 
 
 @register
@@ -113,7 +127,7 @@ class SubmissionPolicy(Policy):
 
     def can_view(self, actor: Person, submission: Submission) -> bool:
         return (may_see_student_work(actor, submission.student_id, submission.organization_id)
-                or bool(db.session.scalar(sql_select(exists(_calibration_submissions(actor).where(
+                or bool(db.session.scalar(sql_select(exists(rated_submission_ids(actor).where(
                     CalibrationItem.submission_id == submission.id))))))
 
     def can_create(self, actor: Person, submission: Submission) -> bool:
@@ -130,7 +144,7 @@ class SubmissionPolicy(Policy):
             return select.where(Submission.organization_id == actor.organization_id)
         if actor.role == Role.TEACHER.value:
             return select.where(or_(Submission.student_id.in_(students_of_teacher(actor)),
-                                    Submission.id.in_(_calibration_submissions(actor))))
+                                    Submission.id.in_(rated_submission_ids(actor))))
         if actor.role == Role.GUARDIAN.value:
             return select.where(Submission.student_id.in_(wards_of(actor)))
         return select.where(Submission.student_id == actor.id)

@@ -52,6 +52,10 @@ def init_app(app):
     from . import manage  # badge classes, approvals and bulk awards for teachers and admins
 
     manage.init_app(app)
+    from . import awards_pages, designer  # awards list and status changes; the badge class designer
+
+    awards_pages.init_app(app)
+    designer.init_app(app)
 
 
 def home_links(person):

@@ -12,9 +12,8 @@ from ..errors import Problem
 from ..extensions import db
 from ..models import Job, Role, Section
 from ..policies import allowed, authorize, visible
-from . import issuance, jobs
+from . import actions, jobs
 from .models import Award, BadgeClass
-from .policies import may_issue_to
 
 bp = Blueprint("badges_manage", __name__)
 STAFF = (Role.TEACHER.value, Role.ADMIN.value)
@@ -42,50 +41,27 @@ def manage():
                                 .order_by(Job.created_at.desc()).limit(10)).all()
     names = {str(bc.id): bc.name for bc in badge_classes}
     return render_template("badges/manage.html", badge_classes=badge_classes, pending=pending, sections=sections,
-                           recent=recent, names=names)
+                           recent=recent, names=names, can_edit=lambda bc: allowed(actor, "edit", bc))
 
 
 @bp.post("/badges/manage/awards/<uuid:award_id>/<any(approve, reject):decision>")
 @login_required
 def decide(award_id: uuid.UUID, decision: str):
     actor = _staff()
-    award = db.session.get(Award, award_id)
-    authorize(actor, "approve", award, what="award")
-    try:
-        if decision == "approve":
-            issuance.approve(award, actor=actor)
-        else:
-            issuance.reject(award, actor=actor, reason=(request.form.get("reason") or "not yet").strip()[:1000])
-    except issuance.IssuanceRefused as exc:
-        db.session.rollback()
-        raise Problem(409, str(exc)) from None
+    actions.decide(actor, db.session.get(Award, award_id), decision, reason=request.form.get("reason"))
     return redirect(url_for("badges_manage.manage"))
 
 
 @bp.post("/badges/manage/classes/<uuid:badge_class_id>/bulk")
 @login_required
 def bulk(badge_class_id: uuid.UUID):
-    actor = _staff()
-    badge_class = db.session.get(BadgeClass, badge_class_id)
-    authorize(actor, "bulk_issue", badge_class, what="badge class")
+    """A whole section: goes to the preview, where the teacher confirms (badges_awards)."""
+    _staff()
     try:
         section_id = uuid.UUID(request.form.get("section_id", ""))
     except ValueError:
         raise Problem(422, "Choose a section.") from None
-    section = db.session.get(Section, section_id)
-    authorize(actor, "view", section, what="section")
-    if not (allowed(actor, "teach", section) or allowed(actor, "manage", section)):
-        raise Problem(403, "Only the section's teachers and admins may award it in bulk.")
-    recipients = [p for p in jobs.section_recipients(section.id)
-                  if actor.role == Role.ADMIN.value or may_issue_to(actor, p)]
-    try:
-        job = jobs.create(badge_class, recipients, actor=actor, origin={"section_id": str(section.id)})
-    except jobs.BulkJobInvalid as exc:
-        raise Problem(422, str(exc)) from None
-    except jobs.RunnerUnavailable as exc:
-        raise Problem(503, str(exc)) from None
-    jobs.start(job)
-    return redirect(url_for("badges_manage.job_page", job_id=job.id))
+    return redirect(url_for("badges_awards.award_students", badge_class_id=badge_class_id, section_id=section_id))
 
 
 @bp.get("/badges/jobs/<uuid:job_id>")

@@ -70,6 +70,7 @@ class AwardSchema(Schema):
     issued_at = fields.DateTime(allow_none=True)
     valid_until = fields.DateTime(allow_none=True)
     status_reason = fields.String(allow_none=True)
+    status_reason_public = fields.Boolean()
     status_changed_at = fields.DateTime(allow_none=True)
     created_at = fields.DateTime()
 
@@ -97,8 +98,19 @@ class OptionalReasonSchema(StrictSchema):
     reason = fields.String(allow_none=True, validate=validate.Length(max=1000))
 
 
+class StatusReasonSchema(ReasonSchema):
+    reason_public = fields.Boolean(load_default=False, metadata={
+        "description": "show the reason on public pages, hosted assertions and verification (default: private)"})
+
+
+class OptionalStatusReasonSchema(OptionalReasonSchema):
+    reason_public = fields.Boolean(load_default=False)
+
+
 class BulkJobCreateSchema(StrictSchema):
     section_id = fields.UUID()
+    student_ids = fields.List(fields.UUID(), validate=validate.Length(1, 50_000),
+                              metadata={"description": "students chosen one by one"})
     csv = fields.String(validate=validate.Length(1, 5 * 1024 * 1024),
                         metadata={"description": "CSV text with an email or external_id column"})
 

@@ -2,6 +2,7 @@
 from .audit import AuditEvent, AuditLogIsAppendOnly
 from .blob_hold import BlobHold
 from .job import Job
+from .login import LoginSession, LoginThrottle, PasswordReset
 from .organization import Organization
 from .person import GuardianLink, Person, Role
 from .section import Course, Enrolment, Section
@@ -17,7 +18,10 @@ __all__ = [
     "Enrolment",
     "GuardianLink",
     "Job",
+    "LoginSession",
+    "LoginThrottle",
     "Organization",
+    "PasswordReset",
     "Person",
     "Role",
     "Section",

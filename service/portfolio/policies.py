@@ -22,11 +22,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select
+from sqlalchemy import ColumnElement, Select, exists, or_, select as sql_select
 
-from sqlalchemy import exists, or_, select as sql_select
-
-from ..assessment.models import CalibrationItem, CalibrationRater, Submission, SubmissionEvidence
+from ..assessment.models import Submission, SubmissionEvidence
 from ..extensions import db
 from ..models import Person, Role
 from ..policies.registry import Policy, register
@@ -92,10 +90,9 @@ def reviewed_version_ids(actor: Person) -> Select:
     """A subquery of the artifact versions submitted to the actor for review:
     evidence of submissions in sections they teach, or in calibration
     sessions they rate."""
-    rated = sql_select(CalibrationItem.submission_id).join(
-        CalibrationRater, CalibrationRater.session_id == CalibrationItem.session_id).where(
-        CalibrationRater.rater_id == actor.id)
-    reviewing: ColumnElement[bool] = Submission.id.in_(rated)
+    from ..assessment.policies import rated_submission_ids
+
+    reviewing: ColumnElement[bool] = Submission.id.in_(rated_submission_ids(actor))
     if actor.role == Role.TEACHER.value:
         reviewing = or_(Submission.section_id.in_(taught_section_ids(actor)), reviewing)
     return sql_select(SubmissionEvidence.artifact_version_id).join(

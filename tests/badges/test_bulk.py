@@ -200,6 +200,9 @@ def test_worker_killed_mid_job_loses_nothing_and_issues_nothing_twice(app, app_c
 
 
 def test_bulk_award_from_the_page_shows_progress(app, client, factory):
+    from service.badges.models import Award
+    from service.extensions import db
+
     school = factory.school()
     bc = badge_class(school["org"], name="Museum Visit")
     auth = factory.auth(school["t1"])
@@ -207,6 +210,20 @@ def test_bulk_award_from_the_page_shows_progress(app, client, factory):
     assert f'id="class-{bc.id}"' in page and school["sec1"].name in page and school["sec2"].name not in page
     response = client.post(f"/badges/manage/classes/{bc.id}/bulk", headers=auth,
                            data={"section_id": str(school["sec1"].id)})
+    # A section is only preselected: the teacher reviews who gets it and confirms.
+    assert response.status_code == 302 and f"/badges/classes/{bc.id}/award" in response.headers["Location"]
+    chooser = client.get(response.headers["Location"], headers=auth).get_data(as_text=True)
+    assert chooser.count(" checked>") == 2
+    chosen = [str(school["s1"].id), str(school["s2"].id)]
+    preview = client.post(f"/badges/classes/{bc.id}/award", headers=auth,
+                          data={"step": "preview", "student_ids": chosen}).get_data(as_text=True)
+    assert "2 students will get this badge" in preview
+    unconfirmed = client.post(f"/badges/classes/{bc.id}/award", headers=auth,
+                              data={"step": "confirm", "student_ids": chosen})
+    assert unconfirmed.status_code == 422 and "Tick the box to confirm" in unconfirmed.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(Award.id)).where(Award.badge_class_id == bc.id)) == 0
+    response = client.post(f"/badges/classes/{bc.id}/award", headers=auth,
+                           data={"step": "confirm", "student_ids": chosen, "confirmed": "yes"})
     assert response.status_code == 302 and "/badges/jobs/" in response.headers["Location"]
     job_id = response.headers["Location"].rsplit("/", 1)[1]
     final, _ = _wait(client, auth, job_id)

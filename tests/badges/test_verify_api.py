@@ -88,7 +88,7 @@ def test_credential_signed_by_an_unknown_key_is_refused(client, issued):
     proof = check(report, "proof")
     assert proof["status"] == "fail" and "not found" in proof["message"] and "ed25519-99" in proof["message"]
     # ...and the same with a correct-looking key id but a different key's signature
-    forged = data_integrity.sign(unsigned, rogue, issued["award"].credential["proof"]["verificationMethod"])
+    forged = data_integrity.sign(unsigned, rogue, issued["award"].credential["proof"][0]["verificationMethod"])
     assert check(verify(client, credential=forged), "proof")["status"] == "fail"
 
 

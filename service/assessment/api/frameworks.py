@@ -8,6 +8,7 @@ from flask.views import MethodView
 
 from ... import audit
 from ...auth import api_auth, require_person
+from ...body_limits import accepts_body
 from ...errors import Problem, field_error, validation_problem
 from ...extensions import db
 from ...models import Course
@@ -51,6 +52,7 @@ class CaseImport(MethodView):
     @blp.response(201, FrameworkSchema)
     @blp.doc(requestBody={"required": True, "content": {"application/json": {"schema": {
         "type": "object", "description": "A CASE 1.0 CFPackage: CFDocument, CFItems, CFAssociations"}}}})
+    @accepts_body("document")
     def post(self, query):
         """Import a 1EdTech CASE 1.0 package (admins). Re-importing a document makes its next version."""
         actor = require_person()
@@ -72,6 +74,7 @@ class CsvImport(MethodView):
     @api_auth("admin")
     @blp.arguments(CsvImportSchema)
     @blp.response(201, FrameworkSchema)
+    @accepts_body("document")
     def post(self, body):
         """Import a framework from CSV text (admins); see the column list in the docs."""
         actor = require_person()

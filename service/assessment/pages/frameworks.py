@@ -7,6 +7,7 @@ import uuid
 from flask import redirect, render_template, request, url_for
 
 from ...auth import login_required
+from ...body_limits import accepts_body
 from ...extensions import db
 from ...models import Organization
 from ...policies import allowed, authorize, visible
@@ -18,6 +19,7 @@ from .common import _actor, bp
 
 @bp.route("/frameworks", methods=["GET", "POST"])
 @login_required
+@accepts_body("document")
 def frameworks():
     actor = _actor()
     org = db.session.get(Organization, actor.organization_id)

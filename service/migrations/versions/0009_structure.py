@@ -1,7 +1,7 @@
 """structure: blob holds (uploads in flight keep shared blobs from deletion)
 
 Revision ID: 0009_structure
-Revises: 0005_links
+Revises: 0006_hardening
 Create Date: 2026-12-02
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0009_structure'
-down_revision = '0005_links'
+down_revision = '0006_hardening'
 branch_labels = None
 depends_on = None
 
