@@ -38,6 +38,7 @@ from sqlalchemy import and_, event, or_, update
 from sqlalchemy.orm import Session
 
 from . import audit
+from .errors import Problem, register_domain_error
 from .extensions import db
 from .models import Job, utcnow
 
@@ -58,6 +59,13 @@ ACTIVE = ("queued", "running")
 class RunnerUnavailable(RuntimeError):
     """JOB_QUEUE_URL names a runner that is not usable (unknown scheme, the
     `rq`/`redis` packages missing, or the Redis server unreachable)."""
+
+
+def _runner_unavailable(exc: RunnerUnavailable) -> Problem:
+    return Problem(503, str(exc))
+
+
+register_domain_error(RunnerUnavailable, _runner_unavailable)
 
 
 class UnknownJobKind(LookupError):
