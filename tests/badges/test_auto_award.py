@@ -6,7 +6,6 @@ key is usable again issues exactly one credential."""
 from __future__ import annotations
 
 import io
-import re
 import uuid
 
 import pytest
@@ -14,7 +13,7 @@ import pytest
 from service.extensions import db
 from service.models import Job
 from tests.support.badges import badge_class, competency_and_rubric
-from tests.support.factory import PASSWORD
+from tests.support.signin import csrf_of, sign_in
 
 
 @pytest.fixture
@@ -93,8 +92,8 @@ def test_score_on_the_page_is_not_reported_as_lost_when_signing_fails(app, clien
     from service.assessment.models import Assessment
 
     _unusable_key(app)
-    assert client.post("/login", data={"email": setup["t1"].email, "password": PASSWORD}).status_code == 302
-    token = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/home").get_data(as_text=True)).group(1)
+    sign_in(client, setup["t1"])
+    token = csrf_of(client)
     criterion = setup["rubric"].criteria[0]
     response = client.post(f"/assessment/submissions/{setup['submission'].id}", data={
         "csrf_token": token, "action": "score", f"level-{criterion.id}": str(setup["level"].id)})
