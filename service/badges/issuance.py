@@ -24,8 +24,8 @@ from typing import Iterable, Protocol
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from openbadges import data_integrity, official_schema
-from openbadges import jwt as vcjwt
+import openbadges
+from openbadges import official_schema
 from openbadges.models import AchievementSubject, Evidence, Image, OpenBadgeCredential, Result, format_datetime
 
 from .. import audit, events
@@ -289,10 +289,9 @@ class Signer:
         return credential.to_json()
 
     def sign(self, unsigned: dict) -> tuple[dict, str]:
-        signed = data_integrity.sign(unsigned, self.di_key, self.verification_method,
-                                     created=unsigned["validFrom"], as_set=True)  # 1EdTech's schema: an array
-        token = vcjwt.sign(unsigned, self.jwt_key, kid=self.kid)
-        return signed, token
+        issued = openbadges.issue(unsigned, self.di_key, self.verification_method, jwt_key=self.jwt_key,
+                                  kid=self.kid, created=unsigned["validFrom"])
+        return issued.credential, issued.jwt or ""
 
 
 def _second(moment) -> str:
