@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
-from openbadges import canonical, data_integrity as di, did, keys, multibase
+from openbadges import data_integrity as di, did, keys, multibase
 from openbadges.jsonld import DocumentLoader, bundled_contexts
 
 VECTORS = Path(__file__).parent / "vectors"

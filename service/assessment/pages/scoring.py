@@ -41,9 +41,7 @@ def submission_page(submission_id: uuid.UUID):
                 scoring.return_for_revision(submission, actor, request.form.get("return_feedback", ""))
                 db.session.commit()
             else:
-                assessment = scoring.score(submission, actor, _scores_from_form(submission.rubric))
-                db.session.commit()
-                scoring.announce_mastery_change(assessment)
+                scoring.score_submission(submission, actor, _scores_from_form(submission.rubric))
             return redirect(url_for("assessment.submission_page", submission_id=submission.id))
         except Problem as problem:
             db.session.rollback()
