@@ -138,6 +138,8 @@ def issue(transcript: Transcript, *, actor: Person) -> Transcript:
     from ..badges import issuer, keys, status
     from ..badges import urls as badge_urls
 
+    # Lock the row (PostgreSQL) so two registrars cannot both sign the same request.
+    db.session.refresh(transcript, with_for_update=True)
     if transcript.status != "requested":
         raise LifecycleError(f"a {transcript.status} transcript cannot be issued")
     student = db.session.get(Person, transcript.student_id)
