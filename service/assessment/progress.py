@@ -19,7 +19,7 @@ from ..models import Person, Role
 from ..policies import authorize
 from .mastery import Evidence, MasteryResult, calculate
 from .models import (Assessment, Competency, CriterionAlignment, CriterionScore, Framework, Rubric, RubricCriterion,
-                     Submission)
+                     Submission, SubmissionEvidence)
 from .settings import mastery_config
 
 __all__ = ["followed_student", "MasteryResult", "EvidencePiece", "mastery_for", "mastery_table", "evidence_table", "student_mastery", "evidence_for",
@@ -135,7 +135,7 @@ def _evidence_rows(student_ids, organization_id, identifiers, as_of):
         return []
     select = (db.select(Submission.student_id, Competency.identifier, CriterionScore.level_value,
                         Assessment.assessed_at, Submission.id, Submission.title, RubricCriterion.title,
-                        RubricCriterion.position, Rubric.title, Rubric.version)
+                        RubricCriterion.position, Rubric.title, Rubric.version, Assessment.id)
               .join(Assessment, Assessment.submission_id == Submission.id)
               .join(CriterionScore, CriterionScore.assessment_id == Assessment.id)
               .join(RubricCriterion, RubricCriterion.id == CriterionScore.criterion_id)
@@ -147,9 +147,39 @@ def _evidence_rows(student_ids, organization_id, identifiers, as_of):
                      Competency.organization_id == organization_id, Competency.identifier.in_(identifiers)))
     if as_of is not None:
         select = select.where(Assessment.assessed_at <= as_of)
+    rows = db.session.execute(select).all()
+    counted = _latest_assessment_per_evidence({(row[4], row[10], row[3]) for row in rows})
     return [(student, EvidencePiece(ident, level, at, sid, stitle, ctitle, rtitle, rversion, position))
-            for student, ident, level, at, sid, stitle, ctitle, position, rtitle, rversion
-            in db.session.execute(select)]
+            for student, ident, level, at, sid, stitle, ctitle, position, rtitle, rversion, aid in rows
+            if aid in counted]
+
+
+def _latest_assessment_per_evidence(assessments) -> set:
+    """The assessments that count: a piece of evidence (the exact artifact
+    versions submitted) counts once, through its latest official score, so
+    scoring the same work again replaces the earlier score instead of adding one."""
+    if not assessments:
+        return set()
+    submission_ids = {sid for sid, _, _ in assessments}
+    versions: dict = defaultdict(set)
+    for sid, vid in db.session.execute(
+            db.select(SubmissionEvidence.submission_id, SubmissionEvidence.artifact_version_id)
+            .where(SubmissionEvidence.submission_id.in_(submission_ids))):
+        versions[sid].add(vid)
+    latest: dict = {}
+    for sid, aid, at in assessments:
+        key = frozenset(versions[sid]) or sid  # no evidence rows: the submission itself
+        if key not in latest or (at, str(aid)) > (latest[key][1], str(latest[key][0])):
+            latest[key] = (aid, at)
+    return {aid for aid, _ in latest.values()}
+
+
+def framework_configs(competencies: list[Competency]) -> dict:
+    """{competency_id: MasteryConfig} (the organization's method or its framework's)."""
+    if not competencies:
+        return {}
+    configs = _configs(competencies)
+    return {c.id: configs[c.framework_id] for c in competencies}
 
 
 def _configs(competencies):

@@ -1,7 +1,7 @@
 """transcript: credit policies, school profiles, transcripts, share links, admission requirement sets; course level
 
 Revision ID: 0007_transcript
-Revises: 0005_links
+Revises: 0011_speed
 Create Date: 2026-12-02
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0007_transcript'
-down_revision = '0005_links'
+down_revision = '0011_speed'
 branch_labels = None
 depends_on = None
 
