@@ -165,7 +165,7 @@ def issue(transcript: Transcript, *, actor: Person) -> Transcript:
     di_row, jwt_row = signing["data_integrity"], signing["jwt"]
     transcript.credential = data_integrity.sign(
         unsigned, keys.private_key(di_row), badge_urls.verification_method_id(org.slug, di_row.key_id),
-        created=unsigned["validFrom"])
+        created=unsigned["validFrom"], as_set=True)  # proof as an array, as 1EdTech's schemas want
     transcript.credential_jwt = vcjwt.sign(unsigned, keys.private_key(jwt_row),
                                            kid=badge_urls.jwt_kid(org.slug, jwt_row.key_id))
     transcript.record = record

@@ -16,6 +16,7 @@ def test_issued_transcript_record_and_clr(tschool, issued):
     assert record["policy"]["version"] == 1 and record["student"]["number"] == "S-0001"
     clr = issued.credential
     assert clr["type"] == ["VerifiableCredential", "ClrCredential"]
+    assert isinstance(clr["proof"], list) and clr["proof"][0]["cryptosuite"] == "eddsa-rdfc-2022"
     kinds = [c["credentialSubject"]["achievement"].get("achievementType") for c in
              clr["credentialSubject"]["verifiableCredential"]]
     assert kinds.count("Course") == 1 and "LearningProgram" in kinds
