@@ -14,15 +14,13 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from openbadges import data_integrity
-from openbadges import jwt as vcjwt
+from openbadges import data_integrity, jwt as vcjwt
 from openbadges.models import format_datetime
 
 from .. import audit
 from ..extensions import db
 from ..models import Organization, Person, Role, utcnow
-from . import builder, clr, sources, urls
-from . import policy as P
+from . import builder, clr, policy as P, sources, urls
 from .models import CreditPolicy, SchoolProfile, Transcript, TranscriptShare
 
 MAX_SHARE_DAYS = 365
@@ -135,8 +133,7 @@ def preview(student: Person, policy_row: CreditPolicy | None = None) -> dict:
 
 def issue(transcript: Transcript, *, actor: Person) -> Transcript:
     """Build, sign and store the transcript (the registrar's decision). Commits."""
-    from ..badges import issuer, keys, status
-    from ..badges import urls as badge_urls
+    from ..badges import issuer, keys, status, urls as badge_urls
 
     # Lock the row (PostgreSQL) so two registrars cannot both sign the same request.
     db.session.refresh(transcript, with_for_update=True)
