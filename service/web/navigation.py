@@ -50,6 +50,7 @@ def _items(person) -> list[NavItem]:
                 NavItem("My progress", "assessment.progress", (("student_id", person.id),),
                         active_for=("assessment.plan_page",)),
                 NavItem("My badges", "badges_pages.my_badges"),
+                NavItem("Transcripts", "transcript_pages.index", active_for=("transcript_pages.detail",)),
                 NavItem("Showcases", "portfolio_pages.showcase_list", active_for=("portfolio_pages.showcase",))]
     if person.role == Role.GUARDIAN.value:
         return [home, NavItem("My children", "web.children", active_for=("web.child_badges", "assessment.progress")),
@@ -66,6 +67,9 @@ def _items(person) -> list[NavItem]:
     if person.role == Role.ADMIN.value:
         staff += [NavItem("People", "roster.people", active_for=("roster.person_page", "roster.roster_import")),
                   NavItem("Reports", "assessment.admin_reports"),
+                  NavItem("Transcripts", "transcript_pages.index",
+                          active_for=("transcript_pages.detail", "transcript_pages.settings",
+                                      "transcript_pages.courses")),
                   NavItem("Settings", "assessment.settings_page")]
     return staff
 
@@ -92,6 +96,9 @@ PARENTS = {
     "roster.section_page": ("Sections", "roster.sections"),
     "roster.roster_import": ("People", "roster.people"),
     "web.child_badges": ("My children", "web.children"),
+    "transcript_pages.detail": ("Transcripts", "transcript_pages.index"),
+    "transcript_pages.settings": ("Transcripts", "transcript_pages.index"),
+    "transcript_pages.courses": ("Transcripts", "transcript_pages.index"),
 }
 # Guardians and students reach submissions and progress from elsewhere.
 ROLE_PARENTS = {
