@@ -8,6 +8,7 @@ unencrypted key file for CLI users (:meth:`PrivateKey.to_keyfile`).
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import os
 from dataclasses import dataclass
@@ -107,6 +108,12 @@ class PublicKey:
 
     @classmethod
     def from_multikey(cls, text: str) -> "PublicKey":
+        if cls is PublicKey and isinstance(text, str):
+            return _public_key_from_multikey(text)  # a verifier sees the same issuer keys again and again
+        return cls._decode_multikey(text)
+
+    @classmethod
+    def _decode_multikey(cls, text: str) -> "PublicKey":
         try:
             codec, raw = multibase.decode_multikey(text)
             if codec == "ed25519-pub" and len(raw) == 32:
@@ -285,6 +292,13 @@ class PrivateKey:
         if key.public_key.to_jwk() != public.to_jwk():
             raise KeyMaterialError("JWK private and public members do not match")
         return key
+
+
+@functools.lru_cache(maxsize=1024)
+def _public_key_from_multikey(text: str) -> PublicKey:
+    """Decoded once per process: PublicKey is immutable and the text names exactly one key
+    (a bad text raises every time: exceptions are not cached)."""
+    return PublicKey._decode_multikey(text)
 
 
 def generate(alg: str = "EdDSA") -> PrivateKey:

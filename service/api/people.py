@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import uuid
 
+from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from .. import audit
 from ..auth import api_auth, require_person
-from ..auth.passwords import check_password, hash_password
+from ..auth.account import set_password
+from ..auth.passwords import check_password
 from ..errors import Problem, field_error, validation_problem
 from ..extensions import db
 from ..models import Enrolment, GuardianLink, Person, Role
@@ -82,9 +84,9 @@ class PersonById(MethodView):
         # Your own password needs the current one; an admin resets others'.
         if actor.id == person.id and not check_password(person.password_hash, body.get("current_password", "")):
             raise validation_problem([field_error("current_password", "is wrong")])
-        person.password_hash = hash_password(body["new_password"])
-        person.session_version += 1  # signs out every other browser session
-        audit.record("person.password_change", obj=person)
+        # Signs out every other browser session and revokes every API token.
+        set_password(person, body["new_password"], reason="password_change",
+                     keep_session=g.get("login_session") if actor.id == person.id else None)
 
 
 @blp.route("/people/<uuid:student_id>/guardians")

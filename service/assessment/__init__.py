@@ -5,7 +5,7 @@ mastery, learning plans, and the dashboards and reports built on them.
 Other features call `mastery_for(student_id, competency_id)` and
 `student_mastery(student_id, competencies)`; both return `MasteryResult`s.
 """
-from . import models  # noqa: F401  (registers the tables)
+from . import models, policies  # noqa: F401  (registers the tables; the policies of its objects)
 from .mastery import MasteryResult
 
 
@@ -29,8 +29,10 @@ def api_blueprints():
 
 def init_app(app):
     from ..errors import register_problem_type
+    from . import mastery_store
     from .pages import bp
 
+    mastery_store.install()
     app.register_blueprint(bp)
     from .rubric_builder import bp as rubric_builder_bp
 

@@ -371,3 +371,58 @@ class PlanComment(db.Model):
     author_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id"))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class MasteryState(db.Model):
+    """A student's current mastery of one competency (one row per pair with
+    evidence), as `progress.mastery_table` would calculate it now.
+
+    Derived data: `mastery_store` rewrites a student's rows from the official
+    scores when a score commits, and rebuilds the organization when its
+    mastery settings or frameworks change, so heatmaps read a few rows instead
+    of recomputing every student's scores per request."""
+
+    __tablename__ = "mastery_states"
+    __table_args__ = (UniqueConstraint("student_id", "competency_id"),
+                      Index("ix_mastery_states_org_competency", "organization_id", "competency_id"))
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    organization_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id"))
+    student_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id"))
+    competency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("competencies.id"))
+    level: Mapped[float] = mapped_column(Float)
+    mastered: Mapped[bool] = mapped_column(Boolean)
+    evidence_count: Mapped[int] = mapped_column(Integer)
+    method: Mapped[str] = mapped_column(String(32))
+    # When the latest piece of evidence counted here was scored.
+    evidence_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class MasteryInterval(db.Model):
+    """A span during which a student had mastered a competency (open while
+    still mastered). Most pairs have one; a later low score can end a span and
+    a later high one start another. Reports count the spans that cover each
+    month end (proficiency) and the first span's start (pace)."""
+
+    __tablename__ = "mastery_intervals"
+    __table_args__ = (Index("ix_mastery_intervals_student_competency", "student_id", "competency_id"),
+                      Index("ix_mastery_intervals_org_first", "organization_id", "first", "mastered_from"))
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    organization_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id"))
+    student_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id"))
+    competency_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("competencies.id"))
+    mastered_from: Mapped[datetime] = mapped_column(UTCDateTime)
+    mastered_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The pair's earliest span: its start is when the competency was first mastered.
+    first: Mapped[bool] = mapped_column(Boolean)
+
+
+class MasteryStateBuild(db.Model):
+    """Marks an organization whose mastery states are complete (built once,
+    then kept current on every change)."""
+
+    __tablename__ = "mastery_state_builds"
+
+    organization_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id"), primary_key=True)
+    built_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -174,6 +174,14 @@ def _latest_assessment_per_evidence(assessments) -> set:
     return {aid for aid, _ in latest.values()}
 
 
+def framework_configs(competencies: list[Competency]) -> dict:
+    """{competency_id: MasteryConfig} (the organization's method or its framework's)."""
+    if not competencies:
+        return {}
+    configs = _configs(competencies)
+    return {c.id: configs[c.framework_id] for c in competencies}
+
+
 def _configs(competencies):
     framework_ids = {c.framework_id for c in competencies}
     frameworks = db.session.scalars(db.select(Framework).where(Framework.id.in_(framework_ids))).all()

@@ -6,15 +6,20 @@ from __future__ import annotations
 import csv
 import io
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from xml.sax.saxutils import escape
 
+from sqlalchemy import and_, case, func, or_
+
 from ..extensions import db
 from ..models import Enrolment, Person, Section
-from .mastery import MasteryResult, calculate
-from .models import (Competency, CourseCompetency, CriterionAlignment, Framework, Rubric, RubricCriterion)
-from .progress import evidence_table, mastery_table
+from .mastery import MasteryResult
+from .mastery_store import current_table, ensure_built
+from .models import (Competency, CourseCompetency, CriterionAlignment, Framework, MasteryInterval, Rubric,
+                     RubricCriterion)
+from .progress import mastery_table
 from .settings import level_label, scale_for, settings_for
 
 
@@ -57,7 +62,7 @@ class Heatmap:
 def section_heatmap(section: Section, competencies: list[Competency] | None = None) -> Heatmap:
     students = section_students(section)
     competencies = section_competencies(section) if competencies is None else competencies
-    cells = mastery_table([s.id for s in students], competencies)
+    cells = current_table([s.id for s in students], competencies)
     scale = scale_for(section.organization_id)
     labels = {key: level_label(scale, result.level) for key, result in cells.items()}
     not_yet = {c.id: [s for s in students if not cells[(s.id, c.id)].mastered] for c in competencies}
@@ -78,29 +83,75 @@ def month_ends(months: int, now: datetime | None = None) -> list[tuple[str, date
 
 def proficiency_report(organization_id: uuid.UUID, *, months: int = 6, now: datetime | None = None,
                        sections: list[Section] | None = None) -> list[dict]:
-    """Share of students proficient per competency, per section, at each month end."""
+    """Share of students proficient per competency, per section, at each month end.
+
+    Counted in SQL from the stored mastery states (a state valid at a month
+    end says whether the student was proficient then), so the cost is a few
+    queries whatever the size of the school."""
+    ensure_built(organization_id)
     if sections is None:
         sections = list(db.session.scalars(db.select(Section).where(Section.organization_id == organization_id)
-                                           .order_by(Section.name)))
-    rows = []
+                                           .order_by(Section.name, Section.id)))
+    if not sections:
+        return []
     ends = month_ends(months, now)
+    section_ids = [s.id for s in sections]
+    enrolled = dict(db.session.execute(
+        db.select(Enrolment.section_id, func.count(Enrolment.id))
+        .where(Enrolment.section_id.in_(section_ids), Enrolment.role == "student")
+        .group_by(Enrolment.section_id)).all())
+    columns = _section_competencies_bulk(organization_id, sections)
+    span = MasteryInterval
+    proficient_at = [func.sum(case((and_(span.mastered_from <= end,
+                                         or_(span.mastered_until.is_(None), span.mastered_until > end)), 1),
+                                   else_=0)) for _, end in ends]
+    counts = {(section_id, competency_id): values for section_id, competency_id, *values in db.session.execute(
+        db.select(Enrolment.section_id, span.competency_id, *proficient_at)
+        .join(span, span.student_id == Enrolment.person_id)
+        .where(Enrolment.section_id.in_(section_ids), Enrolment.role == "student",
+               span.organization_id == organization_id, span.mastered_from <= ends[-1][1],
+               or_(span.mastered_until.is_(None), span.mastered_until > ends[0][1]))
+        .group_by(Enrolment.section_id, span.competency_id))}
+    rows = []
     for section in sections:
-        students = section_students(section)
-        competencies = section_competencies(section)
+        students = enrolled.get(section.id, 0)
+        competencies = columns.get(section.id, [])
         if not students or not competencies:
             continue
-        evidence, configs = evidence_table([s.id for s in students], competencies)
         for competency in competencies:
-            for label, end in ends:
-                proficient = sum(1 for s in students if calculate(
-                    [e for e in evidence[(s.id, competency.id)] if e.at <= end], configs[competency.id]).mastered)
+            values = counts.get((section.id, competency.id)) or [0] * len(ends)
+            for (label, _), proficient in zip(ends, values):
+                proficient = int(proficient or 0)
                 rows.append({"section_id": str(section.id), "section": section.name,
                              "school_year": section.school_year or "", "competency_id": str(competency.id),
                              "competency_identifier": competency.identifier,
                              "competency_code": competency.human_code or "", "competency": competency.statement,
-                             "month": label, "students": len(students), "proficient": proficient,
-                             "share_proficient": round(proficient / len(students), 4)})
+                             "month": label, "students": students, "proficient": proficient,
+                             "share_proficient": round(proficient / students, 4)})
     return rows
+
+
+def _section_competencies_bulk(organization_id, sections: list[Section]) -> dict:
+    """section_competencies for many sections in two queries."""
+    by_course: dict = defaultdict(list)
+    course_ids = {s.course_id for s in sections if s.course_id}
+    if course_ids:
+        for course_id, competency in db.session.execute(
+                db.select(CourseCompetency.course_id, Competency)
+                .join(Competency, CourseCompetency.competency_id == Competency.id)
+                .where(CourseCompetency.course_id.in_(course_ids))
+                .order_by(Competency.human_code, Competency.position, Competency.id)):
+            by_course[course_id].append(competency)
+    fallback = None
+    out = {}
+    for section in sections:
+        linked = by_course.get(section.course_id) if section.course_id else None
+        if not linked:
+            if fallback is None:
+                fallback = assessed_competencies(organization_id)
+            linked = fallback
+        out[section.id] = linked
+    return out
 
 
 REPORT_COLUMNS = ["section_id", "section", "school_year", "competency_id", "competency_identifier",
@@ -126,38 +177,52 @@ class Pace:
     slowed: bool
 
 
+def _month_starts(labels: list[str]) -> list[datetime]:
+    return [datetime(int(label[:4]), int(label[5:]), 1, tzinfo=timezone.utc) for label in labels]
+
+
 def pace_report(organization_id: uuid.UUID, students: list[Person], *, months: int = 6,
                 now: datetime | None = None, slowdown_ratio: float = 0.5, min_earlier_rate: float = 1.0
                 ) -> list[Pace]:
     """Competencies mastered per month per student; a student is flagged when
     the rate of the recent half of the window fell below `slowdown_ratio` of
-    the earlier half (and the earlier rate was at least `min_earlier_rate`)."""
-    competencies = assessed_competencies(organization_id)
+    the earlier half (and the earlier rate was at least `min_earlier_rate`).
+
+    "First mastered" is the start of each (student, competency)'s first
+    mastered interval; SQL counts them per student and month of the window."""
+    ensure_built(organization_id)
+    competency_ids = [c.id for c in assessed_competencies(organization_id)]
     ends = month_ends(months, now)
-    evidence, configs = evidence_table([s.id for s in students], competencies)
     labels = [label for label, _ in ends]
+    wanted = {s.id for s in students}
+    per_student: dict = {}
+    if competency_ids and wanted:
+        span = MasteryInterval
+        bounds = _month_starts(labels) + [ends[-1][1]]
+        per_month = [func.sum(case((and_(span.mastered_from >= bounds[i], span.mastered_from < bounds[i + 1]), 1),
+                                   else_=0)) for i in range(len(labels) - 1)]
+        per_month.append(func.sum(case((and_(span.mastered_from >= bounds[-2], span.mastered_from <= bounds[-1]), 1),
+                                       else_=0)))
+        select = (db.select(span.student_id, *per_month)
+                  .where(span.organization_id == organization_id, span.first.is_(True),
+                         span.mastered_from >= bounds[0], span.mastered_from <= bounds[-1],
+                         span.competency_id.in_(competency_ids))
+                  .group_by(span.student_id))
+        if len(wanted) <= 500:  # otherwise the organization filter is tighter than a long IN list
+            select = select.where(span.student_id.in_(wanted))
+        for student_id, *counts in db.session.execute(select):
+            if student_id in wanted:
+                per_student[student_id] = {label: int(n or 0) for label, n in zip(labels, counts)}
     half = len(labels) // 2
     report = []
     for student in students:
-        per_month = {label: 0 for label in labels}
-        for competency in competencies:
-            when = _first_mastered(evidence[(student.id, competency.id)], configs[competency.id])
-            if when is not None and f"{when.year:04d}-{when.month:02d}" in per_month:
-                per_month[f"{when.year:04d}-{when.month:02d}"] += 1
+        per_month = per_student.get(student.id) or {label: 0 for label in labels}
         counts = [per_month[label] for label in labels]
         earlier = sum(counts[:half]) / max(half, 1)
         recent = sum(counts[half:]) / max(len(labels) - half, 1)
         slowed = earlier >= min_earlier_rate and recent < earlier * slowdown_ratio
         report.append(Pace(student, per_month, round(earlier, 2), round(recent, 2), slowed))
     return report
-
-
-def _first_mastered(pieces, config) -> datetime | None:
-    ordered = sorted(pieces, key=lambda e: (e.at, e.sequence))
-    for n in range(1, len(ordered) + 1):
-        if calculate(ordered[:n], config).mastered:
-            return ordered[n - 1].at
-    return None
 
 
 @dataclass

@@ -5,6 +5,8 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from sqlalchemy.orm import joinedload
+
 from ..extensions import db
 from ..models import ApiToken, Person, utcnow
 
@@ -18,6 +20,12 @@ SCOPES = {
     "admin": "Administer the owner's organization (people, sections, keys).",
 }
 ALL_SCOPES = frozenset(SCOPES)
+
+# `last_used_at` is a hint for people reviewing their tokens, not an audit
+# trail: writing it on every request turned each authenticated read into a
+# write (on SQLite, serialized behind the database's write lock). It moves
+# at most once per token per this interval.
+LAST_USED_RESOLUTION = timedelta(minutes=5)
 
 
 def hash_token(secret: str) -> str:
@@ -42,9 +50,26 @@ def issue_token(person: Person, *, name: str, scopes: list[str], days: int) -> t
 def find_valid_token(secret: str) -> ApiToken | None:
     if not secret.startswith(TOKEN_PREFIX):
         return None
-    token = db.session.scalar(db.select(ApiToken).where(ApiToken.token_hash == hash_token(secret)))
+    token = db.session.scalar(db.select(ApiToken).options(joinedload(ApiToken.person))
+                              .where(ApiToken.token_hash == hash_token(secret)))
     if token is None or token.revoked_at is not None or token.expires_at <= utcnow():
         return None
     if not token.person.is_active:
         return None
     return token
+
+
+def note_use(token: ApiToken) -> None:
+    """Record that the token was used, unless that was already recorded
+    within LAST_USED_RESOLUTION. The conditional UPDATE lets concurrent
+    requests race harmlessly: at most one of them writes."""
+    now = utcnow()
+    stale = now - LAST_USED_RESOLUTION
+    if token.last_used_at is not None and token.last_used_at > stale:
+        return
+    db.session.execute(db.update(ApiToken)
+                       .where(ApiToken.id == token.id,
+                              (ApiToken.last_used_at.is_(None)) | (ApiToken.last_used_at <= stale))
+                       .values(last_used_at=now)
+                       .execution_options(synchronize_session=False))
+    db.session.commit()

@@ -24,9 +24,11 @@ from typing import Iterable, Protocol
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from openbadges import data_integrity
+from openbadges import data_integrity, official_schema
 from openbadges import jwt as vcjwt
 from openbadges.models import AchievementSubject, Evidence, Image, OpenBadgeCredential, Result, format_datetime
+
+OB_EXTENSIONS_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
 
 from .. import audit, events
 from ..extensions import db
@@ -276,14 +278,17 @@ class Signer:
             valid_until=_second(valid_until) if valid_until else None, awarded_date=_second(issued_at),
             name=self.badge_class.name, description=self.badge_class.description,
             image=Image(id=urls.badge_class_image_url(self.badge_class.id), caption=self.badge_class.name),
-            # No credentialSchema: its type 1EdTechJsonSchemaValidator2019 is not a term of the OB 3.0.3
-            # context, and JSON-LD safe-mode verifiers (Digital Bazaar) refuse the credential over it.
+            # 1EdTech's schema, by the name credentials use; its type 1EdTechJsonSchemaValidator2019 is
+            # defined by the OB extensions context, without which JSON-LD safe-mode verifiers (Digital
+            # Bazaar) refuse the credential.
+            credential_schema=[{"id": official_schema.CREDENTIAL_SCHEMA_ID, "type": "1EdTechJsonSchemaValidator2019"}],
+            contexts=[OB_EXTENSIONS_CONTEXT],
             credential_subject=subject, evidence=evidence, credential_status=status_entry)
         return credential.to_json()
 
     def sign(self, unsigned: dict) -> tuple[dict, str]:
         signed = data_integrity.sign(unsigned, self.di_key, self.verification_method,
-                                     created=unsigned["validFrom"])
+                                     created=unsigned["validFrom"], as_set=True)  # 1EdTech's schema: an array
         token = vcjwt.sign(unsigned, self.jwt_key, kid=self.kid)
         return signed, token
 

@@ -6,14 +6,12 @@ import uuid
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from sqlalchemy import true
-
+from .. import jobs as job_runner
 from ..auth import current_person, login_required
 from ..errors import Problem
-from .. import jobs as job_runner
 from ..extensions import db
 from ..models import Job, Role, Section
-from ..policies import allowed, visible
+from ..policies import allowed, authorize, visible
 from . import actions, jobs
 from .models import Award, BadgeClass
 
@@ -39,10 +37,8 @@ def manage():
     pending = [a for a in pending if allowed(actor, "approve", a)]
     sections = [s for s in db.session.scalars(visible(actor, Section).order_by(Section.name))
                 if allowed(actor, "teach", s) or allowed(actor, "manage", s)]
-    recent = db.session.scalars(db.select(Job).where(
-        Job.kind == jobs.KIND, Job.organization_id == actor.organization_id,
-        (Job.created_by_id == actor.id) if actor.role != Role.ADMIN.value else true())
-        .order_by(Job.created_at.desc()).limit(10)).all()
+    recent = db.session.scalars(visible(actor, Job).where(Job.kind == jobs.KIND)
+                                .order_by(Job.created_at.desc()).limit(10)).all()
     names = {str(bc.id): bc.name for bc in badge_classes}
     return render_template("badges/manage.html", badge_classes=badge_classes, pending=pending, sections=sections,
                            recent=recent, names=names, can_edit=lambda bc: allowed(actor, "edit", bc))
@@ -73,9 +69,9 @@ def bulk(badge_class_id: uuid.UUID):
 def job_page(job_id: uuid.UUID):
     actor = _staff()
     job = db.session.get(Job, job_id)
-    if job is None or job.kind != jobs.KIND or job.organization_id != actor.organization_id or not (
-            job.created_by_id == actor.id or actor.role == Role.ADMIN.value):
-        raise Problem(404, "No such job.")
+    if job is not None and job.kind != jobs.KIND:
+        job = None  # only bulk issuance jobs are reported here
+    authorize(actor, "view", job, what="job")
     job_runner.revive_if_abandoned(job)
     badge_class = db.session.get(BadgeClass, uuid.UUID(job.payload["badge_class_id"]))
     return render_template("badges/job.html", job=jobs.progress(job), badge_class=badge_class,

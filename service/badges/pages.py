@@ -15,6 +15,7 @@ from ..errors import Problem
 from ..extensions import db
 from ..models import Role
 from ..policies import authorize, visible
+from ..body_limits import accepts_body
 from . import downloads, urls
 from .models import Award
 from .verification import MAX_INPUT_BYTES, InputError, verify_input
@@ -29,6 +30,7 @@ STATUS_LABELS = {"issued": "Valid", "suspended": "Suspended", "revoked": "Revoke
 
 # -- verification page -----------------------------------------------------------
 @bp.route("/verify", methods=["GET", "POST"])
+@accepts_body("document")
 def verify_page():
     """Paste a credential, upload a baked image, or follow /verify?url=..."""
     report, error, given = None, None, {}

@@ -11,10 +11,12 @@ evidence still has the digest the issuer signed.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import re
 import uuid
+from typing import NamedTuple
 
 from openbadges import did
 from openbadges.verify import verify as ob_verify
@@ -106,12 +108,20 @@ class NetworkResolver:
 
 
 class ServiceResolver:
-    """Our own issuers from the database; did:key offline; others over the network."""
+    """Our own issuers from the database; did:key offline; others over the network.
+
+    One instance per verification (its memo lives as long as the request).
+    Across requests, did:key documents are cached per process (they follow
+    from the identifier alone) and so are our issuers' DID documents, keyed
+    by the issuer's published key set, which is read fresh each time in one
+    query: a rotation or a revoked key changes that set, so no process ever
+    serves a stale document."""
 
     def __init__(self, fallback: did.Resolver | None = None):
-        self._fallback = fallback or did.ChainResolver(did.DidKeyResolver(), NetworkResolver())
+        self._fallback = fallback or did.ChainResolver(_CachedDidKeyResolver(), NetworkResolver())
         self._prefix = urls.issuer_did("x")[:-1]  # did:web:<host>:issuers:
         self._cache: dict[str, dict] = {}
+        self._issuers: dict[str, _Issuer | None] = {}
 
     def resolve(self, did_or_url: str) -> dict:
         if not isinstance(did_or_url, str):
@@ -120,22 +130,80 @@ class ServiceResolver:
             self._cache[did_or_url] = self._resolve(did_or_url)
         return self._cache[did_or_url]
 
+    def issuer(self, slug: str) -> "_Issuer | None":
+        """Our organization with this slug and its published Data Integrity keys (one query, memoized)."""
+        if slug not in self._issuers:
+            self._issuers[slug] = _load_issuer(slug)
+        return self._issuers[slug]
+
     def _resolve(self, ref: str) -> dict:
         if ref.startswith(self._prefix):
             slug = ref[len(self._prefix):]
             if not re.fullmatch(_SLUG, slug):
                 raise did.ResolutionError(f"{ref!r} is not an issuer DID of this service")
-            return issuer.did_document(_org_by_slug(slug))
+            return self._did_document(slug)
         path = own_path(ref)
         if path is None:
             return self._fallback.resolve(ref)
         if match := _OWN_DID_DOC.match(path):
-            return issuer.did_document(_org_by_slug(match.group(1)))
+            return self._did_document(match.group(1))
         if match := _OWN_KEY.match(path):
             return _jwt_key_method(match.group(1), match.group(2))
         if path == _OWN_JWKS:
             return _jwks()
         raise did.ResolutionError(f"{ref!r} is not a key or DID document of this service")
+
+    def _did_document(self, slug: str) -> dict:
+        found = self.issuer(slug)
+        if found is None:
+            raise did.ResolutionError(f"no issuer {slug!r} at this service")
+        return _issuer_did_document(urls.issuer_did(slug), urls.issuer_profile_url(slug), found.keys)
+
+
+class _Issuer(NamedTuple):
+    id: uuid.UUID
+    slug: str
+    name: str
+    keys: tuple  # ((key_id, public_key_multibase), ...) published Ed25519 keys, oldest first
+
+
+def _load_issuer(slug: str) -> _Issuer | None:
+    from .models import IssuerKey
+
+    rows = db.session.execute(
+        db.select(Organization.id, Organization.name, IssuerKey.key_id, IssuerKey.public_key_multibase)
+        .outerjoin(IssuerKey, (IssuerKey.organization_id == Organization.id)
+                   & IssuerKey.status.in_(("active", "retired")) & (IssuerKey.algorithm == "EdDSA")
+                   & IssuerKey.public_key_multibase.is_not(None))
+        .where(Organization.slug == slug)
+        .order_by(IssuerKey.created_at, IssuerKey.key_id)).all()
+    if not rows:
+        return None
+    return _Issuer(rows[0][0], slug, rows[0][1], tuple((key_id, mb) for _, _, key_id, mb in rows if key_id))
+
+
+@functools.lru_cache(maxsize=256)
+def _issuer_did_document(issuer_did: str, profile_url: str, published: tuple) -> dict:
+    """What issuer.did_document builds, for this exact key set (the cache key).
+    Callers only read it (openbadges.did.dereference copies what it returns)."""
+    from openbadges.keys import PublicKey
+
+    doc = did.did_document(issuer_did, [PublicKey.from_multikey(mb) for _, mb in published],
+                           fragments=[key_id for key_id, _ in published])
+    doc["alsoKnownAs"] = [profile_url]
+    return doc
+
+
+class _CachedDidKeyResolver(did.DidKeyResolver):
+    def resolve(self, did_or_url: str) -> dict:
+        if not isinstance(did_or_url, str) or not did_or_url.startswith("did:key:"):
+            return super().resolve(did_or_url)
+        return _did_key_document(did_or_url)
+
+
+@functools.lru_cache(maxsize=4096)
+def _did_key_document(ref: str) -> dict:
+    return did.did_key_document(ref)
 
 
 # -- status lists --------------------------------------------------------------
@@ -174,6 +242,13 @@ def _own_credential(path: str):
     return award.credential
 
 
+# Other features verify more than badges: `SOURCE_HOOKS` map one of our own URL paths to the
+# signed credential behind it (e.g. a transcript share link); `REPORT_HOOKS(body, credential)`
+# add their checks to every report (e.g. a CLR's embedded credentials and consistency).
+SOURCE_HOOKS: list = []
+REPORT_HOOKS: list = []
+
+
 def load_source(*, credential=None, jwt: str | None = None, url: str | None = None,
                 upload: bytes | None = None):
     """Exactly one input -> what openbadges.verify takes (dict, JSON/JWT text or image bytes)."""
@@ -206,6 +281,10 @@ def load_source(*, credential=None, jwt: str | None = None, url: str | None = No
         own = _own_credential(path)
         if own is not None:
             return own
+        for hook in SOURCE_HOOKS:
+            own = hook(path)
+            if own is not None:
+                return own
     try:
         fetched = fetch(url, max_bytes=MAX_INPUT_BYTES, accept="application/ld+json, application/json, "
                                                            "application/vc+jwt, image/png, image/svg+xml, */*;q=0.1")
@@ -228,7 +307,7 @@ def _image_url(value) -> str | None:
     return url if isinstance(url, str) and re.match(r"^(https?://|data:image/)", url) else None
 
 
-def _issuer_summary(credential: dict) -> dict:
+def _issuer_summary(credential: dict, resolver: ServiceResolver) -> dict:
     issuer = credential.get("issuer")
     info = issuer if isinstance(issuer, dict) else {"id": issuer}
     summary = {"id": info.get("id") if isinstance(info.get("id"), str) else None, "name": _text(info.get("name")),
@@ -236,7 +315,7 @@ def _issuer_summary(credential: dict) -> dict:
                "image": _image_url(info.get("image")), "ours": False}
     prefix = urls.issuer_did("x")[:-1]
     if summary["id"] and summary["id"].startswith(prefix):
-        org = db.session.scalar(db.select(Organization).where(Organization.slug == summary["id"][len(prefix):]))
+        org = resolver.issuer(summary["id"][len(prefix):])
         if org is not None:
             summary["ours"] = True
             summary["name"] = summary["name"] or org.name
@@ -339,11 +418,16 @@ def _own_suspension(credential: dict) -> str | None:
 
 
 def verify_source(source) -> dict:
-    """Full report for a loaded input: openbadges' checks plus issuer, badge and evidence."""
-    report = ob_verify(source, resolver=ServiceResolver(), status_fetcher=fetch_status_list)
+    """Full report for a loaded input: openbadges' checks plus issuer, badge and evidence.
+
+    ``conformant``: every check passed except possibly key_binding (what 1EdTech's
+    validator asserts); ``verified``: conformant AND the key is bound to the issuer.
+    Only a verified credential is said to be ours or shown as the issuer's."""
+    resolver = ServiceResolver()
+    report = ob_verify(source, resolver=resolver, status_fetcher=fetch_status_list)
     body = report.to_dict()
     credential = report.credential if isinstance(report.credential, dict) else None
-    body["issuer"] = _issuer_summary(credential) if credential else None
+    body["issuer"] = _issuer_summary(credential, resolver) if credential else None
     body["badge"] = _badge_summary(credential) if credential else None
     body["evidence"] = []
     proof = report.check("proof")
@@ -359,11 +443,18 @@ def verify_source(source) -> dict:
         if len(entries) > MAX_EVIDENCE_CHECKED:
             body["checks"].append({"check": "evidence", "status": "warning",
                                    "message": f"only the first {MAX_EVIDENCE_CHECKED} evidence entries were checked"})
-    if credential and proof is not None and proof.status in ("pass", "warning"):
-        suspended = _own_suspension(credential)
+    if credential and proof is not None and proof.status in ("pass", "warning") and report.verified:
+        suspended = _own_suspension(credential)  # only a credential proven ours is looked up as ours
         if suspended:
             body["checks"].append({"check": "status", "status": "fail", "message": suspended})
-    body["verified"] = report.verified and not any(c["status"] == "fail" for c in body["checks"])
+    for hook in REPORT_HOOKS:
+        hook(body, credential)
+    body["conformant"] = report.conformant and not any(
+        c["status"] == "fail" for c in body["checks"] if c["check"] != "key_binding")
+    body["verified"] = body["conformant"] and report.verified
+    if body["issuer"] is not None and not body["verified"]:
+        body["issuer"]["ours"] = False  # a name in a credential is a claim until the key proves it
+        body["issuer"].pop("profile_url", None)
     body["credential"] = credential
     return body
 

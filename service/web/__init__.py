@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
 from .. import audit
 from ..auth import current_person, login_required
-from ..auth.passwords import check_password, hash_password, needs_rehash
+from ..auth import sessions
+from ..auth.current import require_csrf
+from ..auth.login import LoginRefused, authenticate
 from ..errors import PROBLEM_TYPES
 from ..extensions import db
-from ..models import Person
 
 bp = Blueprint("web", __name__)
 
@@ -98,28 +99,28 @@ def child_badges(student_id):
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    error = None
+    error, status, headers = None, 200, {}
     if request.method == "POST":
-        email = request.form.get("email", "").strip().lower()
-        password = request.form.get("password", "")
-        person = db.session.scalar(db.select(Person).where(Person.email == email))
-        if person and person.is_active and check_password(person.password_hash, password):
-            if needs_rehash(person.password_hash):
-                person.password_hash = hash_password(password)
-            session.clear()  # a fresh session id on login (no session fixation)
-            session["person_id"] = str(person.id)
-            session["session_version"] = person.session_version
-            session.permanent = True
+        require_csrf()
+        try:
+            person = authenticate(request.form.get("email", ""), request.form.get("password", ""))
+        except LoginRefused as refused:
+            error, status, headers = refused.detail, refused.status, refused.headers
+        else:
+            sessions.start(person)  # a fresh session id on login (no session fixation)
             audit.record("session.login", obj=person, actor=person)
             db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
-        error = "Email or password is wrong."
-    return render_template("login.html", error=error), 401 if error else 200
+    return render_template("login.html", error=error), status, headers
 
 
 @bp.post("/logout")
 def logout():
-    session.clear()
+    person = current_person()
+    if person is not None:  # load_identity has checked the CSRF token
+        sessions.end_current("logout")
+        audit.record("session.logout", obj=person, actor=person)
+        db.session.commit()
     return redirect(url_for("web.login"))
 
 
@@ -135,3 +136,6 @@ def _safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//") and not urlparse(target).netloc:
         return target
     return url_for("web.home")
+
+
+from . import passwords  # noqa: E402,F401  (registers the password pages on bp)

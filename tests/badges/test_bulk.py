@@ -112,6 +112,25 @@ def test_bulk_from_csv_reports_skipped_rows(app, client, factory):
     assert neither.status_code == 422
 
 
+def test_a_job_is_seen_by_its_creator_and_admins_only(app, client, factory):
+    """JobPolicy: the same answer from the API and the progress page."""
+    school = factory.school()
+    section = factory.section(school["org"], teachers=[school["t1"]], students=[school["s1"]])
+    bc = badge_class(school["org"])
+    auth = factory.auth(school["t1"])
+    response = client.post(f"/api/v1/badge-classes/{bc.id}/bulk-jobs", headers=auth,
+                           json={"section_id": str(section.id)})
+    assert response.status_code == 202, response.get_json()
+    job_id = response.get_json()["id"]
+    _wait(client, auth, job_id)
+    for person, status in (("t1", 200), ("admin", 200), ("t2", 404), ("s1", 404)):
+        api = client.get(f"/api/v1/bulk-jobs/{job_id}", headers=factory.auth(school[person]))
+        assert api.status_code == status, person
+    other = factory.school()
+    assert client.get(f"/api/v1/bulk-jobs/{job_id}", headers=factory.auth(other["admin"])).status_code == 404
+    assert client.get(f"/api/v1/bulk-jobs/{uuid.uuid4()}", headers=auth).status_code == 404
+
+
 def test_bulk_jobs_are_for_the_sections_teachers(app, client, factory):
     school = factory.school()
     bc = badge_class(school["org"])

@@ -6,18 +6,10 @@ import re
 from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
 
 from service.extensions import db
 from tests.support import badge_fixtures as bf
-
-
-@pytest.fixture
-def issued(factory):
-    school = factory.school()
-    bc = bf.badge_class(school["org"])
-    award = bf.award_badge(school["org"], bc, school["s1"])
-    return dict(school, bc=bc, award=award)
+from tests.support.signin import sign_in, sign_out
 
 
 def meta(html, prop):
@@ -125,7 +117,6 @@ def test_real_issuance_with_portfolio_evidence_shared_and_checked(client, factor
 
     from service.badges import issuance
     from service.portfolio.artifacts import create_artifact, ingest_file
-    from tests.support.factory import PASSWORD
 
     school = factory.school()
     student = school["s1"]
@@ -142,13 +133,13 @@ def test_real_issuance_with_portfolio_evidence_shared_and_checked(client, factor
     assert "unchanged" in report["evidence"][0]["message"]
     evidence_url = f"/badges/{award.id}/evidence/{version.id}"
     assert client.get(evidence_url).status_code == 404  # not shared yet
-    client.post("/login", data={"email": student.email, "password": PASSWORD})
+    sign_in(client, student, expect=None)
     client.get("/my/badges")
     with client.session_transaction() as session:
         token = session["csrf"]
     assert client.post(f"/my/badges/{award.id}/sharing",
                        data={"csrf_token": token, "evidence": [str(version.id)]}).status_code == 302
-    client.post("/logout")
+    sign_out(client)
     assert "Worked example" in client.get(f"/badges/{award.id}").get_data(as_text=True)
     response = client.get(evidence_url)
     assert response.status_code == 200 and response.get_data() == essay

@@ -41,7 +41,7 @@ def test_revoke_suspend_unsuspend_resign_the_lists(app, client, factory):
     assert response.status_code == 200 and response.get_json()["status_reason"] == "plagiarism"
     assert response.get_json()["status_reason_public"] is True
     after = fetch(url)
-    assert after["proof"]["proofValue"] != before["proof"]["proofValue"]
+    assert after["proof"][0]["proofValue"] != before["proof"][0]["proofValue"]
     assert obstatus.read_status(after, entry["statusListIndex"], "revocation") == 1
     report = verify(award.credential, resolver=resolver, status_fetcher=fetch)
     assert not report.verified and "revoked" in report.check("status").message

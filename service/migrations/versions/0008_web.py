@@ -1,7 +1,7 @@
 """web: notifications, notification settings, public status reasons, roster sourcedIds
 
 Revision ID: 0008_web
-Revises: 0005_links
+Revises: 0007_transcript
 Create Date: 2026-12-02
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0008_web'
-down_revision = '0005_links'
+down_revision = '0007_transcript'
 branch_labels = None
 depends_on = None
 

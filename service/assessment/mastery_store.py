@@ -1,0 +1,222 @@
+"""Stored mastery: each student's current mastery of each competency and the
+spans during which it was mastered, kept current as scores commit, so pages
+and reports never recompute a school.
+
+`refresh` recomputes some students from their official scores with the same
+code the live calculation uses (`progress._evidence_rows` and
+`mastery.calculate`): the level after the pieces up to each distinct instant.
+It writes the last one as the current `MasteryState` and each run of mastered
+instants as a `MasteryInterval`. Readers:
+
+- `current_table(student_ids, competencies)`: what `progress.mastery_table`
+  returns, from the current states (heatmaps);
+- SQL over the intervals answers "proficient at the end of each month" and
+  "first mastered when" for the reports (`reports.py`).
+
+Kept current by session hooks (registered once by `install`): at commit, a
+new or changed official assessment or criterion score refreshes its student;
+a change to the organization's settings, scale or a framework's mastery
+method, or a new framework, rebuilds the organization. Bulk inserts that
+bypass the ORM must call `refresh` or `rebuild` themselves (bench/school.py
+does). An organization without a build marker is built on first read, so
+data from before this table existed is covered.
+"""
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from ..extensions import db
+from ..models import Person, Role, utcnow
+from .mastery import MasteryResult, calculate
+from .models import (AssessmentSettings, Assessment, Competency, CriterionScore, Framework, MasteryInterval,
+                     MasteryState, MasteryStateBuild, ProficiencyScale, Submission)
+
+CHUNK = 200  # students per evidence query while rebuilding
+
+
+def refresh(organization_id: uuid.UUID, student_ids, competencies: list[Competency] | None = None) -> int:
+    """Recompute the states of these students (for every competency of the
+    organization unless `competencies` is given). Returns rows written."""
+    from .mastery import Evidence
+    from .progress import _evidence_rows, _identifier_scope, framework_configs
+
+    student_ids = list(dict.fromkeys(student_ids))
+    if competencies is None:
+        competencies = list(db.session.scalars(db.select(Competency).where(
+            Competency.organization_id == organization_id)))
+    if not student_ids or not competencies:
+        return 0
+    competency_ids = [c.id for c in competencies]
+    scope = _identifier_scope(competencies)
+    configs = framework_configs(competencies)
+    # identifier -> the competencies whose evidence it is (itself and its ancestors, in every version)
+    counts_toward: dict = defaultdict(list)
+    for competency_id, identifiers in scope.items():
+        for identifier in identifiers:
+            counts_toward[identifier].append(competency_id)
+    table, spans = MasteryState.__table__, MasteryInterval.__table__
+    written = 0
+    for start in range(0, len(student_ids), CHUNK):
+        chunk = student_ids[start:start + CHUNK]
+        pieces: dict = defaultdict(list)
+        for student_id, piece in _evidence_rows(chunk, organization_id, set(counts_toward), None):
+            evidence = Evidence(piece.level, piece.assessed_at, piece.sequence)
+            for competency_id in counts_toward[piece.competency_identifier]:
+                pieces[(student_id, competency_id)].append(evidence)
+        for t in (table, spans):
+            db.session.execute(t.delete().where(t.c.student_id.in_(chunk), t.c.competency_id.in_(competency_ids)))
+        rows, span_rows = [], []
+        for (student_id, competency_id), found in pieces.items():
+            state, intervals = _history(organization_id, student_id, competency_id, found, configs[competency_id])
+            rows.append(state)
+            span_rows.extend(intervals)
+        for t, batch in ((table, rows), (spans, span_rows)):
+            for i in range(0, len(batch), 5000):
+                db.session.execute(t.insert(), batch[i:i + 5000])  # Core executemany, 5,000 rows at a time
+        written += len(rows)
+    return written
+
+
+def rebuild(organization_id: uuid.UUID) -> int:
+    """Recompute every student of the organization and mark it built."""
+    students = list(db.session.scalars(db.select(Person.id).where(
+        Person.organization_id == organization_id, Person.role == Role.STUDENT.value).order_by(Person.id)))
+    written = refresh(organization_id, students)
+    marker = db.session.get(MasteryStateBuild, organization_id)
+    if marker is None:
+        db.session.add(MasteryStateBuild(organization_id=organization_id, built_at=utcnow()))
+    else:
+        marker.built_at = utcnow()
+    return written
+
+
+def ensure_built(organization_id: uuid.UUID) -> None:
+    """Build the organization's states once, when they were never built."""
+    if db.session.get(MasteryStateBuild, organization_id) is None:
+        rebuild(organization_id)
+        db.session.commit()
+
+
+def current_table(student_ids, competencies: list[Competency]) -> dict[tuple[uuid.UUID, uuid.UUID], MasteryResult]:
+    """{(student_id, competency_id): MasteryResult} from the open states, in one query."""
+    student_ids = list(student_ids)
+    if not competencies:
+        return {}
+    ensure_built(competencies[0].organization_id)
+    from .progress import framework_configs
+
+    configs = framework_configs(competencies)
+    table = {(s, c.id): MasteryResult(None, configs[c.id].method, 0, False) for s in student_ids for c in competencies}
+    if not student_ids:
+        return table
+    rows = db.session.execute(db.select(MasteryState.student_id, MasteryState.competency_id, MasteryState.level,
+                                        MasteryState.method, MasteryState.evidence_count, MasteryState.mastered)
+                              .where(MasteryState.student_id.in_(student_ids),
+                                     MasteryState.competency_id.in_([c.id for c in competencies])))
+    for student_id, competency_id, level, method, count, mastered in rows:
+        table[(student_id, competency_id)] = MasteryResult(level, method, count, mastered)
+    return table
+
+
+def _history(organization_id, student_id, competency_id, pieces, config) -> tuple[dict, list[dict]]:
+    """(current state row, mastered-interval rows) for one student and competency."""
+    ordered = sorted(pieces, key=lambda e: (e.at, e.sequence))
+    key = {"organization_id": organization_id, "student_id": student_id, "competency_id": competency_id}
+    intervals: list[dict] = []
+    result = None
+    for n, piece in enumerate(ordered):
+        if n + 1 < len(ordered) and ordered[n + 1].at == piece.at:
+            continue  # one result per instant: every piece scored at that moment counts
+        result = calculate(ordered[:n + 1], config)
+        open_span = intervals[-1] if intervals and intervals[-1]["mastered_until"] is None else None
+        if result.mastered and open_span is None:
+            intervals.append({"id": uuid.uuid4(), **key, "mastered_from": piece.at, "mastered_until": None,
+                              "first": not intervals})
+        elif not result.mastered and open_span is not None:
+            open_span["mastered_until"] = piece.at
+    state = {"id": uuid.uuid4(), **key, "level": result.level, "mastered": result.mastered,
+             "evidence_count": result.evidence_count, "method": result.method, "evidence_at": ordered[-1].at}
+    return state, intervals
+
+
+# -- keeping the states current -------------------------------------------------------------------
+
+_PENDING = "mastery_store.pending"
+_REBUILD_FIELDS = {AssessmentSettings: None, ProficiencyScale: None,
+                   Framework: {"mastery_method", "mastery_params"}}
+
+
+def _changed(session: Session, obj, fields) -> bool:
+    if fields is None:
+        return True
+    state = db.inspect(obj)
+    return any(state.attrs[name].history.has_changes() for name in fields)
+
+
+def _after_flush(session: Session, flush_context) -> None:
+    pending = session.info.setdefault(_PENDING, {"assessments": set(), "submissions": set(),
+                                                 "organizations": set(), "frameworks": set()})
+    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
+        if isinstance(obj, Assessment):
+            if obj.kind == "official" and obj.submission_id is not None:
+                pending["submissions"].add(obj.submission_id)
+        elif isinstance(obj, CriterionScore):
+            if obj.assessment_id is not None:
+                pending["assessments"].add(obj.assessment_id)
+        elif isinstance(obj, Framework) and obj in session.new:
+            pending["frameworks"].add((obj.organization_id, obj.id))
+        elif type(obj) in _REBUILD_FIELDS and obj not in session.new and _changed(session, obj,
+                                                                                  _REBUILD_FIELDS[type(obj)]):
+            pending["organizations"].add(obj.organization_id)
+
+
+def _before_commit(session: Session) -> None:
+    session.flush()  # commit flushes only after this hook: see every change now
+    pending = session.info.pop(_PENDING, None)
+    if not pending or not any(pending.values()):
+        return
+    submissions = set(pending["submissions"])
+    if pending["assessments"]:
+        submissions |= set(session.scalars(db.select(Assessment.submission_id).where(
+            Assessment.id.in_(pending["assessments"]), Assessment.kind == "official")))
+    by_org: dict = defaultdict(set)
+    if submissions:
+        for org_id, student_id in session.execute(db.select(Submission.organization_id, Submission.student_id)
+                                                  .where(Submission.id.in_(submissions))):
+            by_org[org_id].add(student_id)
+    built = {org for org in set(by_org) | pending["organizations"] | {o for o, _ in pending["frameworks"]}
+             if session.get(MasteryStateBuild, org) is not None}
+    for org_id in pending["organizations"] & built:
+        rebuild(org_id)
+    for org_id, framework_id in pending["frameworks"]:
+        if org_id in built and org_id not in pending["organizations"]:
+            students = list(session.scalars(db.select(Person.id).where(
+                Person.organization_id == org_id, Person.role == Role.STUDENT.value)))
+            refresh(org_id, students, list(session.scalars(db.select(Competency).where(
+                Competency.framework_id == framework_id))))
+    for org_id, students in by_org.items():
+        # An organization never built is built whole on its first read.
+        if org_id in built and org_id not in pending["organizations"]:
+            refresh(org_id, students)
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+_installed = False
+
+
+def install() -> None:
+    """Register the session hooks (once per process)."""
+    global _installed
+    if _installed:
+        return
+    event.listen(Session, "after_flush", _after_flush)
+    event.listen(Session, "before_commit", _before_commit)
+    event.listen(Session, "after_soft_rollback", lambda session, previous: _after_rollback(session))
+    _installed = True

@@ -1,0 +1,58 @@
+"""The verify endpoint's per-process caches never serve stale answers: a key
+rotation shows at once in the issuer's DID document, a revocation at once in
+the status check, and a key taken out of publication stops verifying."""
+from __future__ import annotations
+
+from service.extensions import db
+from tests.support.badges import badge_class, issue
+
+
+def _verify(client, credential) -> dict:
+    response = client.post("/api/v1/verify", json={"credential": credential})
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def test_rotation_revocation_and_unpublished_keys_show_at_once(app, client, factory):
+    from service.badges.models import IssuerKey
+
+    school = factory.school()
+    bc = badge_class(school["org"])
+    old = issue(bc, school["s1"])
+    first = _verify(client, old.credential)
+    assert first["verified"] and first["issuer"]["ours"]
+    assert _verify(client, old.credential)["verified"]  # served from the warmed caches
+
+    # Rotation: the new key verifies in this process at once, the retired one still does.
+    rotated = client.post("/api/v1/issuer-keys/rotate", headers=factory.auth(school["admin"]), json={})
+    assert rotated.status_code == 201
+    new = issue(bc, school["s2"])
+    assert new.credential["proof"]["verificationMethod"].endswith("#ed25519-2")
+    assert _verify(client, new.credential)["verified"]
+    assert _verify(client, old.credential)["verified"]
+
+    # Revocation flips the status bit: the next verification sees it.
+    revoked = client.post(f"/api/v1/awards/{old.id}/revoke", headers=factory.auth(school["admin"]),
+                          json={"reason": "issued in error"})
+    assert revoked.status_code == 200, revoked.get_json()
+    report = _verify(client, old.credential)
+    assert not report["verified"]
+    assert any(c["check"] == "status" and c["status"] == "fail" for c in report["checks"])
+
+    # A key no longer published (e.g. compromised and withdrawn) stops verifying at once.
+    key = db.session.scalar(db.select(IssuerKey).where(IssuerKey.organization_id == school["org"].id,
+                                                       IssuerKey.key_id == "ed25519-2"))
+    key.status = "revoked"
+    db.session.commit()
+    report = _verify(client, new.credential)
+    assert not report["verified"]
+    assert any(c["check"] == "proof" and c["status"] == "fail" for c in report["checks"])
+
+
+def test_did_key_credentials_verify_repeatedly_and_tampering_is_caught(client):
+    from tests.support.badge_fixtures import foreign_credential, tampered
+
+    credential = foreign_credential()
+    for _ in range(3):
+        assert _verify(client, credential)["verified"]
+    assert not _verify(client, tampered(credential))["verified"]
