@@ -72,6 +72,9 @@ def load_demo() -> dict:
                "teacher2": people["teacher2@riverside.example"], "people": people}
     from . import FEATURES
 
+    # Uploads take blob holds on their own connection; on SQLite that needs the
+    # write lock, so this transaction must not still hold it.
+    db.session.commit()
     for feature in FEATURES:
         if hasattr(feature, "load_demo"):
             feature.load_demo(context)

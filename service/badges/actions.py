@@ -10,7 +10,7 @@ from ..errors import Problem, field_error, validation_problem
 from ..extensions import db
 from ..models import Organization, Person, Role, Section
 from ..policies import allowed, authorize
-from ..policies.badges import may_issue_to
+from .policies import may_issue_to
 from . import classes, issuance, jobs, status
 from .models import Award, BadgeClass
 
