@@ -8,6 +8,7 @@ import uuid
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from ..auth import current_person, login_required
+from ..body_limits import accepts_body
 from ..errors import Problem
 from ..extensions import db
 from ..models import Role
@@ -155,6 +156,7 @@ def _render(actor, badge_class, values, errors, status=200):
 
 
 @bp.route("/badges/classes/new", methods=["GET", "POST"])
+@accepts_body("document")
 @login_required
 def new_class():
     actor = _staff()
@@ -169,6 +171,7 @@ def new_class():
 
 
 @bp.route("/badges/classes/<uuid:badge_class_id>/edit", methods=["GET", "POST"])
+@accepts_body("document")
 @login_required
 def edit_class(badge_class_id: uuid.UUID):
     actor = _staff()
