@@ -92,10 +92,13 @@ def badge_page(award_id: uuid.UUID):
     achievement = subject.get("achievement") or {}
     image_url = urls.baked_image_url(award.id, "png") if award.status != "revoked" else \
         urls.badge_class_image_url(award.badge_class_id)
+    # The page shows the image from wherever it is served; og:image keeps the public URL.
+    image_path = url_for("badges_pages.baked_image", award_id=award.id, fmt="png") if award.status != "revoked" \
+        else url_for("badges_public.achievement_image", badge_class_id=award.badge_class_id)
     return render_template(
         "badges/badge.html", award=award, badge_class=award.badge_class, organization=award.badge_class.organization,
         achievement=achievement, results=subject.get("result") or [], recipient=award.recipient,
-        evidence=_shared_evidence(award), image_url=image_url, page_url=urls.badge_page_url(award.id),
+        evidence=_shared_evidence(award), image_url=image_url, image_path=image_path, page_url=urls.badge_page_url(award.id),
         status_label=STATUS_LABELS.get(award.status, award.status), linkedin_url=linkedin_url(award),
         verify_url=url_for("badges_pages.verify_page", url=urls.credential_url(award.id)),
         issuer_url=urls.issuer_profile_url(award.badge_class.organization.slug))
