@@ -6,7 +6,11 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
+# Credentials are signed with this origin for good: it must be where the
+# service is really served (a wildcard bind is reached on loopback).
+PUBLIC_BASE_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 export FLASK_APP = service
+export PUBLIC_BASE_URL
 
 .PHONY: run test install install-dev system-deps bench clean
 
@@ -21,11 +25,13 @@ install-dev: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev,redis]'
 	@if [ -f tests/interop/package-lock.json ] && command -v npm >/dev/null; then \
 	  npm ci --silent --no-audit --no-fund --prefix tests/interop; fi
+	@if [ -f tests/web/package-lock.json ] && command -v npm >/dev/null; then \
+	  npm ci --silent --no-audit --no-fund --prefix tests/web; fi
 
 run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo-data
-	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
+	@echo "Serving on http://$(HOST):$(PORT) as $(PUBLIC_BASE_URL)  (Ctrl-C to stop)"
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 test: install-dev

@@ -49,6 +49,7 @@ def measure(folder: Path, repeat: int) -> dict:
 
     from service import create_app
     from service.extensions import db
+    from tests.support.signin import sign_in
 
     school = json.loads((folder / "school.json").read_text())
     os.environ["INSTANCE_PATH"] = str(folder / "instance")
@@ -62,8 +63,7 @@ def measure(folder: Path, repeat: int) -> dict:
         clients = {}
         for who in ("teacher", "admin", "student"):
             client = app.test_client()
-            r = client.post("/login", data={"email": school[f"{who}_email"], "password": school["password"]})
-            assert r.status_code == 302, (who, r.status_code)
+            sign_in(client, school[f"{who}_email"], school["password"])
             clients[who] = client
         for label, who, path in cases(school):
             times, counts, status = [], [], None

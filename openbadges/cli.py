@@ -1,7 +1,8 @@
 """``openbadges`` command line: keygen, sign, verify, bake, extract.
 
 Exit status: 0 success (for ``verify``: verified), 1 not verified / failed,
-2 bad usage or unusable input.
+2 bad usage or unusable input, 3 (``verify``) conformant - signature valid - but
+the key is not proven to be the issuer's.
 """
 from __future__ import annotations
 
@@ -135,7 +136,9 @@ def _cmd_verify(args) -> int:
         resolver, fetcher = did.ChainResolver(did.DidKeyResolver(), https), https.resolve
     report = verify(data, resolver=resolver, status_fetcher=fetcher)
     print(report.to_json(indent=2))
-    return 0 if report.verified else 1
+    if report.verified:
+        return 0
+    return 3 if report.conformant else 1  # 3: signature valid, issuer not proven
 
 
 def _cmd_bake(args) -> int:

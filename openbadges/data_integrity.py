@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 
 from . import canonical, did, multibase
 from .jsonld import DocumentLoader
-from .keys import PrivateKey
+from .keys import PrivateKey, PublicKey
 
 __all__ = ["ProofError", "ProofResult", "sign", "verify", "hash_data", "SUITE"]
 
@@ -37,6 +37,7 @@ class ProofResult:
     controller: str | None = None
     cryptosuite: str | None = None
     details: list = field(default_factory=list)
+    public_key: PublicKey | None = None  # for key_binding: is it the issuer's?
 
 
 def _contexts(document) -> list:
@@ -63,8 +64,12 @@ def sign(
     created: str | None = None,
     *,
     loader: DocumentLoader | None = None,
+    as_set: bool = False,
 ) -> dict:
-    """Return a copy of ``document`` with an ``eddsa-rdfc-2022`` proof."""
+    """Return a copy of ``document`` with an ``eddsa-rdfc-2022`` proof.
+
+    ``as_set``: ``proof`` as a one-element array, the form 1EdTech's OB 3.0
+    schema requires (the signature is the same either way)."""
     if not isinstance(document, dict) or "@context" not in document:
         raise ProofError("document must be a JSON-LD object with @context")
     if "proof" in document:
@@ -88,7 +93,7 @@ def sign(
     except canonical.CanonicalizationError as exc:
         raise ProofError(str(exc)) from exc
     proof["proofValue"] = multibase.encode(key.sign(data), "z")
-    unsecured["proof"] = proof
+    unsecured["proof"] = [proof] if as_set else proof
     return unsecured
 
 
@@ -147,7 +152,8 @@ def _verify_one(document: dict, proof: dict, resolver, loader, expected_purpose,
         result.reason = "verification method is not an Ed25519 key"
         return result
     if isinstance(controller_doc, dict) and controller_doc.get("id") == controller:
-        if not did.authorizes(controller_doc, vm_id, expected_purpose):
+        # a bare did:key method dereferences to its one key, named did:key:X#X
+        if not did.authorizes(controller_doc, method.get("id") or vm_id, expected_purpose):
             result.reason = f"controller {controller} does not list the key under {expected_purpose}"
             return result
     if issuer_id is not None and controller != issuer_id:
@@ -176,6 +182,7 @@ def _verify_one(document: dict, proof: dict, resolver, loader, expected_purpose,
         result.reason = "signature does not match (document or proof altered, or wrong key)"
         return result
     result.verified = True
+    result.public_key = public_key
     result.reason = f"{suite} signature verified with {vm_id}"
     return result
 

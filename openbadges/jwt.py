@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from functools import lru_cache
 
 from . import did
+from .key_binding import KeyBinding, bind
 from .keys import KeyMaterialError, PrivateKey, PublicKey
 
 __all__ = ["JwtError", "JwtResult", "sign", "verify", "decode_unverified", "looks_like_jwt", "claims_for"]
@@ -32,13 +33,21 @@ class JwtError(ValueError):
 
 @dataclass
 class JwtResult:
+    """``verified``: the signature and the claims are right (what 1EdTech checks).
+    Whether the key is the issuer's is ``key_binding`` - a separate question."""
+
     verified: bool
     reason: str
     header: dict | None = None
     claims: dict | None = None
     credential: dict | None = None
-    key_bound_to_issuer: bool | None = None
+    key_binding: KeyBinding | None = None
+    public_key: PublicKey | None = None
     warnings: list = field(default_factory=list)
+
+    @property
+    def key_bound_to_issuer(self) -> bool | None:
+        return None if self.key_binding is None else self.key_binding.bound
 
 
 def _b64u(data: bytes) -> str:
@@ -150,14 +159,15 @@ def _key_from_jwk(jwk) -> PublicKey:
         raise JwtError(f"jwk header: {exc}") from None
 
 
-def _key_from_kid(kid: str, resolver) -> tuple[PublicKey, str | None]:
-    """Dereference ``kid`` to a JWK: a JWK, a JWKS, or a DID/controller document."""
+def _key_from_kid(kid: str, resolver) -> PublicKey:
+    """Dereference ``kid`` to a key: a JWK, a JWKS, or a DID/controller document.
+    This only finds the key; whether it is the issuer's is key_binding's question."""
     try:
         doc = resolver.resolve(kid)
     except did.ResolutionError:
         doc = None
     if isinstance(doc, dict) and "kty" in doc:
-        return _key_from_jwk(doc), None
+        return _key_from_jwk(doc)
     if doc is None or "#" in kid:
         base = kid.split("#", 1)[0]
         base_doc = resolver.resolve(base)  # ResolutionError propagates with the reason
@@ -166,14 +176,13 @@ def _key_from_kid(kid: str, resolver) -> tuple[PublicKey, str | None]:
             match = [k for k in keys if k.get("kid") in (kid, kid.partition("#")[2])] or (keys if len(keys) == 1 else [])
             if not match:
                 raise did.ResolutionError(f"no key {kid!r} in the JWKS at {base}")
-            return _key_from_jwk({k: v for k, v in match[0].items() if k not in ("kid", "use", "alg", "key_ops")}), None
+            return _key_from_jwk({k: v for k, v in match[0].items() if k not in ("kid", "use", "alg", "key_ops")})
     if isinstance(doc, dict) and isinstance(doc.get("keys"), list):
         keys = [k for k in doc["keys"] if isinstance(k, dict)]
         if len(keys) != 1:
             raise did.ResolutionError(f"JWKS at {kid} does not identify a single key")
-        return _key_from_jwk({k: v for k, v in keys[0].items() if k not in ("kid", "use", "alg", "key_ops")}), None
-    method = did.dereference(resolver, kid)
-    return did.public_key_of(method), method.get("controller")
+        return _key_from_jwk({k: v for k, v in keys[0].items() if k not in ("kid", "use", "alg", "key_ops")})
+    return did.public_key_of(did.dereference(resolver, kid))
 
 
 def _check_claims(claims: dict, credential: dict) -> str | None:
@@ -192,7 +201,7 @@ def _check_claims(claims: dict, credential: dict) -> str | None:
             return problem
     subject = credential.get("credentialSubject")
     sub_id = subject.get("id") if isinstance(subject, dict) else None
-    if sub_id is not None or "sub" in claims:
+    if "sub" in claims:  # optional (OB 3.0 section 8.2: "if present")
         problem = mismatch("sub", sub_id)
         if problem:
             return problem
@@ -236,18 +245,20 @@ def verify(token: str, resolver=None) -> JwtResult:
         result.reason = "payload has no vc claim with the credential"
         return result
     result.credential = credential
-    controller = None
+    resolver = resolver or did.default_resolver()
+    kid = header.get("kid") if isinstance(header.get("kid"), str) and header.get("kid") else None
     try:
         if "jwk" in header:
             public_key = _key_from_jwk(header["jwk"])
-        elif isinstance(header.get("kid"), str) and header["kid"]:
-            public_key, controller = _key_from_kid(header["kid"], resolver or did.default_resolver())
+        elif kid:
+            public_key = _key_from_kid(kid, resolver)
         else:
             result.reason = "JOSE header has neither kid nor jwk"
             return result
     except (JwtError, did.ResolutionError, KeyMaterialError) as exc:
         result.reason = f"cannot get the verification key: {exc}"
         return result
+    result.public_key = public_key
     if public_key.alg != alg:
         result.reason = f"alg {alg} does not fit the {public_key.alg} key"
         return result
@@ -258,25 +269,10 @@ def verify(token: str, resolver=None) -> JwtResult:
     if problem:
         result.reason = problem
         return result
-    # Is the key the issuer's? did:key issuers embed it; kid methods name a controller.
-    issuer = _issuer_id(credential)
-    if controller is not None:
-        if controller != issuer:
-            result.reason = f"key controller {controller!r} is not the issuer {issuer!r}"
-            return result
-        result.key_bound_to_issuer = True
-    elif issuer.startswith("did:key:"):
-        try:
-            bound = did.did_key_public_key(issuer).to_jwk() == public_key.to_jwk()
-        except did.ResolutionError:
-            bound = False
-        if not bound:
-            result.reason = "the signing key is not the issuer's did:key"
-            return result
-        result.key_bound_to_issuer = True
-    else:
-        result.key_bound_to_issuer = False
-        result.warnings.append("signing key is not bound to the issuer id (jwk header with a non-DID issuer)")
+    # An embedded jwk proves nothing about who signed: bind() asks the issuer.
+    result.key_binding = bind(_issuer_id(credential), kid, public_key, resolver)
+    if not result.key_binding.bound:
+        result.warnings.append(f"signing key is not bound to the issuer: {result.key_binding.detail}")
     result.verified = True
     result.reason = f"{alg} JWS signature verified"
     return result

@@ -1,8 +1,14 @@
 """One-call credential verification producing a report of named checks.
 
 Order follows 1EdTech's reference validator: parse, context, type, schema,
-subject, proof, status, validity, recipient. ``verify`` never raises: every
-problem, including hostile input, becomes a failed check.
+subject, proof, status, validity, recipient, with ``key_binding`` after proof.
+``verify`` never raises: every problem, including hostile input, becomes a
+failed check.
+
+Two verdicts: ``conformant`` - every check 1EdTech's validator makes passed
+(a VC-JWT may carry its own key, and 1EdTech calls that valid); ``verified`` -
+conformant AND the signing key is bound to the issuer named (key_binding.py).
+Only ``verified`` says who issued the credential.
 """
 from __future__ import annotations
 
@@ -13,6 +19,7 @@ from typing import Callable
 
 from . import data_integrity, did
 from . import jwt as vcjwt
+from .key_binding import KeyBinding, bind
 
 __all__ = ["Check", "VerificationReport", "verify"]
 
@@ -20,9 +27,18 @@ VC_V2 = "https://www.w3.org/ns/credentials/v2"
 VC_V1 = "https://www.w3.org/2018/credentials/v1"
 OB_CONTEXT_PREFIX = "https://purl.imsglobal.org/spec/ob/v3p0/context"
 CLR_CONTEXT_PREFIX = "https://purl.imsglobal.org/spec/clr/v2p0/context"
+# earlier published names of the same contexts, which 1EdTech's validator accepts
+OB_CONTEXT_ALIASES = ("https://imsglobal.github.io/openbadges-specification/context.json",)
+CLR_CONTEXT_ALIASES = ("https://dc.imsglobal.org/draft/clr/v2p0/context",)
 _CREDENTIAL_TYPES = ("OpenBadgeCredential", "AchievementCredential", "ClrCredential", "EndorsementCredential")
 _MAX_INPUT = 10 * 1024 * 1024
-CHECKS = ("parse", "context", "type", "schema", "subject", "proof", "status", "validity", "recipient")
+# 1EdTech's order, fail-fast: the structural probes (subject, issuer and
+# evidence types; issuance and expiration) before the schema and the proof.
+CHECKS = ("parse", "context", "type", "subject", "issuer", "evidence", "validity", "schema", "proof", "key_binding",
+          "status", "recipient")
+_KNOWN_PROOF_TYPES = ("DataIntegrityProof", "Ed25519Signature2020", "Ed25519Signature2018", "JsonWebSignature2020")
+_SUBJECT_TYPE = {"ClrCredential": "ClrSubject", "EndorsementCredential": "EndorsementSubject"}
+KEY_BINDING = "key_binding"
 
 
 @dataclass(frozen=True)
@@ -34,16 +50,20 @@ class Check:
 
 @dataclass
 class VerificationReport:
-    verified: bool
+    verified: bool  # conformant and the key is bound to the issuer
     checks: list[Check]
     credential: dict | None = field(default=None, repr=False)
     format: str | None = None  # 'json' | 'jwt' | 'png' | 'svg'
+    conformant: bool = False  # every check except key_binding passed (1EdTech's verdict)
+    key_binding: KeyBinding | None = None
 
     def check(self, name: str) -> Check | None:
         return next((c for c in self.checks if c.check == name), None)
 
     def to_dict(self) -> dict:
-        return {"verified": self.verified, "format": self.format, "checks": [asdict(c) for c in self.checks]}
+        return {"verified": self.verified, "conformant": self.conformant, "format": self.format,
+                "key_binding": self.key_binding.to_dict() if self.key_binding else None,
+                "checks": [asdict(c) for c in self.checks]}
 
     def to_json(self, **kwargs) -> str:
         return json.dumps(self.to_dict(), **kwargs)
@@ -61,7 +81,9 @@ class _Run:
         self.checks.append(Check(name, status, message))
 
     def failed(self) -> bool:
-        return any(c.status == "fail" for c in self.checks)
+        # An unbound key does not stop the other checks: a verifier still
+        # learns whether the credential is revoked, expired, about whom...
+        return any(c.status == "fail" and c.check != KEY_BINDING for c in self.checks)
 
 
 def _parse(source):
@@ -143,10 +165,17 @@ def _check_context(run, credential):
         raise _Failed(f"first @context must be {VC_V2} (or the VC 1.1 context), got {ctx[0]!r}")
     types = _types(credential)
     strs = [c for c in ctx if isinstance(c, str)]
-    if "ClrCredential" in types and not any(c.startswith(CLR_CONTEXT_PREFIX) for c in strs):
+    if "ClrCredential" in types and not any(c.startswith(CLR_CONTEXT_PREFIX) or c in CLR_CONTEXT_ALIASES
+                                            for c in strs):
         raise _Failed("ClrCredential needs the CLR 2.0 context")
-    if not any(c.startswith(OB_CONTEXT_PREFIX) for c in strs) and "ClrCredential" not in types:
+    if not any(c.startswith(OB_CONTEXT_PREFIX) or c in OB_CONTEXT_ALIASES for c in strs) \
+            and "ClrCredential" not in types:
         raise _Failed("the Open Badges 3.0 context is missing")
+    proofs = credential.get("proof")
+    for proof in proofs if isinstance(proofs, list) else [proofs] if isinstance(proofs, dict) else []:
+        ptype = proof.get("type") if isinstance(proof, dict) else None
+        if isinstance(ptype, str) and ptype not in _KNOWN_PROOF_TYPES:
+            raise _Failed(f"proof type {ptype!r} is not defined by the credential's @context (JSON-LD)")
     if ctx[0] == VC_V1:
         run.add("context", "warning", "VC Data Model 1.1 context (accepted; OB 3.0 now uses VC 2.0)")
     else:
@@ -164,31 +193,121 @@ def _check_type(run, credential):
 
 
 def _check_schema(run, credential):
+    """1EdTech's own schema decides (AchievementCredentials); our stricter bundled
+    schemas only warn. VC 1.1 credentials are checked, as warnings only, against
+    the VC 2.0 schemas. Inline credentialSchema entries must be ones we hold."""
+    from . import official_schema
     from .schema import validate  # the schema module loads its JSON schemas lazily
 
-    violations = validate(credential)
-    if not violations:
-        run.add("schema", "pass", "conforms to the JSON schema")
-        return
-    text = "; ".join(str(v) for v in violations[:5]) + (f" (+{len(violations) - 5} more)" if len(violations) > 5 else "")
-    if _contexts(credential)[0] == VC_V1:
-        run.add("schema", "warning", f"VC 1.1 credential checked against the VC 2.0 based schema: {text}")
+    types = _types(credential)
+    vc1 = _contexts(credential)[0] == VC_V1
+    official = ("OpenBadgeCredential" in types or "AchievementCredential" in types) and \
+        "ClrCredential" not in types and "EndorsementCredential" not in types
+    failures, warnings = [], []
+    if official:
+        for path, message in official_schema.violations(credential):
+            # a single proof object is valid VC; 1EdTech's schema wants an array
+            if path == "proof":
+                warnings.append("proof is a single object; 1EdTech's schema expects an array of proofs")
+            else:
+                (warnings if vc1 else failures).append(f"{path or '<document>'}: {message}")
+        warnings += [str(v) for v in validate(credential)]
     else:
-        raise _Failed(text)
+        (warnings if vc1 else failures).extend(str(v) for v in validate(credential))
+    for entry in _as_list(credential.get("credentialSchema")):
+        ref = entry.get("id") if isinstance(entry, dict) else None
+        if not isinstance(ref, str) or not _known_schema(ref):
+            warnings.append(f"credentialSchema {ref!r} is not a schema this verifier holds; not validated against it")
+
+    def text(items):
+        return "; ".join(items[:5]) + (f" (+{len(items) - 5} more)" if len(items) > 5 else "")
+
+    if failures:
+        raise _Failed(text(failures))
+    if warnings:
+        prefix = "VC 1.1 credential checked against the VC 2.0 based schema: " if vc1 else \
+            "beyond 1EdTech's schema: "
+        run.add("schema", "warning", prefix + text(warnings))
+    else:
+        run.add("schema", "pass", "conforms to 1EdTech's JSON schema" if official else "conforms to the JSON schema")
+
+
+def _known_schema(ref: str) -> bool:
+    from . import official_schema
+    from .schema import CLR_CREDENTIAL_SCHEMA, ENDORSEMENT_CREDENTIAL_SCHEMA
+
+    return ref in (official_schema.CREDENTIAL_SCHEMA_ID, official_schema.OFFICIAL_SCHEMA_ID, CLR_CREDENTIAL_SCHEMA,
+                   ENDORSEMENT_CREDENTIAL_SCHEMA)
+
+
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
+def _has_type(node, wanted: str) -> bool:
+    return isinstance(node, dict) and wanted in _as_list(node.get("type"))
 
 
 def _check_subject(run, credential):
-    subjects = credential.get("credentialSubject")
-    subjects = subjects if isinstance(subjects, list) else [subjects]
+    """1EdTech's CredentialSubjectProbe: the subject and the objects in it carry their types."""
+    subjects = _as_list(credential.get("credentialSubject"))
     if not subjects or not all(isinstance(s, dict) for s in subjects):
         raise _Failed("credentialSubject must be an object")
+    types = _types(credential)
+    wanted = next((v for k, v in _SUBJECT_TYPE.items() if k in types), "AchievementSubject")
     for s in subjects:
-        if not s.get("id") and not s.get("identifier"):
+        if "type" in s and not _has_type(s, wanted):
+            raise _Failed(f"credentialSubject type must include {wanted}")
+        if wanted == "AchievementSubject" and not s.get("id") and not s.get("identifier"):
             raise _Failed("credentialSubject needs an id and/or an identifier")
-    run.add("subject", "pass", "credentialSubject is identified")
+        for identity in _as_list(s.get("identifier")):
+            if not _has_type(identity, "IdentityObject"):
+                raise _Failed("credentialSubject.identifier entries must have type IdentityObject")
+        for result in _as_list(s.get("result")):
+            if not _has_type(result, "Result"):
+                raise _Failed("credentialSubject.result entries must have type Result")
+        achievement = s.get("achievement")
+        if isinstance(achievement, dict):
+            for rd in _as_list(achievement.get("resultDescription")):
+                if not _has_type(rd, "ResultDescription"):
+                    raise _Failed("achievement.resultDescription entries must have type ResultDescription")
+        if isinstance(s.get("source"), dict) and not _has_type(s["source"], "Profile"):
+            raise _Failed("credentialSubject.source must have type Profile")
+    run.add("subject", "pass", "credentialSubject is identified and typed")
 
 
-def _check_proof(run, credential, token, resolver, loader):
+def _check_issuer(run, credential):
+    """1EdTech's IssuerProbe: an embedded issuer Profile and its parts carry their types."""
+    issuer = credential.get("issuer")
+    if issuer is None:
+        run.add("issuer", "skipped", "no issuer (the schema check reports it)")
+        return
+    if isinstance(issuer, dict):
+        if not _has_type(issuer, "Profile"):
+            raise _Failed("issuer type must include Profile")
+        parent = issuer.get("parentOrg")
+        if isinstance(parent, dict) and not _has_type(parent, "Profile"):
+            raise _Failed("issuer.parentOrg type must include Profile")
+        for entry in _as_list(issuer.get("otherIdentifier")):
+            if not _has_type(entry, "IdentifierEntry"):
+                raise _Failed("issuer.otherIdentifier entries must have type IdentifierEntry")
+    run.add("issuer", "pass", "issuer is a Profile" if isinstance(issuer, dict) else "issuer is given by its id")
+
+
+def _check_evidence_types(run, credential):
+    """1EdTech's EvidenceProbe: every evidence entry has type Evidence."""
+    entries = _as_list(credential.get("evidence"))
+    if not entries:
+        run.add("evidence", "skipped", "no evidence")
+        return
+    for entry in entries:
+        if not _has_type(entry, "Evidence"):
+            raise _Failed("evidence entries must have type Evidence")
+    run.add("evidence", "pass", f"{len(entries)} evidence entr{'y' if len(entries) == 1 else 'ies'} typed Evidence")
+
+
+def _check_proof(run, credential, token, resolver, loader, signer):
+    """Signature only; ``signer`` receives (key reference, public key) for key_binding."""
     issuer = _issuer_id(credential)
     if not isinstance(issuer, str) or not issuer:
         raise _Failed("issuer has no id")
@@ -196,17 +315,32 @@ def _check_proof(run, credential, token, resolver, loader):
         result = vcjwt.verify(token, resolver)
         if not result.verified:
             raise _Failed(result.reason)
-        if result.warnings:
-            run.add("proof", "warning", result.reason + "; " + "; ".join(result.warnings))
-        else:
-            run.add("proof", "pass", result.reason)
+        kid = result.header.get("kid") if result.header else None
+        signer.update(reference=kid if isinstance(kid, str) and kid else None, key=result.public_key,
+                      binding=result.key_binding)
+        run.add("proof", "pass", result.reason)
         return
     if "proof" not in credential:
         raise _Failed("no proof: neither an embedded proof nor a VC-JWT")
-    result = data_integrity.verify(credential, resolver, issuer=issuer, loader=loader)
+    # No issuer= here: whose key it is, is the key_binding check (1EdTech calls a
+    # proof by another controller's key valid; we say "issuer not proven").
+    result = data_integrity.verify(credential, resolver, loader=loader)
     if not result.verified:
         raise _Failed(result.reason)
-    run.add("proof", "pass", result.reason)
+    signer.update(reference=result.verification_method, key=result.public_key, binding=None)
+    if result.cryptosuite == "eddsa-2022":
+        run.add("proof", "warning", result.reason + " (eddsa-2022 is the deprecated name of eddsa-rdfc-2022)")
+    else:
+        run.add("proof", "pass", result.reason)
+
+
+def _check_key_binding(run, credential, signer, resolver):
+    binding = signer.get("binding") or bind(_issuer_id(credential), signer.get("reference"), signer.get("key"),
+                                            resolver)
+    signer["binding"] = binding
+    if not binding.bound:
+        raise _Failed(f"signature valid, issuer not proven: {binding.detail}")
+    run.add(KEY_BINDING, "pass", f"key bound to the issuer ({binding.how}): {binding.detail}")
 
 
 def _check_status(run, credential, status_fetcher, resolver, loader, now):
@@ -223,6 +357,9 @@ def _check_status(run, credential, status_fetcher, resolver, loader, now):
     for entry in entries:
         if not isinstance(entry, dict):
             raise _Failed("credentialStatus entry is not an object")
+        if entry.get("type") == "1EdTechRevocationList":
+            _check_1edtech_revocation(run, credential, entry, status_fetcher)
+            continue
         if entry.get("type") != "BitstringStatusListEntry":
             run.add("status", "warning", f"status type {entry.get('type')!r} not supported; not checked")
             continue
@@ -234,12 +371,12 @@ def _check_status(run, credential, status_fetcher, resolver, loader, now):
         except Exception as exc:  # network, HTTP, JSON... all mean "cannot check"
             raise _Failed(f"cannot fetch status list {url}: {exc}") from None
         list_report = verify(fetched, resolver=resolver, now=now, _status_list=True, loader=loader)
-        if not list_report.verified:
+        list_cred = list_report.credential
+        if isinstance(list_cred, dict) and _issuer_id(list_cred) != _issuer_id(credential):
+            raise _Failed("status list credential has a different issuer than the credential")
+        if not list_report.verified:  # verified includes: signed by a key bound to that issuer
             failed = next((c for c in list_report.checks if c.status == "fail"), None)
             raise _Failed(f"status list credential {url} does not verify: {failed.message if failed else '?'}")
-        list_cred = list_report.credential
-        if _issuer_id(list_cred) != _issuer_id(credential):
-            raise _Failed("status list credential has a different issuer than the credential")
         try:
             bit = read_status(list_cred, index, purpose)
         except StatusListError as exc:
@@ -249,6 +386,28 @@ def _check_status(run, credential, status_fetcher, resolver, loader, now):
             raise _Failed(f"credential is {state} (status list {url}, index {index})")
     if not run.checks or run.checks[-1].check != "status":
         run.add("status", "pass", "not revoked or suspended")
+
+
+def _check_1edtech_revocation(run, credential, entry, status_fetcher):
+    """OB 3.0 "1EdTech Revocation List Status Method": an (unsigned) list at the
+    entry's id; the credential is revoked if its id is in ``revokedCredentials``
+    with ``revoked`` true or absent. A list that cannot be fetched is a warning,
+    as in 1EdTech's RevocationListProbe."""
+    url = entry.get("id")
+    if not isinstance(url, str):
+        raise _Failed("1EdTechRevocationList entry has no id (the list URL)")
+    try:
+        listing = status_fetcher(url)
+        if isinstance(listing, (str, bytes)):
+            listing = json.loads(listing)
+    except Exception as exc:  # network, HTTP, JSON... all mean "cannot check"
+        run.add("status", "warning", f"cannot fetch the revocation list {url}: {exc}; not checked")
+        return
+    revoked = listing.get("revokedCredentials") if isinstance(listing, dict) else None
+    for item in revoked if isinstance(revoked, list) else []:
+        if isinstance(item, dict) and item.get("id") == credential.get("id") and item.get("revoked", True) is not False:
+            reason = item.get("revocationReason")
+            raise _Failed(f"credential is revoked (1EdTech revocation list {url})" + (f": {reason}" if reason else ""))
 
 
 def _check_validity(run, credential, now):
@@ -326,15 +485,23 @@ def verify(
     else:
         step("context", lambda: _check_context(run, cred()))
         step("type", lambda: _check_type(run, cred()))
-        step("schema", lambda: _check_schema(run, cred()))
         step("subject", lambda: _check_subject(run, cred()))
-    step("proof", lambda: _check_proof(run, cred(), state["token"], resolver, loader))
-    if not _status_list:
+        step("issuer", lambda: _check_issuer(run, cred()))
+        step("evidence", lambda: _check_evidence_types(run, cred()))
+        step("validity", lambda: _check_validity(run, cred(), now))
+        step("schema", lambda: _check_schema(run, cred()))
+    signer: dict = {}
+    step("proof", lambda: _check_proof(run, cred(), state["token"], resolver, loader, signer))
+    step(KEY_BINDING, lambda: _check_key_binding(run, cred(), signer, resolver))
+    if _status_list:
+        step("validity", lambda: _check_validity(run, cred(), now))
+    else:
         step("status", lambda: _check_status(run, cred(), status_fetcher, resolver, loader, now))
-    step("validity", lambda: _check_validity(run, cred(), now))
-    if not _status_list:
         step("recipient", lambda: _check_recipient(run, cred(), recipient))
-    return VerificationReport(not run.failed(), run.checks, state["credential"], state["format"])
+    conformant = not run.failed()
+    binding = signer.get("binding")
+    verified = conformant and binding is not None and binding.bound
+    return VerificationReport(verified, run.checks, state["credential"], state["format"], conformant, binding)
 
 
 def _status_list_type(run, credential):

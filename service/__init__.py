@@ -14,7 +14,8 @@ from flask import Flask, g, request
 
 # Feature packages plug in here. Each may define `init_app(app)` (pages, CLI),
 # `api_blueprints()` and `home_links(person)`.
-FEATURE_MODULES = ["service.portfolio", "service.assessment", "service.badges"]
+FEATURE_MODULES = ["service.portfolio", "service.assessment", "service.badges", "service.transcript",
+                   "service.notifications", "service.roster"]
 FEATURES: list = []
 
 
@@ -26,6 +27,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.config.from_mapping(load_config(app.instance_path, test_config))
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_BYTES"] + 1024 * 1024
+    from . import input_guards
+
+    input_guards.install_converter(app)  # before any route is added: bounded <int:> URL parts
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
@@ -52,9 +56,19 @@ def create_app(test_config: dict | None = None) -> Flask:
         if hasattr(feature, "init_app"):
             feature.init_app(app)
 
+    from . import blobstore
     from .cli import register_cli
 
+    blobstore.init_app(app)
     register_cli(app)
+
+    from .body_limits import check_body_size
+
+    # First of all: refuse an oversized body before anything reads it; then
+    # malformed input that would otherwise fail deep inside a view.
+    app.before_request(check_body_size)
+    app.before_request(input_guards.check_query)
+    app.before_request(input_guards.check_json_depth)
 
     @app.before_request
     def _identify():
@@ -67,6 +81,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        if app.config["SERVICE_ENV"] == "production":
+            # Production is https only (config refuses another PUBLIC_BASE_URL):
+            # browsers must never fall back to plain http, even on a typed URL.
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         if response.mimetype == "text/html" and "Content-Security-Policy" not in response.headers:
             # The Swagger UI page bootstraps itself with an inline script.
             script = "'self' 'unsafe-inline'" if request.path.startswith("/api/docs") else "'self'"

@@ -1,7 +1,46 @@
-"""The app's artifact store, opened once per process from STORAGE_URL."""
+"""The app's blob store, and the one place that decides when a blob may go.
+
+Blobs are content-addressed, so one blob can be shared: two students who
+upload the same file, a badge image equal to an artifact. Nothing deletes a
+blob because it wrote it; every deletion asks here:
+
+* Each feature registers the columns that reference blobs
+  (`register_reference(Model.digest_column)`), so `is_referenced` knows
+  every user of a blob.
+* An upload in flight holds the blob it is writing (`hold()`), from before
+  its bytes reach the store until the transaction that will reference them
+  ends, so a concurrent refusal of the same bytes cannot delete them under
+  it. A hold whose process died expires after `HOLD_SECONDS`.
+* `discard(digest)` (a refused upload) deletes at once only when no row
+  references the blob and no other upload holds it (or holds a blob whose
+  digest is not known yet); otherwise the blob stays for `cleanup`, which
+  removes unreferenced, unheld blobs older than a grace period
+  (`flask cleanup-blobs`).
+
+Holds and deletions serialize on one database lock (PostgreSQL: an advisory
+lock; SQLite: the database write lock), so a hold is either seen by a
+deletion or taken after it, when the blob is already gone and the upload
+writes it afresh.
+"""
 from __future__ import annotations
 
+import logging
+import uuid
+from contextlib import contextmanager
+from datetime import timedelta
+
+import click
 from flask import current_app
+from sqlalchemy import delete, exists, insert, or_, select, text, update
+
+from .extensions import db
+from .models import BlobHold, utcnow
+
+log = logging.getLogger(__name__)
+
+HOLD_SECONDS = 6 * 3600  # longer than the slowest upload we accept
+_LOCK_KEY = 0x626C6F62  # "blob": the advisory lock holds and deletions share (PostgreSQL)
+_REFERENCES: list = []
 
 
 def get_store():
@@ -19,3 +58,135 @@ def get_store():
         store = open_store(config["STORAGE_URL"], **options)
         current_app.extensions["blobstore"] = store
     return store
+
+
+# -- references ------------------------------------------------------------------------------
+def register_reference(column) -> None:
+    """Declare that rows keep a blob alive while `column` (a mapped column of
+    hex SHA-256 digests, e.g. `ArtifactVersion.blob_digest`) names it."""
+    if column not in _REFERENCES:
+        _REFERENCES.append(column)
+
+
+def references() -> list:
+    return list(_REFERENCES)
+
+
+def _referenced_clause(digest: str):
+    return or_(*(exists().where(column == digest) for column in _REFERENCES)) if _REFERENCES else None
+
+
+def is_referenced(digest: str, *, connection=None) -> bool:
+    """True when a registered column names `digest` or a live hold covers it."""
+    clause = _referenced_clause(digest)
+    held = exists().where(BlobHold.digest == digest, BlobHold.expires_at > utcnow())
+    query = select(or_(clause, held) if clause is not None else held)
+    return bool((connection or db.session).scalar(query))
+
+
+# -- holds -----------------------------------------------------------------------------------
+@contextmanager
+def _serialized():
+    """A transaction on its own connection that holds the blob lock until it ends."""
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+        else:
+            # SQLite has one writer at a time: starting with a write takes that lock.
+            conn.execute(delete(BlobHold).where(BlobHold.expires_at < utcnow() - timedelta(days=1)))
+        yield conn
+
+
+class Hold:
+    """An upload's claim on the blob it is writing (see the module docstring)."""
+
+    def __init__(self):
+        self.id = uuid.uuid4()
+        self.released = False
+        now = utcnow()
+        with _serialized() as conn:
+            conn.execute(insert(BlobHold).values(id=self.id, digest=None, created_at=now,
+                                                 expires_at=now + timedelta(seconds=HOLD_SECONDS)))
+
+    def stored(self, digest: str) -> None:
+        """The bytes are in the store under `digest`."""
+        with db.engine.begin() as conn:
+            conn.execute(update(BlobHold).where(BlobHold.id == self.id).values(digest=digest))
+
+    def release(self) -> None:
+        if self.released:
+            return
+        self.released = True
+        try:
+            with db.engine.begin() as conn:
+                conn.execute(delete(BlobHold).where(BlobHold.id == self.id))
+        except Exception:  # an unreleased hold only delays cleanup until it expires
+            log.exception("could not release blob hold %s", self.id)
+
+    def release_after_transaction(self, session=None) -> None:
+        """Release when `session`'s transaction (which may reference the blob) ends."""
+        from sqlalchemy import event
+
+        session = session or db.session()
+        for name in ("after_commit", "after_rollback"):
+            event.listen(session, name, lambda _s: self.release(), once=True)
+
+
+def hold() -> Hold:
+    return Hold()
+
+
+def discard(digest: str, *, hold: Hold | None = None) -> bool:
+    """Delete a blob nobody uses (a refused upload's bytes) now; True when deleted.
+
+    Kept when a row references it or another upload holds it or is still
+    writing bytes of unknown digest: then `cleanup` decides later."""
+    now = utcnow()
+    deleted = False
+    with _serialized() as conn:
+        others = select(BlobHold.id).where(BlobHold.expires_at > now,
+                                           or_(BlobHold.digest == digest, BlobHold.digest.is_(None)))
+        if hold is not None:
+            others = others.where(BlobHold.id != hold.id)
+        busy = conn.scalar(select(exists(others)))
+        clause = _referenced_clause(digest)
+        used = clause is not None and bool(conn.scalar(select(clause)))
+        if not busy and not used:
+            deleted = get_store().delete(digest)
+        if hold is not None:
+            conn.execute(delete(BlobHold).where(BlobHold.id == hold.id))
+            hold.released = True
+    return deleted
+
+
+# -- cleanup ---------------------------------------------------------------------------------
+def cleanup(grace: timedelta) -> list[str]:
+    """Delete blobs older than `grace` that nothing references or holds, each
+    through `discard`; then the store's stale temporaries. Returns the digests removed."""
+    store = get_store()
+    with db.engine.begin() as conn:
+        conn.execute(delete(BlobHold).where(BlobHold.expires_at < utcnow()))
+    cutoff = utcnow() - grace
+    # `put` of bytes already stored restarts the blob's age, so an upload in
+    # flight keeps its blob young as well as holding it.
+    candidates = [info.digest for info in list(store.iter_blobs()) if info.modified_at < cutoff]
+    removed = [digest for digest in candidates if discard(digest)]
+    store.remove_stale_temporaries(grace)
+    return removed
+
+
+@click.command("cleanup-blobs")
+@click.option("--grace-hours", type=float, default=24.0, show_default=True,
+              help="Only blobs older than this may go (uploads in flight are younger).")
+def cleanup_blobs_command(grace_hours):
+    """Delete stored files that no feature references."""
+    if grace_hours < 0:
+        raise click.BadParameter("must not be negative", param_hint="--grace-hours")
+    removed = cleanup(timedelta(hours=grace_hours))
+    for digest in removed:
+        click.echo(f"removed {digest}")
+    click.echo(f"{len(removed)} orphan blob(s) removed")
+
+
+def init_app(app) -> None:
+    app.cli.add_command(cleanup_blobs_command)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from openbadges.jwt import ALGORITHMS as JWT_ALGORITHMS
@@ -47,6 +48,21 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "KEY_ENCRYPTION_KEY": env.get("KEY_ENCRYPTION_KEY", DEV_KEY_ENCRYPTION_KEY),
         # Largest accepted upload, in bytes (default 2 GiB).
         "MAX_UPLOAD_BYTES": int(env.get("MAX_UPLOAD_BYTES", str(2 * 1024**3))),
+        # Largest request body of an ordinary endpoint (JSON, forms); only the
+        # endpoints marked in service/body_limits.py accept more.
+        "BODY_LIMIT_BYTES": int(env.get("BODY_LIMIT_BYTES", str(1024 * 1024))),
+        # Largest body of a document endpoint: verification input, framework
+        # imports, CSV rosters, badge images.
+        "DOCUMENT_BODY_LIMIT_BYTES": int(env.get("DOCUMENT_BODY_LIMIT_BYTES", str(16 * 1024 * 1024))),
+        # A browser sign-in ends after this many hours (server-side, service/auth/sessions.py).
+        "SESSION_LIFETIME_HOURS": float(env.get("SESSION_LIFETIME_HOURS", "12")),
+        # Wrong passwords per e-mail address, and per client address, before
+        # sign-in is refused for LOGIN_LOCKOUT_SECONDS (service/auth/throttle.py).
+        "LOGIN_MAX_FAILURES": int(env.get("LOGIN_MAX_FAILURES", "5")),
+        "LOGIN_MAX_FAILURES_PER_ADDRESS": int(env.get("LOGIN_MAX_FAILURES_PER_ADDRESS", "50")),
+        "LOGIN_LOCKOUT_SECONDS": int(env.get("LOGIN_LOCKOUT_SECONDS", "900")),
+        # A password-reset link works once, for this many minutes.
+        "PASSWORD_RESET_MINUTES": int(env.get("PASSWORD_RESET_MINUTES", "60")),
         # Lifetime of an API token when the caller does not ask for less.
         "API_TOKEN_DEFAULT_DAYS": int(env.get("API_TOKEN_DEFAULT_DAYS", "30")),
         # "fast" is only for the test suite: Argon2 at production cost makes
@@ -57,6 +73,9 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # How long a job worker's claim lasts without renewal; a dead worker's
         # jobs resume after this (service/jobs.py).
         "JOB_LEASE_SECONDS": int(env.get("JOB_LEASE_SECONDS", "60")),
+        # Inline runner: how often each web process looks for jobs whose lease
+        # lapsed (their process died) and resumes them; 0 turns it off.
+        "JOB_SWEEP_SECONDS": float(env.get("JOB_SWEEP_SECONDS", "60")),
         # Algorithm of the VC-JWT twin of each credential: RS256 is the one every
         # OB 3.0 verifier must support (integrity.md); ES256 and EdDSA also work.
         "JWT_ALGORITHM": env.get("JWT_ALGORITHM", "RS256"),
@@ -87,6 +106,7 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     config["SESSION_COOKIE_HTTPONLY"] = True
     config["SESSION_COOKIE_SAMESITE"] = "Lax"
     config["SESSION_COOKIE_SECURE"] = production
+    config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=config["SESSION_LIFETIME_HOURS"])
     config["TESTING"] = config.get("TESTING", config["SERVICE_ENV"] == "testing")
     if str(config["SMTP_SECURITY"]).lower() not in ("none", "starttls", "tls"):
         raise ConfigError("SMTP_SECURITY must be none, starttls or tls")

@@ -21,6 +21,9 @@ PEOPLE = [
     ("student", "ben@riverside.example", "Ben Adeyemi", "10"),
     ("student", "cara@riverside.example", "Cara Lindqvist", "11"),
     ("guardian", "guardian@riverside.example", "Sam Chen", None),
+    # A second teacher (calibration needs two raters) and Cara's guardian.
+    ("teacher", "teacher2@riverside.example", "Jon Park", None),
+    ("guardian", "guardian2@riverside.example", "Lena Lindqvist", None),
 ]
 
 
@@ -62,8 +65,11 @@ def load_demo() -> dict:
         _get_or_create(Enrolment, section_id=section.id, person_id=student.id, defaults={"role": "student"})
     _get_or_create(GuardianLink, guardian_id=people["guardian@riverside.example"].id,
                    student_id=people["ava@riverside.example"].id, defaults={"relationship_label": "parent"})
+    _get_or_create(GuardianLink, guardian_id=people["guardian2@riverside.example"].id,
+                   student_id=people["cara@riverside.example"].id, defaults={"relationship_label": "parent"})
     context = {"organization": org, "admin": people["admin@riverside.example"], "teacher": teacher,
-               "students": students, "section": section, "course": course}
+               "students": students, "section": section, "course": course,
+               "teacher2": people["teacher2@riverside.example"], "people": people}
     from . import FEATURES
 
     for feature in FEATURES:

@@ -28,6 +28,7 @@ PROBLEM_TYPES = {
     "csrf-failed": "The form or request lacked a valid CSRF token.",
     "upload-rejected": "The uploaded file was refused; `reason` says why.",
     "payload-too-large": "The request body exceeds the configured limit.",
+    "too-many-attempts": "Too many failed attempts; wait the seconds given in Retry-After.",
     "internal-error": "Something went wrong on our side; nothing was saved.",
 }
 
@@ -45,6 +46,7 @@ _DEFAULT_TYPE_BY_STATUS = {
     404: "not-found",
     409: "conflict",
     413: "payload-too-large",
+    429: "too-many-attempts",
     422: "validation-error",
     500: "internal-error",
 }
@@ -156,9 +158,17 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
         # Roll back so a failed request never leaves half its writes behind.
+        from sqlalchemy.exc import DataError
+
         from .extensions import db
 
         db.session.rollback()
+        if isinstance(exc, (DataError, OverflowError)):
+            # A number or value from the request the database cannot hold
+            # (an out-of-range integer): the client's mistake, not ours.
+            log.warning("value out of range on %s %s: %s", request.method, request.path, exc)
+            return render_problem(Problem(400, "A value in the request is out of range.",
+                                          type="malformed-request"))
         log.exception("unhandled error on %s %s", request.method, request.path)
         return render_problem(Problem(500, "An unexpected error occurred; nothing was saved.",
                                       type="internal-error"))

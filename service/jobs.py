@@ -42,7 +42,7 @@ from .models import Job, utcnow
 
 __all__ = ["RunnerUnavailable", "UnknownJobKind", "register_job_kind", "check_runner", "start", "execute",
            "take_lease", "finish", "lease_seconds", "worker_id", "stale_jobs", "resume_stale", "requeue_stale",
-           "revive_if_abandoned", "run_worker", "init_app"]
+           "revive_if_abandoned", "sweep_abandoned", "start_sweeper", "run_worker", "init_app"]
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +89,10 @@ def worker_id() -> str:
 # -- runner selection ------------------------------------------------------------------------
 def _queue_url() -> str:
     return (current_app.config.get("JOB_QUEUE_URL") or "inline").strip()
+
+
+def _queue_url_of(app) -> str:
+    return (app.config.get("JOB_QUEUE_URL") or "inline").strip()
 
 
 def _is_redis(url: str) -> bool:
@@ -256,14 +260,65 @@ def revive_if_abandoned(job: Job) -> bool:
     when raced: `take_lease` lets one thread in, and units are idempotent."""
     if _queue_url() != "inline" or job.kind not in _KINDS:
         return False
-    waited = utcnow() - timedelta(seconds=lease_seconds())
-    abandoned = db.session.scalar(db.select(Job.id).where(
-        Job.id == job.id, _stale(), or_(Job.lease_owner.is_not(None), Job.created_at < waited)))
+    abandoned = db.session.scalar(db.select(Job.id).where(Job.id == job.id, _abandoned()))
     if abandoned is None:
         return False
     log.warning("resuming abandoned job %s (%s)", job.id, job.kind)
     start(job.kind, job.id)
     return True
+
+
+def _abandoned():
+    """Stale, and either held a lease once or waited a whole lease period untaken."""
+    waited = utcnow() - timedelta(seconds=lease_seconds())
+    return and_(_stale(), or_(Job.lease_owner.is_not(None), Job.created_at < waited))
+
+
+def sweep_abandoned() -> list[uuid.UUID]:
+    """Inline runner: start every abandoned job of a registered kind in a new
+    thread of this process. Returns the ids handed over."""
+    ids = list(db.session.scalars(db.select(Job.id).where(_abandoned()).order_by(Job.created_at)))
+    handed = []
+    for job_id, kind in _with_kinds(ids):
+        log.warning("sweep: resuming abandoned job %s (%s)", job_id, kind)
+        start(kind, job_id)
+        handed.append(job_id)
+    return handed
+
+
+_sweeper_pid: int | None = None
+
+
+def start_sweeper(app, interval: float | None = None) -> threading.Event:
+    """With the inline runner nobody else resumes a job whose process died, so
+    each web process runs this daemon thread: every JOB_SWEEP_SECONDS it hands
+    abandoned jobs to new threads (take_lease lets one process in). Set the
+    returned event to stop it."""
+    interval = float(interval if interval is not None else app.config["JOB_SWEEP_SECONDS"])
+    stop = threading.Event()
+
+    def loop():
+        while not stop.wait(interval * (0.75 + secrets.randbelow(500) / 1000)):  # jitter: workers spread out
+            with app.app_context():
+                try:
+                    if _queue_url() == "inline":
+                        sweep_abandoned()
+                except Exception:  # a failed sweep (database down) must not end the loop
+                    log.exception("sweeping abandoned jobs failed")
+                finally:
+                    db.session.remove()
+
+    threading.Thread(target=loop, name="job-sweeper", daemon=True).start()
+    return stop
+
+
+def _ensure_sweeper(app) -> None:
+    """Start this process's sweeper on its first request: gunicorn forks
+    workers after the app is built, and threads do not survive a fork."""
+    global _sweeper_pid
+    if _sweeper_pid != os.getpid():
+        _sweeper_pid = os.getpid()
+        start_sweeper(app)
 
 
 def requeue_stale(kind: str | None = None) -> list[uuid.UUID]:
@@ -344,6 +399,9 @@ def run_worker(app, *, burst: bool = False, sweep_seconds: int = 30) -> bool:
 
 def init_app(app) -> None:
     import click
+
+    if _queue_url_of(app) == "inline" and app.config.get("JOB_SWEEP_SECONDS", 0) > 0 and not app.testing:
+        app.before_request(lambda: _ensure_sweeper(app))
 
     @app.cli.command("jobs-worker")
     @click.option("--burst", is_flag=True, help="Quit when the queue is empty.")

@@ -19,6 +19,28 @@ class ServiceApi(Api):
         # service/errors.py handles every error for the whole app (API and pages).
         pass
 
+    def _register_responses(self):
+        """flask-smorest's shared responses, with errors documented as what they
+        are: application/problem+json, not application/json."""
+        import http
+
+        from flask_smorest.utils import prepare_response
+
+        from ..errors import PROBLEM_MEDIA_TYPE
+
+        for status in http.HTTPStatus:
+            response = {"description": status.phrase}
+            content_type = self.DEFAULT_RESPONSE_CONTENT_TYPE
+            if not (100 <= status < 200) and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+                if status >= 400:
+                    content_type = PROBLEM_MEDIA_TYPE
+            prepare_response(response, self.spec, content_type)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM_MEDIA_TYPE)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
 
 api = ServiceApi()
 

@@ -3,14 +3,10 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy.exc import IntegrityError
 
-from .. import audit
 from ..auth import api_auth, require_person
-from ..errors import field_error, validation_problem
 from ..extensions import db
-from ..models import Course, Organization
-from ..policies import authorize
+from ..models import Course
 from .schemas import CourseSchema
 
 blp = Blueprint("courses", __name__, description="Courses")
@@ -30,15 +26,6 @@ class Courses(MethodView):
     @blp.arguments(CourseSchema)
     @blp.response(201, CourseSchema)
     def post(self, body):
-        actor = require_person()
-        authorize(actor, "manage", db.session.get(Organization, actor.organization_id), what="organization")
-        course = Course(organization_id=actor.organization_id, **body)
-        db.session.add(course)
-        try:
-            db.session.flush()
-        except IntegrityError:
-            db.session.rollback()
-            raise validation_problem([field_error("code", "is already used by another course")]) from None
-        audit.record("course.create", obj=course)
-        db.session.commit()
-        return course
+        from ..roster.actions import create_course  # one action for the page and the API
+
+        return create_course(require_person(), body)

@@ -3,16 +3,17 @@ from __future__ import annotations
 
 import uuid
 
+from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy.exc import IntegrityError
 
 from .. import audit
 from ..auth import api_auth, require_person
-from ..auth.passwords import check_password, hash_password
+from ..auth.account import set_password
+from ..auth.passwords import check_password
 from ..errors import Problem, field_error, validation_problem
 from ..extensions import db
-from ..models import Enrolment, GuardianLink, Organization, Person, Role
+from ..models import Enrolment, GuardianLink, Person, Role
 from ..policies import allowed, authorize, visible
 from .schemas import GuardianLinkSchema, PersonCreateSchema, PersonQuerySchema, PersonSchema, PersonUpdateSchema
 
@@ -45,23 +46,9 @@ class People(MethodView):
     @blp.response(201, PersonSchema)
     def post(self, body):
         """Add a person to your organization (admins)."""
-        actor = require_person()
-        org = db.session.get(Organization, actor.organization_id)
-        authorize(actor, "manage", org, what="organization")
-        password = body.pop("password", None)
-        person = Person(organization_id=org.id, **body)
-        person.email = person.email.strip().lower()
-        if password:
-            person.password_hash = hash_password(password)
-        db.session.add(person)
-        try:
-            db.session.flush()
-        except IntegrityError:
-            db.session.rollback()
-            raise validation_problem([field_error("email", "is already in use")]) from None
-        audit.record("person.create", obj=person, role=person.role)
-        db.session.commit()
-        return person
+        from ..roster.actions import create_person  # one action for the page and the API
+
+        return create_person(require_person(), body)
 
 
 @blp.route("/people/<uuid:person_id>")
@@ -97,9 +84,9 @@ class PersonById(MethodView):
         # Your own password needs the current one; an admin resets others'.
         if actor.id == person.id and not check_password(person.password_hash, body.get("current_password", "")):
             raise validation_problem([field_error("current_password", "is wrong")])
-        person.password_hash = hash_password(body["new_password"])
-        person.session_version += 1  # signs out every other browser session
-        audit.record("person.password_change", obj=person)
+        # Signs out every other browser session and revokes every API token.
+        set_password(person, body["new_password"], reason="password_change",
+                     keep_session=g.get("login_session") if actor.id == person.id else None)
 
 
 @blp.route("/people/<uuid:student_id>/guardians")

@@ -94,7 +94,15 @@ class CourseSchema(StrictSchema):
     title = fields.String(required=True, validate=validate.Length(1, 200))
     subject = fields.String(allow_none=True, validate=validate.Length(max=100))
     description = fields.String(allow_none=True)
-    credit_value = fields.Decimal(as_string=True, places=2, validate=validate.Range(0, 10))
+    # Checked in _credit_value, not by validate.Range: apispec would document the
+    # bounds as the strings "0.00" and "10.00", which is not valid OpenAPI.
+    credit_value = fields.Decimal(as_string=True, places=2, metadata={"minimum": 0, "maximum": 10})
+    level = fields.String(load_default="standard", validate=validate.OneOf(("standard", "honors", "ap")))
+
+    @validates("credit_value")
+    def _credit_value(self, value, **kwargs):
+        if value is not None and not 0 <= value <= 10:
+            raise ValidationError("Must be greater than or equal to 0 and less than or equal to 10.")
 
 
 class SectionSchema(StrictSchema):

@@ -6,11 +6,9 @@ import uuid
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from .. import audit
 from ..auth import api_auth, require_person
-from ..errors import Problem, field_error, validation_problem
 from ..extensions import db
-from ..models import Course, Enrolment, Organization, Person, Role, Section
+from ..models import Enrolment, Person, Section
 from ..policies import authorize, visible
 from .schemas import EnrolmentSchema, RosterEntrySchema, SectionSchema
 
@@ -36,18 +34,9 @@ class Sections(MethodView):
     @blp.arguments(SectionSchema)
     @blp.response(201, SectionSchema)
     def post(self, body):
-        actor = require_person()
-        authorize(actor, "manage", db.session.get(Organization, actor.organization_id), what="organization")
-        if body.get("course_id"):
-            course = db.session.get(Course, body["course_id"])
-            if course is None or course.organization_id != actor.organization_id:
-                raise validation_problem([field_error("course_id", "is not a course of your organization")])
-        section = Section(organization_id=actor.organization_id, **body)
-        db.session.add(section)
-        db.session.flush()
-        audit.record("section.create", obj=section)
-        db.session.commit()
-        return section
+        from ..roster.actions import create_section  # one action for the page and the API
+
+        return create_section(require_person(), body)
 
 
 @blp.route("/sections/<uuid:section_id>")
@@ -77,21 +66,10 @@ class Enrolments(MethodView):
     @blp.arguments(EnrolmentSchema)
     @blp.response(201, RosterEntrySchema)
     def post(self, body, section_id: uuid.UUID):
-        actor = require_person()
-        section = get_section(actor, section_id, "manage")
-        person = db.session.get(Person, body["person_id"])
-        if person is None or person.organization_id != section.organization_id:
-            raise validation_problem([field_error("person_id", "is not a person of this organization")])
-        expected = Role.TEACHER.value if body["role"] == "teacher" else Role.STUDENT.value
-        if person.role != expected:
-            raise validation_problem([field_error("role", f"{person.display_name} is a {person.role}")])
-        enrolment = db.session.scalar(db.select(Enrolment).where(
-            Enrolment.section_id == section.id, Enrolment.person_id == person.id))
-        if enrolment is None:
-            enrolment = Enrolment(section_id=section.id, person_id=person.id, role=body["role"])
-            db.session.add(enrolment)
-            audit.record("section.enrol", obj=section, person_id=str(person.id), role=body["role"])
-            db.session.commit()
+        from ..roster.actions import enrol  # one action for the page and the API
+
+        person, enrolment = enrol(require_person(), db.session.get(Section, section_id), body["person_id"],
+                                  body["role"])
         return {"person": person, "role": enrolment.role}
 
 
@@ -100,15 +78,9 @@ class EnrolmentById(MethodView):
     @api_auth("admin")
     @blp.response(204)
     def delete(self, section_id: uuid.UUID, person_id: uuid.UUID):
-        actor = require_person()
-        section = get_section(actor, section_id, "manage")
-        enrolment = db.session.scalar(db.select(Enrolment).where(
-            Enrolment.section_id == section.id, Enrolment.person_id == person_id))
-        if enrolment is None:
-            raise Problem(404, "That person is not enrolled in this section.")
-        db.session.delete(enrolment)
-        audit.record("section.unenrol", obj=section, person_id=str(person_id))
-        db.session.commit()
+        from ..roster.actions import unenrol  # one action for the page and the API
+
+        unenrol(require_person(), db.session.get(Section, section_id), person_id)
 
 
 

@@ -9,11 +9,11 @@ from flask_smorest import Blueprint
 
 from .. import audit
 from ..auth import api_auth, require_person
-from ..auth.passwords import check_password
+from ..auth.login import authenticate
 from ..auth.tokens import issue_token
 from ..errors import Problem, field_error, validation_problem
 from ..extensions import db
-from ..models import ApiToken, Person, Role, utcnow
+from ..models import ApiToken, Role, utcnow
 from .schemas import NewTokenSchema, TokenCreateSchema, TokenSchema
 
 blp = Blueprint("tokens", __name__, description="API tokens")
@@ -34,9 +34,7 @@ class Tokens(MethodView):
     @blp.doc(security=[])
     def post(self, body):
         """Create a token from an email and password."""
-        person = db.session.scalar(db.select(Person).where(Person.email == body["email"].strip().lower()))
-        if person is None or not person.is_active or not check_password(person.password_hash, body["password"]):
-            raise Problem(401, "Email or password is wrong.")
+        person = authenticate(body["email"], body["password"])  # 401, or 429 with Retry-After
         allowed = SCOPES_BY_ROLE[person.role]
         refused = sorted(set(body["scopes"]) - allowed)
         if refused:

@@ -5,7 +5,7 @@ mastery, learning plans, and the dashboards and reports built on them.
 Other features call `mastery_for(student_id, competency_id)` and
 `student_mastery(student_id, competencies)`; both return `MasteryResult`s.
 """
-from . import models  # noqa: F401  (registers the tables)
+from . import models, policies  # noqa: F401  (registers the tables; the policies of its objects)
 from .mastery import MasteryResult
 
 
@@ -34,6 +34,9 @@ def init_app(app):
 
     mastery_store.install()
     app.register_blueprint(bp)
+    from .rubric_builder import bp as rubric_builder_bp
+
+    app.register_blueprint(rubric_builder_bp)
     register_problem_type("framework-import-failed",
                           "The CASE package or CSV could not be imported; `errors` lists every problem found.")
 

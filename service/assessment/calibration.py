@@ -8,6 +8,7 @@ from .. import audit
 from ..errors import Problem, field_error, validation_problem
 from ..extensions import db
 from ..models import Person, Role
+from ..policies import may_see_student_work
 from .agreement import agreement
 from .models import (Assessment, CalibrationItem, CalibrationRater, CalibrationSession, CriterionScore, Rubric,
                      Submission)
@@ -26,6 +27,10 @@ def create_session(actor, *, title: str, rubric_id: uuid.UUID, submission_ids: l
                                                                  Submission.organization_id == org)).all()
     if not submission_ids or len(submissions) != len(set(submission_ids)):
         errors.append(field_error("submission_ids", "name one or more submissions of your organization"))
+    elif not all(may_see_student_work(actor, s.student_id, s.organization_id) for s in submissions):
+        # Raters read the work, so a session may only hold work its creator may
+        # already see (a rater's own access through calibration does not count).
+        errors.append(field_error("submission_ids", "name only submissions of students whose work you may see"))
     raters = db.session.scalars(db.select(Person).where(Person.id.in_(rater_ids), Person.organization_id == org,
                                                         Person.role == Role.TEACHER.value)).all()
     if len(set(rater_ids)) < 2 or len(raters) != len(set(rater_ids)):

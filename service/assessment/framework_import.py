@@ -10,9 +10,9 @@ them.
 """
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
+
+from ..csv_text import CsvUnreadable, read_rows
 
 ASSOCIATION_TYPES = ("isChildOf", "isPeerOf", "isPartOf", "exactMatchOf", "precedes", "isRelatedTo",
                      "replacedBy", "exemplar", "hasSkillLevel")
@@ -150,8 +150,11 @@ def read_csv(text: str, title: str, subject: str | None = None) -> FrameworkDraf
     """Columns (header row required): statement, and optionally identifier,
     parent (an identifier or human code), human_code, abbreviated_statement,
     item_type, subject, grade_levels (separated by ';' or spaces)."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    try:
+        fieldnames, rows = read_rows(text)
+    except CsvUnreadable as exc:
+        raise FrameworkImportError([str(exc)]) from None
+    header = [h.strip() for h in fieldnames]
     unknown = [h for h in header if h not in CSV_COLUMNS]
     if "statement" not in header:
         raise FrameworkImportError(["the CSV needs a header row with at least a 'statement' column"])
@@ -161,8 +164,8 @@ def read_csv(text: str, title: str, subject: str | None = None) -> FrameworkDraf
     items: dict[str, ItemDraft] = {}
     by_code: dict[str, str] = {}
     order: dict[str, int] = {}
-    for line, row in enumerate(reader, start=2):
-        row = {k.strip(): (v or "").strip() for k, v in row.items() if k}
+    for line, row in enumerate(rows, start=2):
+        row = {k.strip(): (v or "").strip() for k, v in row.items() if isinstance(k, str) and k}
         statement = row.get("statement")
         identifier = row.get("identifier") or row.get("human_code")
         if not statement:

@@ -19,7 +19,7 @@ from ..models import Person, Role
 from ..policies import authorize
 from .mastery import Evidence, MasteryResult, calculate
 from .models import (Assessment, Competency, CriterionAlignment, CriterionScore, Framework, Rubric, RubricCriterion,
-                     Submission)
+                     Submission, SubmissionEvidence)
 from .settings import mastery_config
 
 __all__ = ["followed_student", "MasteryResult", "EvidencePiece", "mastery_for", "mastery_table", "evidence_table", "student_mastery", "evidence_for",
@@ -167,12 +167,36 @@ def _evidence_rows(student_ids, organization_id, identifiers, as_of):
     aligned = defaultdict(list)
     for criterion_id, title, position, identifier in db.session.execute(criteria):
         aligned[criterion_id].append((identifier, title, position))
+    scores = [score for score in scores if score[1] in aligned]
+    counted = _latest_assessment_per_evidence({(by_id[aid][2], aid, by_id[aid][1]) for aid, _, _ in scores})
     out = []
     for assessment_id, criterion_id, level in scores:
+        if assessment_id not in counted:
+            continue
         student, at, sid, stitle, rtitle, rversion = by_id[assessment_id]
         for identifier, ctitle, position in aligned.get(criterion_id, ()):
             out.append((student, EvidencePiece(identifier, level, at, sid, stitle, ctitle, rtitle, rversion, position)))
     return out
+
+
+def _latest_assessment_per_evidence(assessments) -> set:
+    """The assessments that count: a piece of evidence (the exact artifact
+    versions submitted) counts once, through its latest official score, so
+    scoring the same work again replaces the earlier score instead of adding one."""
+    if not assessments:
+        return set()
+    submission_ids = {sid for sid, _, _ in assessments}
+    versions: dict = defaultdict(set)
+    for sid, vid in db.session.execute(
+            db.select(SubmissionEvidence.submission_id, SubmissionEvidence.artifact_version_id)
+            .where(SubmissionEvidence.submission_id.in_(submission_ids))):
+        versions[sid].add(vid)
+    latest: dict = {}
+    for sid, aid, at in assessments:
+        key = frozenset(versions[sid]) or sid  # no evidence rows: the submission itself
+        if key not in latest or (at, str(aid)) > (latest[key][1], str(latest[key][0])):
+            latest[key] = (aid, at)
+    return {aid for aid, _ in latest.values()}
 
 
 def framework_configs(competencies: list[Competency]) -> dict:

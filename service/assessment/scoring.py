@@ -45,6 +45,7 @@ def submit(student, *, section_id: uuid.UUID, rubric_id: uuid.UUID, artifact_ver
     versions = _student_versions(student, artifact_version_ids, errors)
     if previous is not None:
         _check_reassessment(student, previous, versions, errors)
+    _check_not_submitted_elsewhere(versions, previous, errors)
     if errors:
         raise validation_problem(errors)
     submission = Submission(organization_id=student.organization_id, student_id=student.id, section_id=section_id,
@@ -92,6 +93,26 @@ def _check_reassessment(student, previous: Submission, versions, errors) -> None
         if not fresh:
             errors.append(field_error("artifact_version_ids", "your school asks for new evidence of further work "
                                       "(an artifact version added since the last attempt) before reassessment"))
+
+
+def _check_not_submitted_elsewhere(versions, previous: Submission | None, errors) -> None:
+    # A piece of evidence belongs to one submission and its reassessments:
+    # submitting it again as a fresh attempt would count it twice toward mastery.
+    if not versions:
+        return
+    chain = set(attempt_ids(previous)) if previous is not None else set()
+    rows = db.session.execute(
+        db.select(SubmissionEvidence.artifact_version_id, Submission.id, Submission.title)
+        .join(Submission, Submission.id == SubmissionEvidence.submission_id)
+        .where(SubmissionEvidence.artifact_version_id.in_([v.id for v in versions]))).all()
+    titles = {v.id: f"“{v.artifact.title}” version {v.number}" for v in versions}
+    reported = set()
+    for version_id, submission_id, title in rows:
+        if submission_id not in chain and version_id not in reported:
+            reported.add(version_id)
+            errors.append(field_error("artifact_version_ids",
+                                      f"{titles[version_id]} was already submitted as “{title}”. "
+                                      "Ask for a reassessment of that submission instead."))
 
 
 def attempt_ids(submission: Submission) -> list[uuid.UUID]:
@@ -143,6 +164,9 @@ def score(submission: Submission, assessor, data: dict, *, kind: str = "official
     audit.record("submission.score" if kind == "official" else "calibration.score", obj=submission,
                  actor=assessor, assessment_id=str(assessment.id), rubric_id=str(rubric.id),
                  rubric_version=rubric.version)
+    if kind == "official":
+        events.submission_scored.send(current_app._get_current_object(), submission=submission,
+                                      assessment=assessment)
     return assessment
 
 
@@ -159,6 +183,7 @@ def return_for_revision(submission: Submission, teacher, feedback: str) -> Submi
         raise validation_problem([field_error("feedback", "tell the student what to revise")])
     submission.status, submission.returned_at, submission.return_feedback = "returned", utcnow(), feedback
     audit.record("submission.return", obj=submission, actor=teacher)
+    events.submission_returned.send(current_app._get_current_object(), submission=submission)
     return submission
 
 

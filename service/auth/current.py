@@ -10,8 +10,8 @@ import functools
 from flask import g, redirect, request, session, url_for
 
 from ..errors import Problem
-from ..extensions import db
 from ..models import Person
+from . import sessions
 from .csrf import SAFE_METHODS, csrf_ok
 from .tokens import ALL_SCOPES, find_valid_token, note_use
 
@@ -33,30 +33,24 @@ def load_identity() -> None:
         note_use(token)
         g.person, g.token, g.scopes = token.person, token, frozenset(token.scopes)
         return
-    person_id = session.get("person_id")
-    if person_id:
-        person = db.session.get(Person, _uuid(person_id))
-        if person and person.is_active and session.get("session_version") == person.session_version:
-            g.person, g.scopes = person, ALL_SCOPES
-            if request.method not in SAFE_METHODS and not _csrf_exempt() and not csrf_ok():
+    if session.get(sessions.COOKIE_KEY):
+        row = sessions.current()
+        person = row.person if row is not None else None
+        if person is not None and person.is_active:
+            g.person, g.scopes, g.login_session = person, ALL_SCOPES, row
+            if request.method not in SAFE_METHODS and not csrf_ok():
                 raise Problem(403, "Missing or invalid CSRF token; reload the page and try again.",
                               type="csrf-failed")
         else:
-            session.clear()
+            session.clear()  # signed out elsewhere, expired, or deactivated
 
 
-def _csrf_exempt() -> bool:
-    # Logging in needs no CSRF token (there is no session yet to protect).
-    return request.endpoint in {"web.login", "web.logout"}
-
-
-def _uuid(value):
-    import uuid
-
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
+def require_csrf() -> None:
+    """For views that take a form before anyone is signed in (sign-in, password
+    reset): a login CSRF would sign the victim into the attacker's account."""
+    if not csrf_ok():
+        raise Problem(403, "Missing or invalid CSRF token; reload the page and try again.",
+                      type="csrf-failed")
 
 
 def current_person() -> Person | None:

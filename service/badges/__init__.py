@@ -4,7 +4,10 @@ Shared by two modules groups: issuance (keys, issuer documents, badge classes,
 awards, status lists, bulk jobs) and the earner/verifier experience
 (downloads, public badge pages, verification). Each adds its blueprints here.
 """
-from . import models  # noqa: F401  (registers the tables; migration 0004_badges)
+from ..blobstore import register_reference
+from . import models, policies  # noqa: F401  (registers the tables; the policies of its objects)
+
+register_reference(models.BadgeClass.image_digest)  # uploaded badge images (service/blobstore.py)
 
 
 def api_blueprints():
@@ -30,6 +33,10 @@ def init_app(app):
     from . import manage  # badge classes, approvals and bulk awards for teachers and admins
 
     manage.init_app(app)
+    from . import awards_pages, designer  # awards list and status changes; the badge class designer
+
+    awards_pages.init_app(app)
+    designer.init_app(app)
 
 
 def home_links(person):

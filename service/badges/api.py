@@ -2,147 +2,38 @@
 bulk jobs, and issuer key rotation. Mounted under /api/v1."""
 from __future__ import annotations
 
-import uuid
 
 from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
 
-from ..api.schemas import StrictSchema
+from .. import jobs as job_runner
 from ..auth import api_auth, require_person
 from ..errors import Problem, field_error, validation_problem
-from .. import jobs as job_runner
 from ..extensions import db
-from ..models import Job, Organization, Person, Section
+from ..models import Job, Organization, Person
 from ..policies import allowed, authorize, visible
-from ..policies.badges import may_issue_to
-from . import classes, issuance, jobs, keys, status
+from ..body_limits import accepts_body
+from . import actions, classes, issuance, jobs, keys
 from .mastery import AssessmentMastery
 from .models import Award, BadgeClass, IssuerKey
+from .policies import may_issue_to
+from .schemas import (
+    AwardQuerySchema,
+    AwardSchema,
+    BadgeClassSchema,
+    BadgeClassUpdateSchema,
+    BulkJobCreateSchema,
+    IssuerKeySchema,
+    JobSchema,
+    ManualIssueSchema,
+    OptionalReasonSchema,
+    OptionalStatusReasonSchema,
+    ReasonSchema,
+    StatusReasonSchema,
+)
 
 blp = Blueprint("badges", __name__, description="Badge classes, awards, revocation, bulk issuance, issuer keys")
-
-
-# -- schemas -----------------------------------------------------------------------------------
-class AlignmentSchema(StrictSchema):
-    targetName = fields.String(required=True, validate=validate.Length(1, 300))
-    targetUrl = fields.Url(required=True)
-    targetCode = fields.String(allow_none=True)
-    targetFramework = fields.String(allow_none=True)
-    targetType = fields.String(allow_none=True)
-    targetDescription = fields.String(allow_none=True)
-    competency_id = fields.UUID(allow_none=True)
-
-
-class BadgeClassSchema(StrictSchema):
-    id = fields.UUID(dump_only=True)
-    organization_id = fields.UUID(dump_only=True)
-    name = fields.String(required=True, validate=validate.Length(1, 200))
-    description = fields.String(required=True, validate=validate.Length(1, 5000))
-    achievement_type = fields.String(load_default="Badge", validate=validate.OneOf(classes.ACHIEVEMENT_TYPES))
-    criteria_narrative = fields.String(required=True, validate=validate.Length(1, 10000))
-    tags = fields.List(fields.String(validate=validate.Length(1, 60)), load_default=list)
-    alignments = fields.List(fields.Dict(), load_default=list)
-    result_descriptions = fields.List(fields.Dict(), load_default=list)
-    rubric = fields.List(fields.Dict(), load_only=True, metadata={
-        "description": "rubric criteria [{id, name, levels: [{id, name, description, points}]}] "
-                       "-> result_descriptions"})
-    rubric_id = fields.UUID(load_only=True, metadata={
-        "description": "an assessment rubric whose criteria and levels become result_descriptions"})
-    rule = fields.Dict(allow_none=True, metadata={
-        "description": '{"all": [{"competency_id": ..., "min_level": 3}]} or rubric_criterion_id conditions'})
-    issue_mode = fields.String(load_default="approval", validate=validate.OneOf(classes.ISSUE_MODES))
-    validity_days = fields.Integer(allow_none=True, validate=validate.Range(1, 36500))
-    has_image = fields.Method("_has_image", dump_only=True)
-    archived_at = fields.DateTime(dump_only=True)
-    created_at = fields.DateTime(dump_only=True)
-
-    def _has_image(self, obj):
-        return obj.image_digest is not None
-
-
-class BadgeClassUpdateSchema(BadgeClassSchema):
-    name = fields.String(validate=validate.Length(1, 200))
-    description = fields.String(validate=validate.Length(1, 5000))
-    criteria_narrative = fields.String(validate=validate.Length(1, 10000))
-    achievement_type = fields.String(validate=validate.OneOf(classes.ACHIEVEMENT_TYPES))
-    issue_mode = fields.String(validate=validate.OneOf(classes.ISSUE_MODES))
-    tags = fields.List(fields.String(validate=validate.Length(1, 60)))
-    alignments = fields.List(fields.Dict())
-    result_descriptions = fields.List(fields.Dict())
-
-
-class AwardSchema(Schema):
-    id = fields.UUID()
-    badge_class_id = fields.UUID()
-    recipient_id = fields.UUID()
-    status = fields.String()
-    source = fields.String()
-    awarded_by_id = fields.UUID(allow_none=True)
-    job_id = fields.UUID(allow_none=True)
-    evidence = fields.List(fields.Dict())
-    results = fields.List(fields.Dict())
-    credential = fields.Dict(allow_none=True)
-    credential_jwt = fields.String(allow_none=True)
-    issued_at = fields.DateTime(allow_none=True)
-    valid_until = fields.DateTime(allow_none=True)
-    status_reason = fields.String(allow_none=True)
-    status_changed_at = fields.DateTime(allow_none=True)
-    created_at = fields.DateTime()
-
-
-class AwardQuerySchema(Schema):
-    status = fields.String(validate=validate.OneOf(
-        ("pending_approval", "issued", "revoked", "suspended", "rejected")))
-    badge_class_id = fields.UUID()
-    recipient_id = fields.UUID()
-
-
-class ManualIssueSchema(StrictSchema):
-    recipient_id = fields.UUID(required=True)
-    evidence_version_ids = fields.List(fields.UUID(), required=True, validate=validate.Length(1, 50),
-                                       metadata={"description": "scored artifact versions of the student (>= 1)"})
-    results = fields.List(fields.Dict(), load_default=list, metadata={"description": "OB 3.0 Result objects"})
-    narrative = fields.String(allow_none=True, validate=validate.Length(max=5000))
-
-
-class ReasonSchema(StrictSchema):
-    reason = fields.String(required=True, validate=validate.Length(1, 1000))
-
-
-class OptionalReasonSchema(StrictSchema):
-    reason = fields.String(allow_none=True, validate=validate.Length(max=1000))
-
-
-class BulkJobCreateSchema(StrictSchema):
-    section_id = fields.UUID()
-    csv = fields.String(validate=validate.Length(1, 5 * 1024 * 1024),
-                        metadata={"description": "CSV text with an email or external_id column"})
-
-
-class JobSchema(Schema):
-    id = fields.String()
-    status = fields.String()
-    total = fields.Integer()
-    done = fields.Integer()
-    failed = fields.Integer()
-    percent = fields.Float()
-    result = fields.Dict()
-    error = fields.String(allow_none=True)
-    created_at = fields.DateTime()
-    started_at = fields.DateTime(allow_none=True)
-    finished_at = fields.DateTime(allow_none=True)
-
-
-class IssuerKeySchema(Schema):
-    key_id = fields.String()
-    algorithm = fields.String()
-    status = fields.String()
-    public_jwk = fields.Dict()
-    public_key_multibase = fields.String(allow_none=True)
-    created_at = fields.DateTime()
-    retired_at = fields.DateTime(allow_none=True)
 
 
 # -- helpers -----------------------------------------------------------------------------------
@@ -162,34 +53,6 @@ def _award(actor, award_id, action="view") -> Award:
     return award
 
 
-def _assessment_rubric(actor, rubric_id) -> list[dict]:
-    try:
-        from ..assessment.models import Rubric
-    except ModuleNotFoundError:
-        raise validation_problem([field_error("rubric_id", "the assessment feature is not installed")]) from None
-    rubric = db.session.get(Rubric, rubric_id)
-    if rubric is None or rubric.organization_id != actor.organization_id:
-        raise validation_problem([field_error("rubric_id", "is not a rubric of your organization")])
-    levels = [{"id": str(lv.id), "name": lv.label, "points": lv.points} for lv in rubric.levels]
-    return [{"id": str(c.id), "name": c.title, "levels": levels} for c in rubric.criteria if c.kind == "academic"]
-
-
-def _class_data(body: dict, badge_class_id, actor) -> dict:
-    data = dict(body)
-    rubric = data.pop("rubric", None)
-    if "rubric_id" in data:
-        rubric = _assessment_rubric(actor, data.pop("rubric_id"))
-    if rubric is not None:
-        try:
-            data["result_descriptions"] = classes.result_descriptions_from_rubric(badge_class_id, rubric)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise validation_problem([field_error("rubric", f"not a rubric: {exc}")]) from None
-    if data.get("alignments") is not None:
-        data["alignments"] = [{k: (str(v) if k == "competency_id" and v else v) for k, v in a.items()}
-                              for a in data["alignments"]]
-    return data
-
-
 # -- badge classes -----------------------------------------------------------------------------
 @blp.route("/badge-classes")
 class BadgeClasses(MethodView):
@@ -206,19 +69,7 @@ class BadgeClasses(MethodView):
     @blp.response(201, BadgeClassSchema)
     def post(self, body):
         """Define a badge class (teachers and admins)."""
-        actor = require_person()
-        probe = BadgeClass(organization_id=actor.organization_id)
-        if not allowed(actor, "create", probe):
-            raise Problem(403, "Only teachers and admins define badge classes.")
-        new_id = uuid.uuid4()
-        try:
-            badge_class = classes.create(db.session.get(Organization, actor.organization_id),
-                                         _class_data(body, new_id, actor), actor=actor, badge_class_id=new_id)
-        except classes.BadgeClassInvalid as exc:
-            db.session.rollback()
-            raise _invalid(exc) from None
-        db.session.commit()
-        return badge_class
+        return actions.create_badge_class(require_person(), body)
 
 
 @blp.route("/badge-classes/<uuid:badge_class_id>")
@@ -232,15 +83,7 @@ class BadgeClassById(MethodView):
     @blp.arguments(BadgeClassUpdateSchema)
     @blp.response(200, BadgeClassSchema)
     def patch(self, body, badge_class_id):
-        actor = require_person()
-        badge_class = _badge_class(actor, badge_class_id, "edit")
-        try:
-            classes.update(badge_class, _class_data(body, badge_class.id, actor), actor=actor)
-        except classes.BadgeClassInvalid as exc:
-            db.session.rollback()
-            raise _invalid(exc) from None
-        db.session.commit()
-        return badge_class
+        return actions.update_badge_class(require_person(), db.session.get(BadgeClass, badge_class_id), body)
 
     @api_auth("write")
     @blp.response(204)
@@ -255,19 +98,12 @@ class BadgeClassById(MethodView):
 class BadgeClassImage(MethodView):
     @api_auth("write")
     @blp.response(200, BadgeClassSchema)
+    @accepts_body("document")
     def put(self, badge_class_id):
         """Upload the badge image: PNG or SVG, as the raw body or a multipart `image` file."""
-        actor = require_person()
-        badge_class = _badge_class(actor, badge_class_id, "edit")
         upload = request.files.get("image")
         data = upload.read(classes.MAX_IMAGE_BYTES + 1) if upload else request.get_data(cache=False)
-        try:
-            classes.set_image(badge_class, data, actor=actor)
-        except classes.BadgeClassInvalid as exc:
-            db.session.rollback()
-            raise _invalid(exc) from None
-        db.session.commit()
-        return badge_class
+        return actions.set_badge_image(require_person(), db.session.get(BadgeClass, badge_class_id), data)
 
 
 # -- awards ------------------------------------------------------------------------------------
@@ -329,16 +165,10 @@ class ManualIssue(MethodView):
         return outcome.award, 201 if outcome.created else 200
 
 
-def _change(award_id, action, fn, body):
+def _change(award_id, action, body):
     actor = require_person()
-    award = _award(actor, award_id, action)
-    try:
-        fn(award, actor=actor, **body)
-    except (issuance.IssuanceRefused, status.StatusChangeRefused) as exc:
-        db.session.rollback()
-        raise Problem(409, str(exc)) from None
-    db.session.commit()
-    return award
+    return actions.change_status(actor, db.session.get(Award, award_id), action, reason=body.get("reason"),
+                                 reason_public=body.get("reason_public", False))
 
 
 @blp.route("/awards/<uuid:award_id>/approve")
@@ -347,13 +177,7 @@ class Approve(MethodView):
     @blp.response(200, AwardSchema)
     def post(self, award_id):
         """Approve a queued award: signs and issues it."""
-        actor = require_person()
-        award = _award(actor, award_id, "approve")
-        try:
-            return issuance.approve(award, actor=actor).award
-        except issuance.IssuanceRefused as exc:
-            db.session.rollback()
-            raise Problem(409, str(exc)) from None
+        return actions.decide(require_person(), db.session.get(Award, award_id), "approve")
 
 
 @blp.route("/awards/<uuid:award_id>/reject")
@@ -362,35 +186,35 @@ class Reject(MethodView):
     @blp.arguments(ReasonSchema)
     @blp.response(200, AwardSchema)
     def post(self, body, award_id):
-        return _change(award_id, "approve", issuance.reject, body)
+        return actions.decide(require_person(), db.session.get(Award, award_id), "reject", reason=body["reason"])
 
 
 @blp.route("/awards/<uuid:award_id>/revoke")
 class Revoke(MethodView):
     @api_auth("issue")
-    @blp.arguments(ReasonSchema)
+    @blp.arguments(StatusReasonSchema)
     @blp.response(200, AwardSchema)
     def post(self, body, award_id):
-        """Revoke for good; the status list is re-signed at once."""
-        return _change(award_id, "change_status", status.revoke, body)
+        """Revoke for good; the status list is re-signed at once. The reason is private unless reason_public."""
+        return _change(award_id, "revoke", body)
 
 
 @blp.route("/awards/<uuid:award_id>/suspend")
 class Suspend(MethodView):
     @api_auth("issue")
-    @blp.arguments(ReasonSchema)
+    @blp.arguments(StatusReasonSchema)
     @blp.response(200, AwardSchema)
     def post(self, body, award_id):
-        return _change(award_id, "change_status", status.suspend, body)
+        return _change(award_id, "suspend", body)
 
 
 @blp.route("/awards/<uuid:award_id>/unsuspend")
 class Unsuspend(MethodView):
     @api_auth("issue")
-    @blp.arguments(OptionalReasonSchema)
+    @blp.arguments(OptionalStatusReasonSchema)
     @blp.response(200, AwardSchema)
     def post(self, body, award_id):
-        return _change(award_id, "change_status", status.unsuspend, body)
+        return _change(award_id, "unsuspend", body)
 
 
 # -- bulk jobs ---------------------------------------------------------------------------------
@@ -399,44 +223,25 @@ class BulkJobs(MethodView):
     @api_auth("issue")
     @blp.arguments(BulkJobCreateSchema)
     @blp.response(202, JobSchema)
+    @accepts_body("document")
     def post(self, body, badge_class_id):
-        """Award this badge to a whole section or to the students of a CSV, in the background."""
+        """Award this badge to a whole section, to chosen students, or to the students of a CSV, in the background."""
         actor = require_person()
         badge_class = _badge_class(actor, badge_class_id, "bulk_issue")
-        if ("section_id" in body) == ("csv" in body):
-            raise validation_problem([field_error("section_id", "give exactly one of section_id or csv")])
-        try:
-            recipients, skipped, origin = _bulk_recipients(actor, body)
-        except jobs.BulkJobInvalid as exc:
-            raise _invalid(exc) from None
-        try:
-            job = jobs.create(badge_class, recipients, actor=actor, skipped=skipped, origin=origin)
-        except jobs.BulkJobInvalid as exc:
-            raise _invalid(exc) from None
-        except jobs.RunnerUnavailable as exc:
-            raise Problem(503, str(exc)) from None
-        jobs.start(job)
-        return jobs.progress(job)
-
-
-def _bulk_recipients(actor, body):
-    """(students, skipped rows, origin) for a bulk job: a section, or the students of a CSV."""
-    skipped = []
-    if "section_id" in body:
-        section = db.session.get(Section, body["section_id"])
-        authorize(actor, "view", section, what="section")
-        if not (allowed(actor, "teach", section) or allowed(actor, "manage", section)):
-            raise Problem(403, "Only the section's teachers and admins may award it in bulk.")
-        recipients, origin = jobs.section_recipients(section.id), {"section_id": str(section.id)}
-    else:
-        recipients, skipped = jobs.csv_recipients(body["csv"], actor.organization_id)
-        origin = {"csv_rows": len(recipients) + len(skipped)}
-        if actor.role != "admin":
-            mine = [p for p in recipients if may_issue_to(actor, p)]
-            skipped += [{"recipient_id": str(p.id), "reason": "not your student"}
-                        for p in recipients if p not in mine]
-            recipients = mine
-    return recipients, skipped, origin
+        given = [k for k in ("section_id", "student_ids", "csv") if k in body]
+        if len(given) != 1:
+            raise validation_problem([field_error("section_id", "give exactly one of section_id, student_ids or csv")])
+        skipped = []
+        if "section_id" in body:
+            recipients, origin = actions.section_recipients(actor, body["section_id"]), {
+                "section_id": str(body["section_id"])}
+        elif "student_ids" in body:
+            recipients, skipped = actions.chosen_recipients(actor, body["student_ids"])
+            origin = {"chosen": len(body["student_ids"])}
+        else:
+            recipients, skipped = actions.csv_recipients(actor, body["csv"])
+            origin = {"csv_rows": len(recipients) + len(skipped)}
+        return jobs.progress(actions.start_bulk(actor, badge_class, recipients, skipped=skipped, origin=origin))
 
 
 @blp.route("/bulk-jobs/<uuid:job_id>")
@@ -447,9 +252,9 @@ class BulkJobById(MethodView):
         """Progress of a bulk issuance job (its creator and the school's admins)."""
         actor = require_person()
         job = db.session.get(Job, job_id)
-        if job is None or job.kind != jobs.KIND or job.organization_id != actor.organization_id or not (
-                job.created_by_id == actor.id or actor.role == "admin"):
-            raise Problem(404, "No such job.")
+        if job is not None and job.kind != jobs.KIND:
+            job = None  # only bulk issuance jobs are reported here
+        authorize(actor, "view", job, what="job")
         db.session.refresh(job)
         job_runner.revive_if_abandoned(job)
         return jobs.progress(job)

@@ -129,9 +129,37 @@ def _check_address(host: str, port: int) -> str:
         raise FetchError(f"host {host!r} has no address")
     if f"{host.lower()}:{port}" not in _allowed_exceptions():
         for ip in addresses:
-            if not ip.is_global or ip.is_multicast:
+            if not is_public_address(ip):
                 raise FetchError(f"refusing to fetch from {host}: it is a private, loopback or reserved address")
     return str(addresses[0])
+
+
+# NAT64 (RFC 6052 well-known prefix): the last 32 bits are an IPv4 address the
+# translator connects to, so 64:ff9b::7f00:1 reaches 127.0.0.1.
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")  # deprecated ::a.b.c.d
+
+
+def embedded_ipv4(ip) -> list:
+    """The IPv4 addresses an IPv6 address leads to: mapped, NAT64, 6to4
+    (2002::/16), Teredo (server and client) and IPv4-compatible forms."""
+    if not isinstance(ip, ipaddress.IPv6Address):
+        return []
+    found = []
+    if ip.ipv4_mapped:
+        found.append(ip.ipv4_mapped)
+    if ip in _NAT64 or (ip in _IPV4_COMPATIBLE and int(ip) > 1):
+        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    if ip.sixtofour:
+        found.append(ip.sixtofour)
+    if ip.teredo:
+        found.extend(ip.teredo)
+    return found
+
+
+def is_public_address(ip) -> bool:
+    """A global unicast address that embeds no private, loopback or reserved IPv4 address."""
+    return all(a.is_global and not a.is_multicast for a in [ip, *embedded_ipv4(ip)])
 
 
 class _PinnedHTTPConnection(http.client.HTTPConnection):

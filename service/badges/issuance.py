@@ -21,13 +21,16 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Iterable, Protocol
 
+from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from openbadges import data_integrity
+from openbadges import data_integrity, official_schema
 from openbadges import jwt as vcjwt
 from openbadges.models import AchievementSubject, Evidence, Image, OpenBadgeCredential, Result, format_datetime
 
-from .. import audit
+OB_EXTENSIONS_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
+
+from .. import audit, events
 from ..extensions import db
 from ..models import Organization, Person, Role, utcnow
 from . import classes, issuer, keys, status, urls
@@ -186,6 +189,7 @@ def queue_for_approval(badge_class: BadgeClass, unit: Unit, *, actor: Person | N
         db.session.add(award)
         db.session.flush()
         audit.record("award.queue", obj=award, actor=actor)
+        events.award_pending.send(current_app._get_current_object(), award=award)
         db.session.commit()
         return Outcome(award, True)
     except IntegrityError:
@@ -274,14 +278,17 @@ class Signer:
             valid_until=_second(valid_until) if valid_until else None, awarded_date=_second(issued_at),
             name=self.badge_class.name, description=self.badge_class.description,
             image=Image(id=urls.badge_class_image_url(self.badge_class.id), caption=self.badge_class.name),
-            # No credentialSchema: its type 1EdTechJsonSchemaValidator2019 is not a term of the OB 3.0.3
-            # context, and JSON-LD safe-mode verifiers (Digital Bazaar) refuse the credential over it.
+            # 1EdTech's schema, by the name credentials use; its type 1EdTechJsonSchemaValidator2019 is
+            # defined by the OB extensions context, without which JSON-LD safe-mode verifiers (Digital
+            # Bazaar) refuse the credential.
+            credential_schema=[{"id": official_schema.CREDENTIAL_SCHEMA_ID, "type": "1EdTechJsonSchemaValidator2019"}],
+            contexts=[OB_EXTENSIONS_CONTEXT],
             credential_subject=subject, evidence=evidence, credential_status=status_entry)
         return credential.to_json()
 
     def sign(self, unsigned: dict) -> tuple[dict, str]:
         signed = data_integrity.sign(unsigned, self.di_key, self.verification_method,
-                                     created=unsigned["validFrom"])
+                                     created=unsigned["validFrom"], as_set=True)  # 1EdTech's schema: an array
         token = vcjwt.sign(unsigned, self.jwt_key, kid=self.kid)
         return signed, token
 
@@ -316,6 +323,7 @@ def _complete(signer: Signer, award: Award | None, unit: Unit, actor, *, source_
         lock_versions(versions, f"evidence for badge {badge_class.name}"[:200])
     if audit_each:  # batches flush once at commit: one multi-row INSERT per table
         db.session.flush()
+    events.award_issued.send(current_app._get_current_object(), award=award)
     return award
 
 

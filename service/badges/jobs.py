@@ -14,8 +14,6 @@ kind there. Leases are service.jobs.take_lease / finish.
 """
 from __future__ import annotations
 
-import csv
-import io
 import logging
 import uuid
 from datetime import timedelta
@@ -25,6 +23,7 @@ from sqlalchemy import update
 
 from .. import audit
 from .. import jobs as job_runner
+from ..csv_text import CsvUnreadable, read_rows
 from ..extensions import db
 from ..jobs import RunnerUnavailable, worker_id  # noqa: F401  (part of this module's API)
 from ..models import Enrolment, Job, Person, Role, utcnow
@@ -60,13 +59,16 @@ def section_recipients(section_id: uuid.UUID) -> list[Person]:
 def csv_recipients(text: str, organization_id: uuid.UUID) -> tuple[list[Person], list[dict]]:
     """Students named in a CSV with an `email` or `external_id` column.
     Returns (people, skipped rows with the reason)."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    columns = {c.strip().lower() for c in reader.fieldnames or []}
+    try:
+        fieldnames, rows = read_rows(text)
+    except CsvUnreadable as exc:
+        raise BulkJobInvalid([("csv", str(exc))]) from None
+    columns = {c.strip().lower() for c in fieldnames}
     if not columns & {"email", "external_id"}:
         raise BulkJobInvalid([("csv", "needs a header row with an 'email' or 'external_id' column")])
     people, skipped, seen = [], [], set()
-    for line, row in enumerate(reader, start=2):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
+    for line, row in enumerate(rows, start=2):
+        row = {k.strip().lower(): v.strip() for k, v in row.items() if isinstance(k, str) and isinstance(v, str)}
         query = db.select(Person).where(Person.organization_id == organization_id)
         if row.get("email"):
             person = db.session.scalar(query.where(Person.email == row["email"].lower()))

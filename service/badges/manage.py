@@ -6,16 +6,13 @@ import uuid
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from sqlalchemy import true
-
+from .. import jobs as job_runner
 from ..auth import current_person, login_required
 from ..errors import Problem
-from .. import jobs as job_runner
 from ..extensions import db
 from ..models import Job, Role, Section
 from ..policies import allowed, authorize, visible
-from ..policies.badges import may_issue_to
-from . import issuance, jobs
+from . import actions, jobs
 from .models import Award, BadgeClass
 
 bp = Blueprint("badges_manage", __name__)
@@ -40,56 +37,31 @@ def manage():
     pending = [a for a in pending if allowed(actor, "approve", a)]
     sections = [s for s in db.session.scalars(visible(actor, Section).order_by(Section.name))
                 if allowed(actor, "teach", s) or allowed(actor, "manage", s)]
-    recent = db.session.scalars(db.select(Job).where(
-        Job.kind == jobs.KIND, Job.organization_id == actor.organization_id,
-        (Job.created_by_id == actor.id) if actor.role != Role.ADMIN.value else true())
-        .order_by(Job.created_at.desc()).limit(10)).all()
+    recent = db.session.scalars(visible(actor, Job).where(Job.kind == jobs.KIND)
+                                .order_by(Job.created_at.desc()).limit(10)).all()
     names = {str(bc.id): bc.name for bc in badge_classes}
     return render_template("badges/manage.html", badge_classes=badge_classes, pending=pending, sections=sections,
-                           recent=recent, names=names)
+                           recent=recent, names=names, can_edit=lambda bc: allowed(actor, "edit", bc))
 
 
 @bp.post("/badges/manage/awards/<uuid:award_id>/<any(approve, reject):decision>")
 @login_required
 def decide(award_id: uuid.UUID, decision: str):
     actor = _staff()
-    award = db.session.get(Award, award_id)
-    authorize(actor, "approve", award, what="award")
-    try:
-        if decision == "approve":
-            issuance.approve(award, actor=actor)
-        else:
-            issuance.reject(award, actor=actor, reason=(request.form.get("reason") or "not yet").strip()[:1000])
-    except issuance.IssuanceRefused as exc:
-        db.session.rollback()
-        raise Problem(409, str(exc)) from None
+    actions.decide(actor, db.session.get(Award, award_id), decision, reason=request.form.get("reason"))
     return redirect(url_for("badges_manage.manage"))
 
 
 @bp.post("/badges/manage/classes/<uuid:badge_class_id>/bulk")
 @login_required
 def bulk(badge_class_id: uuid.UUID):
-    actor = _staff()
-    badge_class = db.session.get(BadgeClass, badge_class_id)
-    authorize(actor, "bulk_issue", badge_class, what="badge class")
+    """A whole section: goes to the preview, where the teacher confirms (badges_awards)."""
+    _staff()
     try:
         section_id = uuid.UUID(request.form.get("section_id", ""))
     except ValueError:
         raise Problem(422, "Choose a section.") from None
-    section = db.session.get(Section, section_id)
-    authorize(actor, "view", section, what="section")
-    if not (allowed(actor, "teach", section) or allowed(actor, "manage", section)):
-        raise Problem(403, "Only the section's teachers and admins may award it in bulk.")
-    recipients = [p for p in jobs.section_recipients(section.id)
-                  if actor.role == Role.ADMIN.value or may_issue_to(actor, p)]
-    try:
-        job = jobs.create(badge_class, recipients, actor=actor, origin={"section_id": str(section.id)})
-    except jobs.BulkJobInvalid as exc:
-        raise Problem(422, str(exc)) from None
-    except jobs.RunnerUnavailable as exc:
-        raise Problem(503, str(exc)) from None
-    jobs.start(job)
-    return redirect(url_for("badges_manage.job_page", job_id=job.id))
+    return redirect(url_for("badges_awards.award_students", badge_class_id=badge_class_id, section_id=section_id))
 
 
 @bp.get("/badges/jobs/<uuid:job_id>")
@@ -97,9 +69,9 @@ def bulk(badge_class_id: uuid.UUID):
 def job_page(job_id: uuid.UUID):
     actor = _staff()
     job = db.session.get(Job, job_id)
-    if job is None or job.kind != jobs.KIND or job.organization_id != actor.organization_id or not (
-            job.created_by_id == actor.id or actor.role == Role.ADMIN.value):
-        raise Problem(404, "No such job.")
+    if job is not None and job.kind != jobs.KIND:
+        job = None  # only bulk issuance jobs are reported here
+    authorize(actor, "view", job, what="job")
     job_runner.revive_if_abandoned(job)
     badge_class = db.session.get(BadgeClass, uuid.UUID(job.payload["badge_class_id"]))
     return render_template("badges/job.html", job=jobs.progress(job), badge_class=badge_class,

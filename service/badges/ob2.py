@@ -16,6 +16,7 @@ from ..errors import Problem
 from ..extensions import db
 from . import issuer, urls
 from .models import Award, BadgeClass
+from .status import public_reason
 
 bp = Blueprint("badges_ob2", __name__)
 
@@ -50,7 +51,7 @@ def _recipient(award: Award) -> dict:
 def assertion(award: Award) -> dict:
     if award.status == "revoked":
         return {"@context": OB2_CONTEXT, "id": assertion_url(award.id), "type": "Assertion", "revoked": True,
-                "revocationReason": award.status_reason or "revoked by the issuer"}
+                "revocationReason": public_reason(award) or "revoked by the issuer"}
     body = {
         "@context": OB2_CONTEXT, "type": "Assertion", "id": assertion_url(award.id),
         "recipient": _recipient(award), "badge": badge_class_url(award.badge_class_id),
@@ -64,7 +65,7 @@ def assertion(award: Award) -> dict:
         body["expires"] = award.valid_until.strftime("%Y-%m-%dT%H:%M:%SZ")
     if award.status == "suspended":  # 2.0 has no suspension; closest honest answer
         body["revoked"] = True
-        body["revocationReason"] = f"suspended: {award.status_reason or 'by the issuer'}"
+        body["revocationReason"] = f"suspended: {public_reason(award) or 'by the issuer'}"
     return body
 
 

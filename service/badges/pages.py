@@ -15,6 +15,7 @@ from ..errors import Problem
 from ..extensions import db
 from ..models import Role
 from ..policies import authorize, visible
+from ..body_limits import accepts_body
 from . import downloads, urls
 from .models import Award
 from .verification import MAX_INPUT_BYTES, InputError, verify_input
@@ -29,6 +30,7 @@ STATUS_LABELS = {"issued": "Valid", "suspended": "Suspended", "revoked": "Revoke
 
 # -- verification page -----------------------------------------------------------
 @bp.route("/verify", methods=["GET", "POST"])
+@accepts_body("document")
 def verify_page():
     """Paste a credential, upload a baked image, or follow /verify?url=..."""
     report, error, given = None, None, {}
@@ -140,6 +142,8 @@ def _my_award(award_id: uuid.UUID, action: str = "view") -> Award:
 @login_required
 def my_badges():
     person = current_person()
+    if person.role != Role.STUDENT.value:  # only students earn badges; guardians see theirs under My children
+        raise Problem(404, "Only students have badges of their own.")
     awards = db.session.scalars(visible(person, Award).where(Award.recipient_id == person.id)
                                 .order_by(Award.issued_at.desc(), Award.created_at.desc())).all()
     rows = [{"award": a, "status_label": STATUS_LABELS.get(a.status, a.status),

@@ -99,7 +99,7 @@ def resign(status_list: StatusList, organization: Organization | None = None) ->
         purpose=status_list.purpose, status_list=bits, valid_from=now)
     key_row = keys.ensure_keys(organization)["data_integrity"]
     signed = data_integrity.sign(unsigned, keys.private_key(key_row),
-                                 urls.verification_method_id(organization.slug, key_row.key_id))
+                                 urls.verification_method_id(organization.slug, key_row.key_id), as_set=True)
     status_list.credential = signed
     status_list.version = (status_list.version or 0) + 1
     status_list.updated_at = now
@@ -131,6 +131,21 @@ def _flip(award: Award, purpose: str, value: int) -> StatusList:
     _set_bit(row, entry.status_index, value)
     resign(row)
     return row
+
+
+def set_bit(status_list_id: uuid.UUID, index: int, value: int) -> StatusList:
+    """Flip one bit of a list and re-sign it (for credentials other than awards,
+    e.g. transcripts, which keep their list and index on their own row). Caller commits."""
+    row = db.session.scalar(db.select(StatusList).where(StatusList.id == status_list_id).with_for_update())
+    db.session.refresh(row)
+    _set_bit(row, index, value)
+    resign(row)
+    return row
+
+
+def bit(status_list_id: uuid.UUID, index: int) -> int:
+    row = db.session.get(StatusList, status_list_id)
+    return (row.bits[index // 8] >> (7 - index % 8)) & 1
 
 
 def revoke(award: Award, *, reason: str, actor=None) -> Award:
@@ -169,6 +184,11 @@ def _change(award: Award, new_status: str, reason: str | None, actor) -> None:
     audit.record(f"award.{action}", obj=award, actor=actor, previous=old, reason=reason)
 
 
+def public_reason(award: Award) -> str | None:
+    """The revocation or suspension reason anyone may read: only one the issuer marked public."""
+    return award.status_reason if award.status_reason_public else None
+
+
 def published_credential(status_list_id: uuid.UUID) -> dict | None:
     row = db.session.get(StatusList, status_list_id)
     if row is None:
@@ -186,6 +206,6 @@ def revocation_list(organization: Organization) -> dict:
     return {
         "id": urls.revocation_list_url(organization.slug),
         "issuer": urls.issuer_did(organization.slug),
-        "revokedCredentials": [{"id": urls.credential_url(a.id), "revocationReason": a.status_reason or ""}
+        "revokedCredentials": [{"id": urls.credential_url(a.id), "revocationReason": public_reason(a) or ""}
                                for a in revoked],
     }

@@ -242,6 +242,13 @@ def _own_credential(path: str):
     return award.credential
 
 
+# Other features verify more than badges: `SOURCE_HOOKS` map one of our own URL paths to the
+# signed credential behind it (e.g. a transcript share link); `REPORT_HOOKS(body, credential)`
+# add their checks to every report (e.g. a CLR's embedded credentials and consistency).
+SOURCE_HOOKS: list = []
+REPORT_HOOKS: list = []
+
+
 def load_source(*, credential=None, jwt: str | None = None, url: str | None = None,
                 upload: bytes | None = None):
     """Exactly one input -> what openbadges.verify takes (dict, JSON/JWT text or image bytes)."""
@@ -274,6 +281,10 @@ def load_source(*, credential=None, jwt: str | None = None, url: str | None = No
         own = _own_credential(path)
         if own is not None:
             return own
+        for hook in SOURCE_HOOKS:
+            own = hook(path)
+            if own is not None:
+                return own
     try:
         fetched = fetch(url, max_bytes=MAX_INPUT_BYTES, accept="application/ld+json, application/json, "
                                                            "application/vc+jwt, image/png, image/svg+xml, */*;q=0.1")
@@ -401,13 +412,17 @@ def _own_suspension(credential: dict) -> str | None:
     award_id = _as_uuid(match.group(1))
     award = db.session.get(Award, award_id) if award_id else None
     if award is not None and award.status == "suspended":
-        reason = f": {award.status_reason}" if award.status_reason else ""
+        reason = f": {award.status_reason}" if award.status_reason and award.status_reason_public else ""
         return f"credential is suspended by its issuer{reason}"
     return None
 
 
 def verify_source(source) -> dict:
-    """Full report for a loaded input: openbadges' checks plus issuer, badge and evidence."""
+    """Full report for a loaded input: openbadges' checks plus issuer, badge and evidence.
+
+    ``conformant``: every check passed except possibly key_binding (what 1EdTech's
+    validator asserts); ``verified``: conformant AND the key is bound to the issuer.
+    Only a verified credential is said to be ours or shown as the issuer's."""
     resolver = ServiceResolver()
     report = ob_verify(source, resolver=resolver, status_fetcher=fetch_status_list)
     body = report.to_dict()
@@ -428,11 +443,18 @@ def verify_source(source) -> dict:
         if len(entries) > MAX_EVIDENCE_CHECKED:
             body["checks"].append({"check": "evidence", "status": "warning",
                                    "message": f"only the first {MAX_EVIDENCE_CHECKED} evidence entries were checked"})
-    if credential and proof is not None and proof.status in ("pass", "warning"):
-        suspended = _own_suspension(credential)
+    if credential and proof is not None and proof.status in ("pass", "warning") and report.verified:
+        suspended = _own_suspension(credential)  # only a credential proven ours is looked up as ours
         if suspended:
             body["checks"].append({"check": "status", "status": "fail", "message": suspended})
-    body["verified"] = report.verified and not any(c["status"] == "fail" for c in body["checks"])
+    for hook in REPORT_HOOKS:
+        hook(body, credential)
+    body["conformant"] = report.conformant and not any(
+        c["status"] == "fail" for c in body["checks"] if c["check"] != "key_binding")
+    body["verified"] = body["conformant"] and report.verified
+    if body["issuer"] is not None and not body["verified"]:
+        body["issuer"]["ours"] = False  # a name in a credential is a claim until the key proves it
+        body["issuer"].pop("profile_url", None)
     body["credential"] = credential
     return body
 

@@ -15,6 +15,7 @@ from marshmallow import Schema, ValidationError, fields
 
 from ..api.schemas import StrictSchema
 from ..errors import Problem, field_error, flatten_messages, validation_problem
+from ..body_limits import accepts_body
 from .verification import MAX_INPUT_BYTES, InputError, verify_input
 
 blp = Blueprint("verify", __name__, description="Verify any Open Badges 3.0 credential (ours or anyone's)")
@@ -27,20 +28,35 @@ class VerifyRequestSchema(StrictSchema):
 
 
 class CheckSchema(Schema):
-    check = fields.String(metadata={"description": "parse, context, type, schema, subject, proof, status, "
-                                                   "validity, recipient, evidence"})
+    check = fields.String(metadata={"description": "parse, context, type, schema, subject, proof, key_binding, "
+                                                   "status, validity, recipient, evidence"})
     status = fields.String(metadata={"description": "pass, fail, warning or skipped"})
     message = fields.String()
 
 
+class KeyBindingSchema(Schema):
+    bound = fields.Boolean(metadata={"description": "the signing key is proven to be the issuer's"})
+    how = fields.String(metadata={"description": "did:key, did-document, issuer-origin or unbound"})
+    detail = fields.String()
+
+
 class VerificationSchema(Schema):
-    verified = fields.Boolean(metadata={"description": "true only when no check failed"})
+    verified = fields.Boolean(metadata={"description": "true only when no check failed, key_binding included: "
+                                                      "the credential is valid AND signed by its issuer's key"})
+    conformant = fields.Boolean(metadata={"description": "every check 1EdTech's validator makes passed (signature "
+                                                        "valid), whether or not the key is proven the issuer's"})
+    key_binding = fields.Nested(KeyBindingSchema, allow_none=True,
+                                metadata={"description": "how the signing key is tied to the issuer named"})
     format = fields.String(allow_none=True, metadata={"description": "json, jwt, png or svg"})
     checks = fields.List(fields.Nested(CheckSchema))
-    issuer = fields.Dict(allow_none=True, metadata={"description": "id, name, url, image; ours: issued here"})
+    issuer = fields.Dict(allow_none=True, metadata={"description": "id, name, url, image; ours: issued here "
+                                                                   "(true only when verified)"})
     badge = fields.Dict(allow_none=True, metadata={"description": "name, description, criteria, image, dates"})
     evidence = fields.List(fields.Dict(), metadata={"description": "each evidence entry and its digest check"})
     credential = fields.Dict(allow_none=True, metadata={"description": "the credential that was checked"})
+    transcript = fields.Dict(allow_none=True, metadata={
+        "description": "for a CLR transcript: policy version and URL, courses, credits and GPA as shown "
+                       "(each recomputed in the `consistency` checks)"})
 
 
 _MULTIPART_DOC = {"content": {
@@ -81,6 +97,7 @@ _REQUEST_SCHEMA = VerifyRequestSchema()  # built once: a schema instance is reus
 class Verify(MethodView):
     @blp.doc(security=[], requestBody=_MULTIPART_DOC)
     @blp.response(200, VerificationSchema)
+    @accepts_body("document")
     def post(self):
         """Verify a credential given as JSON, a compact JWT, a baked image or a URL.
 

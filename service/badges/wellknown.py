@@ -102,19 +102,60 @@ def achievement_image(badge_class_id):
     return response
 
 
+def _reason(award: Award) -> dict:
+    reason = status.public_reason(award)
+    return {"reason": reason} if reason else {}
+
+
 @bp.get("/credentials/<award_id>")
 def credential(award_id):
     award = db.session.get(Award, _uuid(award_id))
     if award is None or award.credential is None or award.status in ("pending_approval", "rejected", "issuing"):
         raise Problem(404, "No such credential.")
     if award.status == "revoked":
-        raise Problem(410, "This credential has been revoked.", reason=award.status_reason)
+        raise Problem(410, "This credential has been revoked.", **_reason(award))
     if award.status == "suspended":
-        raise Problem(409, "This credential is suspended.", reason=award.status_reason)
+        raise Problem(409, "This credential is suspended.", **_reason(award))
+    if undisclosed_evidence(award) and not _may_see_everything(award):
+        # The signed document names and digests every piece of evidence; it
+        # cannot be trimmed without breaking its proof, so it is served whole
+        # only once the earner has made all of that evidence visible.
+        from .urls import badge_page_url
+
+        raise Problem(403, "The earner has not made this credential's evidence public. Ask them for the "
+                           "credential file, or see its public badge page.", badge_page=badge_page_url(award.id))
     best = request.accept_mimetypes.best_match(["application/json", JSON_LD, "application/vc+jwt", "application/jwt"])
     if best in ("application/vc+jwt", "application/jwt") and award.credential_jwt:
         return Response(award.credential_jwt, mimetype="application/vc+jwt")
     return _json(award.credential, mimetype=JSON_LD, max_age=60)
+
+
+def undisclosed_evidence(award: Award) -> list[dict]:
+    """Evidence the earner has neither shared on the badge page nor made public."""
+    shared = {str(v) for v in award.shared_evidence or []}
+    hidden = [e for e in award.evidence or [] if str(e.get("artifact_version_id")) not in shared]
+    if not hidden:
+        return []
+    from ..portfolio.models import ArtifactVersion
+
+    public = set()
+    for e in hidden:
+        try:
+            version = db.session.get(ArtifactVersion, uuid.UUID(str(e.get("artifact_version_id"))))
+        except ValueError:
+            continue
+        if version is not None and version.artifact is not None and version.artifact.visibility == "public":
+            public.add(str(version.id))
+    return [e for e in hidden if str(e.get("artifact_version_id")) not in public]
+
+
+def _may_see_everything(award: Award) -> bool:
+    """The earner, their teachers, guardians and school admins (session or bearer token)."""
+    from ..auth import current_person
+    from ..policies import allowed
+
+    person = current_person()
+    return person is not None and allowed(person, "view", award)
 
 
 @bp.get("/status/<status_list_id>")

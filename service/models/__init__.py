@@ -1,6 +1,8 @@
 """The data model, one concept per module. Import models from here."""
 from .audit import AuditEvent, AuditLogIsAppendOnly
+from .blob_hold import BlobHold
 from .job import Job
+from .login import LoginSession, LoginThrottle, PasswordReset
 from .organization import Organization
 from .person import GuardianLink, Person, Role
 from .section import Course, Enrolment, Section
@@ -11,11 +13,15 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "AuditLogIsAppendOnly",
+    "BlobHold",
     "Course",
     "Enrolment",
     "GuardianLink",
     "Job",
+    "LoginSession",
+    "LoginThrottle",
     "Organization",
+    "PasswordReset",
     "Person",
     "Role",
     "Section",

@@ -29,6 +29,10 @@ class Course(db.Model):
     description: Mapped[str | None] = mapped_column(Text)
     # Carnegie units earned when every competency of the course is mastered.
     credit_value: Mapped[Decimal] = mapped_column(Numeric(4, 2), default=Decimal("1.00"))
+    # standard | honors | ap: the credit policy weights honors and AP grades (migration 0007_transcript).
+    level: Mapped[str] = mapped_column(String(16), default="standard", server_default="standard")
+    # The student information system's id (OneRoster sourcedId), for re-imports.
+    sourced_id: Mapped[str | None] = mapped_column(String(255), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -41,6 +45,8 @@ class Section(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     school_year: Mapped[str | None] = mapped_column(String(9))  # e.g. 2026-2027
     term: Mapped[str | None] = mapped_column(String(50))
+    # The student information system's id (OneRoster class sourcedId), for re-imports.
+    sourced_id: Mapped[str | None] = mapped_column(String(255), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     course: Mapped[Course | None] = relationship()

@@ -1,6 +1,11 @@
-"""Authorization: one policy per object type, one module per type in this
-package (see registry.py). Every module here is imported so its policy
-registers itself; a new object type only needs a new module."""
+"""Authorization: one policy per object type (see registry.py).
+
+This package holds the registry, the relations every policy shares, and the
+policies of the core objects (organizations, people, sections, jobs). Each
+feature keeps the policies of its own objects in `service/<feature>/policies.py`,
+imported by the feature package, so a policy is registered whenever its model
+can exist.
+"""
 import importlib
 import pkgutil
 

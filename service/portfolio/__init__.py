@@ -4,19 +4,19 @@ versions, competency tags, showcases, visibility and share links, export.
 Public surface for other features:
     lock_versions(versions, reason)          artifacts referenced as evidence never change
     register_export_contributor(name, fn)    add files to "export everything I own"
-    register_blob_reference(check)           keep your blobs safe from cleanup-blobs
 """
-from . import models  # noqa: F401  (registers the tables)
+from ..blobstore import register_reference
+from . import models, policies  # noqa: F401  (registers the tables; the policies of its objects)
 from .artifacts import lock_versions
-from .cleanup import register_blob_reference
 from .export import ExportEntry, register_export_contributor
 
-__all__ = ["ExportEntry", "lock_versions", "register_blob_reference", "register_export_contributor"]
+register_reference(models.ArtifactVersion.blob_digest)  # uploads' bytes (service/blobstore.py)
+
+__all__ = ["ExportEntry", "lock_versions", "register_export_contributor"]
 
 
 def init_app(app):
     from ..errors import register_problem_type
-    from .cleanup import cleanup_blobs_command
     from .pages import bp as pages_bp
     from .public import bp as public_bp
 
@@ -24,7 +24,6 @@ def init_app(app):
                                             "credential; it can never be changed or deleted.")
     app.register_blueprint(pages_bp)
     app.register_blueprint(public_bp)
-    app.cli.add_command(cleanup_blobs_command)
 
 
 def api_blueprints():

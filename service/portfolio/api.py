@@ -13,6 +13,7 @@ from ..auth import api_auth, require_person
 from ..errors import Problem, field_error, flatten_messages, validation_problem
 from ..extensions import db
 from ..policies import allowed, authorize, visible
+from ..body_limits import accepts_body
 from . import artifacts as ops
 from . import sharing, showcases
 from .downloads import send_version, wants_inline
@@ -48,7 +49,7 @@ def get_version(artifact: Artifact, number: int) -> ArtifactVersion:
 
 def get_visible_version(actor, artifact_id, number: int) -> ArtifactVersion:
     """A version to read: through its artifact, or as submitted evidence the
-    actor reviews (policies.artifacts.ArtifactVersionPolicy); 404 otherwise."""
+    actor reviews (portfolio.policies.ArtifactVersionPolicy); 404 otherwise."""
     artifact = db.session.get(Artifact, artifact_id)
     if artifact is not None and allowed(actor, "view", artifact):
         return get_version(artifact, number)
@@ -101,6 +102,7 @@ class FileArtifacts(MethodView):
     @blp.arguments(FileArtifactQuerySchema, location="query")
     @blp.response(201, ArtifactSchema)
     @blp.doc(**UPLOAD_BODY)
+    @accepts_body("upload")
     def post(self, query):
         """Upload a file as a new artifact (streamed; inspected before anything is kept)."""
         actor = require_person()
@@ -155,6 +157,7 @@ class Versions(MethodView):
     @blp.arguments(FileVersionQuerySchema, location="query")
     @blp.response(201, VersionSchema)
     @blp.doc(**UPLOAD_BODY)
+    @accepts_body("upload")
     def post(self, query, artifact_id: uuid.UUID):
         """Upload a new version (files: the body as for /artifacts/files; links: JSON {"url"})."""
         actor = require_person()
@@ -261,7 +264,8 @@ class ShowcaseById(MethodView):
     @blp.response(200, ShowcaseSchema)
     def patch(self, body, showcase_id: uuid.UUID):
         showcase = get_showcase(require_person(), showcase_id, "edit")
-        showcases.update_showcase(showcase, body)
+        confirm = body.pop("confirm_exposure", False)
+        showcases.update_showcase(showcase, body, confirm_exposure=confirm)
         db.session.commit()
         return showcase
 
@@ -281,7 +285,7 @@ class ShowcaseItems(MethodView):
         """Set the items and their order (the complete list; add, remove and reorder in one call)."""
         actor = require_person()
         showcase = get_showcase(actor, showcase_id, "edit")
-        showcases.set_items(showcase, actor, body["artifact_ids"])
+        showcases.set_items(showcase, actor, body["artifact_ids"], confirm_exposure=body["confirm_exposure"])
         db.session.commit()
         return showcase
 

@@ -11,13 +11,12 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 
-from .. import audit
-from ..blobstore import get_store
+from .. import audit, blobstore
 from ..errors import Problem, field_error, validation_problem
 from ..extensions import db
 from ..models import Person, Role, utcnow
 from .inspection import UploadRejected
-from .models import Artifact, ArtifactVersion, CompetencyTag, ShareLink, ShowcaseItem, VISIBILITIES
+from .models import VISIBILITIES, Artifact, ArtifactVersion, CompetencyTag, ShareLink, ShowcaseItem
 from .uploads import receive_upload
 
 
@@ -44,10 +43,20 @@ def ingest_file(stream: BinaryIO, filename: str | None) -> FileContent:
     Refusals become a 413/422 `upload-rejected` problem naming the reason."""
     max_bytes = current_app.config["MAX_UPLOAD_BYTES"]
     tmp_dir = current_app.config.get("UPLOAD_TMP_DIR") or None
+    # Held from before the bytes reach the store until the transaction that
+    # adds the version row ends: a concurrent refusal of the same bytes must
+    # not delete them under us (service/blobstore.py).
+    hold = blobstore.hold()
     try:
-        got = receive_upload(get_store(), stream, filename, max_bytes=max_bytes, tmp_dir=tmp_dir)
+        got = receive_upload(blobstore.get_store(), stream, filename, max_bytes=max_bytes, tmp_dir=tmp_dir,
+                             on_stored=hold.stored, discard=lambda digest: blobstore.discard(digest, hold=hold))
     except UploadRejected as exc:
+        hold.release()
         raise upload_problem(exc) from None
+    except BaseException:
+        hold.release()
+        raise
+    hold.release_after_transaction()
     return FileContent(got.digest, got.size, got.inspection.mime_type, got.inspection.active_content,
                        got.original_filename, got.filename)
 

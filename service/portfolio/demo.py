@@ -26,4 +26,5 @@ def load_demo(context) -> None:
                               url="https://example.org/podcast/episode-3", visibility="public",
                               reflection="Editing audio taught me to cut what does not serve the story.")
     create_showcase(student, title="Best work of grade 10", visibility="public",
-                    description="Pieces I am proud of.", artifact_ids=[podcast.id, essay.id])
+                    description="Pieces I am proud of.", artifact_ids=[podcast.id, essay.id],
+                    confirm_exposure=True)  # the demo student chose to show the essay here

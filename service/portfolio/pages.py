@@ -10,6 +10,7 @@ from ..errors import Problem
 from ..extensions import db
 from ..models import Person
 from ..policies import allowed, authorize, visible
+from ..body_limits import accepts_body
 from . import artifacts as ops
 from . import sharing, showcases
 from .api import get_artifact, get_showcase, get_visible_version, share_url
@@ -43,6 +44,7 @@ def index():
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
+@accepts_body("upload")
 def new():
     actor = current_person()
     if actor.role != "student":
@@ -116,6 +118,7 @@ def _parse_tags(text: str) -> list[dict]:
 
 @bp.post("/artifacts/<uuid:artifact_id>/versions")
 @login_required
+@accepts_body("upload")
 def add_version(artifact_id: uuid.UUID):
     actor = current_person()
     item = get_artifact(actor, artifact_id, "edit")
@@ -233,9 +236,22 @@ def edit_showcase(showcase_id: uuid.UUID):
                "visibility": _visibility(request.form.get("visibility"), item.visibility)}
     if request.form.get("title", "").strip():
         changes["title"] = request.form["title"].strip()[:200]
-    showcases.update_showcase(item, changes)
+    try:
+        showcases.update_showcase(item, changes, confirm_exposure=request.form.get("confirm_exposure") == "1")
+    except Problem as problem:
+        return _ask_to_expose(item, problem, url_for(".edit_showcase", showcase_id=item.id))
     db.session.commit()
     return redirect(url_for(".showcase", showcase_id=item.id))
+
+
+def _ask_to_expose(item, problem, action_url):
+    """The warning page: which artifacts would be shown to whom, and a button to go ahead."""
+    db.session.rollback()
+    if problem.type != "exposure-not-confirmed":
+        raise problem
+    fields = [(k, v) for k, v in request.form.items(multi=True) if k not in ("csrf_token", "confirm_exposure")]
+    return render_template("portfolio/confirm_exposure.html", showcase=db.session.get(Showcase, item.id),
+                           problem=problem, action_url=action_url, fields=fields), 409
 
 
 @bp.post("/showcases/<uuid:showcase_id>/items")
@@ -248,7 +264,11 @@ def change_items(showcase_id: uuid.UUID):
     ids = [i.artifact_id for i in item.items]
     action = request.form.get("action")
     if action == "add" and artifact_id not in ids:
-        showcases.set_items(item, actor, ids + [artifact_id])
+        try:
+            showcases.set_items(item, actor, ids + [artifact_id],
+                                confirm_exposure=request.form.get("confirm_exposure") == "1")
+        except Problem as problem:
+            return _ask_to_expose(item, problem, url_for(".change_items", showcase_id=item.id))
     elif action == "remove" and artifact_id in ids:
         showcases.set_items(item, actor, [i for i in ids if i != artifact_id])
     elif action in ("up", "down"):

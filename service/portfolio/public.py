@@ -12,9 +12,9 @@ from flask import Blueprint, jsonify, render_template, request
 from ..errors import Problem
 from ..extensions import db
 from ..models import Person
-from ..policies.artifacts import anyone_may_view
 from .downloads import may_show_inline, send_version, wants_inline
 from .models import Artifact, Showcase
+from .policies import anyone_may_view
 from .sharing import resolve_token
 
 bp = Blueprint("portfolio_public", __name__)

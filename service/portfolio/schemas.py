@@ -115,22 +115,29 @@ class ShowcaseSchema(Schema):
     items = fields.List(fields.Nested(ShowcaseItemSchema))
 
 
+_CONFIRM = ("Show artifacts through this showcase to more people than their own visibility allows. "
+            "Without it such a change is refused (409 exposure-not-confirmed, listing them).")
+
+
 class ShowcaseCreateSchema(StrictSchema):
     title = fields.String(required=True, validate=validate.Length(1, 200))
     description = fields.String(allow_none=True, validate=validate.Length(max=10000))
     visibility = Visibility(load_default="private")
     artifact_ids = fields.List(fields.UUID(), load_default=list, validate=validate.Length(max=500))
+    confirm_exposure = fields.Boolean(load_default=False, metadata={"description": _CONFIRM})
 
 
 class ShowcaseUpdateSchema(StrictSchema):
     title = fields.String(validate=validate.Length(1, 200))
     description = fields.String(allow_none=True, validate=validate.Length(max=10000))
     visibility = Visibility()
+    confirm_exposure = fields.Boolean(load_default=False, metadata={"description": _CONFIRM})
 
 
 class ShowcaseItemsSchema(StrictSchema):
     artifact_ids = fields.List(fields.UUID(), required=True, validate=validate.Length(max=500),
                                metadata={"description": "The complete list, in display order."})
+    confirm_exposure = fields.Boolean(load_default=False, metadata={"description": _CONFIRM})
 
 
 class ShareLinkSchema(Schema):

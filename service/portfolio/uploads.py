@@ -4,13 +4,16 @@ decided from their content, and only then may a row refer to them.
 Nothing here touches the database. The caller commits the version row only
 after `receive_upload` returned, so a refused, failed or interrupted upload
 never leaves a row; at worst it leaves an unreferenced blob, which
-`cleanup-blobs` removes after a grace period.
+`cleanup-blobs` removes after a grace period. The caller says what happens
+around the store through two callbacks: `on_stored(digest)` once the bytes are
+in the store, and `discard(digest)` for bytes refused after they were stored.
 
 Two routes, one contract:
 * Local store: the request body is streamed once into the store (hashing on
   the way), then inspected in place (a local blob opens as a seekable file).
-  A refused blob is deleted again at once, unless identical bytes were
-  already stored (then they belong to someone else and stay).
+  Refused bytes are handed to `discard`: blobs are shared by content, so
+  whether they may go is decided by who else uses them (service/blobstore.py),
+  never by who wrote them.
 * Other stores (S3): the body is spooled to a temporary file and inspected
   there first, so a refused upload never reaches the bucket at all.
 """
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -57,12 +61,21 @@ class _Counting:
         return data
 
 
+def _nothing(digest: str) -> None:
+    return None
+
+
 def receive_upload(store: BlobStore, stream: BinaryIO, filename: str | None, *, max_bytes: int,
-                   tmp_dir: str | None = None) -> ReceivedUpload:
-    """Store and inspect `stream`; raises UploadRejected (nothing kept) or StorageError."""
+                   tmp_dir: str | None = None, on_stored: Callable[[str], object] = _nothing,
+                   discard: Callable[[str], object] = _nothing) -> ReceivedUpload:
+    """Store and inspect `stream`; raises UploadRejected or StorageError.
+
+    `on_stored(digest)` is called as soon as the bytes are in the store;
+    `discard(digest)` with bytes that were stored and then refused (the
+    default keeps them for `cleanup-blobs`)."""
     if isinstance(store, LocalBlobStore):
-        return _store_then_inspect(store, stream, filename, max_bytes)
-    return _spool_inspect_then_store(store, stream, filename, max_bytes, tmp_dir)
+        return _store_then_inspect(store, stream, filename, max_bytes, on_stored, discard)
+    return _spool_inspect_then_store(store, stream, filename, max_bytes, tmp_dir, on_stored)
 
 
 def _limits(max_bytes: int) -> Limits:
@@ -85,21 +98,21 @@ def _put_verified(store: BlobStore, stream: BinaryIO, max_bytes: int):
     return blob
 
 
-def _store_then_inspect(store: LocalBlobStore, stream, filename, max_bytes) -> ReceivedUpload:
+def _store_then_inspect(store: LocalBlobStore, stream, filename, max_bytes, on_stored, discard) -> ReceivedUpload:
     blob = _put_verified(store, stream, max_bytes)
+    on_stored(blob.digest)
     try:
         if blob.size == 0:
             raise UploadRejected("empty_file", "the upload is empty")
         with store.open(blob.digest) as stored:
             inspection = inspect_upload(stored, filename, limits=_limits(max_bytes))
     except BaseException:
-        if blob.created:  # bytes that were already stored may be someone else's: keep them
-            store.delete(blob.digest)
+        discard(blob.digest)
         raise
     return _result(blob.digest, blob.size, inspection, filename)
 
 
-def _spool_inspect_then_store(store, stream, filename, max_bytes, tmp_dir) -> ReceivedUpload:
+def _spool_inspect_then_store(store, stream, filename, max_bytes, tmp_dir, on_stored) -> ReceivedUpload:
     if tmp_dir:
         os.makedirs(tmp_dir, exist_ok=True)
     with tempfile.TemporaryFile(dir=tmp_dir, prefix="upload-") as spool:
@@ -110,6 +123,7 @@ def _spool_inspect_then_store(store, stream, filename, max_bytes, tmp_dir) -> Re
         inspection = inspect_upload(spool, filename, limits=_limits(max_bytes))
         spool.seek(0)
         blob = _put_verified(store, spool, size)
+        on_stored(blob.digest)
     return _result(blob.digest, blob.size, inspection, filename)
 
 

@@ -1,18 +1,52 @@
-"""Server-rendered pages: sign-in, the home page of each role, problem docs."""
+"""Server-rendered pages: sign-in, the home page of each role, the guardian's
+children, problem docs; and what every page shares (navigation, breadcrumbs,
+flash messages, the bell, the development origin check)."""
 from __future__ import annotations
 
 from urllib.parse import urlparse
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
 from .. import audit
 from ..auth import current_person, login_required
-from ..auth.passwords import check_password, hash_password, needs_rehash
+from ..auth import sessions
+from ..auth.current import require_csrf
+from ..auth.login import LoginRefused, authenticate
 from ..errors import PROBLEM_TYPES
 from ..extensions import db
-from ..models import Person
 
 bp = Blueprint("web", __name__)
+
+
+@bp.before_app_request
+def _before():
+    from .flashes import remember_flash_count
+    from .origin import check_origin
+
+    check_origin()
+    remember_flash_count()
+
+
+@bp.after_app_request
+def _after(response):
+    from .flashes import confirm_action
+
+    return confirm_action(response)
+
+
+@bp.app_context_processor
+def _layout_helpers():
+    from .navigation import breadcrumbs, nav_for
+
+    def unread_notifications(person):
+        if person is None or "notifications.index" not in current_app.view_functions:
+            return 0
+        from ..notifications.service import unread_count
+
+        return unread_count(person)
+
+    return {"nav_items": nav_for, "breadcrumbs": breadcrumbs, "unread_notifications": unread_notifications,
+            "view_functions": current_app.view_functions}
 
 
 @bp.get("/")
@@ -25,33 +59,68 @@ def index():
 @bp.get("/home")
 @login_required
 def home():
-    return render_template("home.html", person=current_person())
+    from .home import dashboard
+
+    person = current_person()
+    data = dashboard(person)
+    db.session.commit()  # dashboards may create default settings rows (scales)
+    return render_template("home.html", person=person, d=data)
+
+
+@bp.get("/children")
+@login_required
+def children():
+    """A guardian's children: progress and badges, read-only."""
+    from .home import children_of
+
+    person = current_person()
+    if person.role != "guardian":
+        abort(404)
+    return render_template("guardian/children.html", children=children_of(person))
+
+
+@bp.get("/children/<uuid:student_id>/badges")
+@login_required
+def child_badges(student_id):
+    """A child's badges as their guardian sees them: valid, suspended and revoked, nothing to change."""
+    from ..assessment.progress import followed_student
+    from ..badges.models import Award
+    from ..badges.pages import STATUS_LABELS
+    from ..policies import visible
+
+    person = current_person()
+    if person.role != "guardian":
+        abort(404)
+    student = followed_student(person, student_id)
+    awards = db.session.scalars(visible(person, Award).where(Award.recipient_id == student.id)
+                                .order_by(Award.issued_at.desc())).all()
+    return render_template("guardian/badges.html", student=student, awards=awards, labels=STATUS_LABELS)
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    error = None
+    error, status, headers = None, 200, {}
     if request.method == "POST":
-        email = request.form.get("email", "").strip().lower()
-        password = request.form.get("password", "")
-        person = db.session.scalar(db.select(Person).where(Person.email == email))
-        if person and person.is_active and check_password(person.password_hash, password):
-            if needs_rehash(person.password_hash):
-                person.password_hash = hash_password(password)
-            session.clear()  # a fresh session id on login (no session fixation)
-            session["person_id"] = str(person.id)
-            session["session_version"] = person.session_version
-            session.permanent = True
+        require_csrf()
+        try:
+            person = authenticate(request.form.get("email", ""), request.form.get("password", ""))
+        except LoginRefused as refused:
+            error, status, headers = refused.detail, refused.status, refused.headers
+        else:
+            sessions.start(person)  # a fresh session id on login (no session fixation)
             audit.record("session.login", obj=person, actor=person)
             db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
-        error = "Email or password is wrong."
-    return render_template("login.html", error=error), 401 if error else 200
+    return render_template("login.html", error=error), status, headers
 
 
 @bp.post("/logout")
 def logout():
-    session.clear()
+    person = current_person()
+    if person is not None:  # load_identity has checked the CSRF token
+        sessions.end_current("logout")
+        audit.record("session.logout", obj=person, actor=person)
+        db.session.commit()
     return redirect(url_for("web.login"))
 
 
@@ -67,3 +136,6 @@ def _safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//") and not urlparse(target).netloc:
         return target
     return url_for("web.home")
+
+
+from . import passwords  # noqa: E402,F401  (registers the password pages on bp)

@@ -6,11 +6,11 @@ import re
 
 from service.extensions import db
 from tests.support.assessment import scored_submission
-from tests.support.factory import PASSWORD
+from tests.support.signin import sign_in, sign_out
 
 
 def login(client, person):
-    r = client.post("/login", data={"email": person.email, "password": PASSWORD})
+    r = sign_in(client, person, expect=None)
     assert r.status_code == 302
     page = client.get("/home").data.decode()
     return re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
@@ -35,7 +35,7 @@ def test_admin_reports_page_and_csv(client, school):
     db.session.commit()
     login(client, school["t1"])
     assert client.get("/assessment/reports").status_code == 403
-    client.post("/logout")
+    sign_out(client)
     login(client, school["admin"])
     page = client.get("/assessment/reports").data.decode()
     assert "Share proficient" in page and "50%" in page  # one of two students proficient in ELA.W.1
@@ -90,12 +90,12 @@ def test_student_submits_through_the_page_and_reassesses(client, school):
     # Nothing chosen: the form says why instead of failing.
     r = client.post("/assessment/submit", data={**form, "version_id": []})
     assert r.status_code == 422 and "at least one artifact version" in r.data.decode()
-    client.post("/logout")
+    sign_out(client)
     teacher_token = login(client, school["t1"])
     r = client.post(f"/assessment/submissions/{submission.id}", data={
         "csrf_token": teacher_token, "action": "return", "return_feedback": "Add a counterclaim"})
     assert r.status_code == 302
-    client.post("/logout")
+    sign_out(client)
     login(client, s1)
     page = client.get(f"/assessment/submissions/{submission.id}").data.decode()
     assert "Add a counterclaim" in page and "Submit a new attempt" in page
@@ -116,7 +116,7 @@ def test_teacher_form_refuses_incomplete_scores(client, school):
     r = client.post(f"/assessment/submissions/{submission.id}", data={
         "csrf_token": token, "action": "score", f"level-{first.id}": str(school["rubric"].levels[2].id)})
     assert r.status_code == 200 and "score every criterion" in r.data.decode()
-    client.post("/logout")
+    sign_out(client)
     token = login(client, school["t2"])
     assert client.post(f"/assessment/submissions/{submission.id}", data={"csrf_token": token}).status_code == 404
 
@@ -150,7 +150,7 @@ def test_calibration_pages(client, factory, school):
         "submission_id": [str(submission.id)], "rater_id": [str(school["t1"].id), str(school["t2"].id)]})
     assert r.status_code == 302
     session_url = r.headers["Location"]
-    client.post("/logout")
+    sign_out(client)
     for teacher, values in ((school["t1"], (3, 3, 3)), (school["t2"], (3, 2, 3))):
         token = login(client, teacher)
         assert "Save blind score" in client.get(session_url).data.decode()
@@ -161,7 +161,7 @@ def test_calibration_pages(client, factory, school):
         assert client.post(session_url, data=data).status_code == 302
         page = client.get(session_url).data.decode()
         assert "You have scored this piece" in page and "Agreement" not in page  # blind
-        client.post("/logout")
+        sign_out(client)
     login(client, school["admin"])
     page = client.get(session_url).data.decode()
     assert "2 of 2 scorings done" in page and "100%" in page and "0%" in page
@@ -182,6 +182,6 @@ def test_settings_page_relabels_the_scale(client, school):
     assert settings_for(school["org"].id).mastery_method == "n_at_or_above"
     r = client.post("/assessment/settings", data={**form, "label-0": "", "decay_weight": "7"})
     assert r.status_code == 422 and "needs a label" in r.data.decode()
-    client.post("/logout")
+    sign_out(client)
     login(client, school["t1"])
     assert client.get("/assessment/settings").status_code == 403

@@ -112,6 +112,25 @@ def test_bulk_from_csv_reports_skipped_rows(app, client, factory):
     assert neither.status_code == 422
 
 
+def test_a_job_is_seen_by_its_creator_and_admins_only(app, client, factory):
+    """JobPolicy: the same answer from the API and the progress page."""
+    school = factory.school()
+    section = factory.section(school["org"], teachers=[school["t1"]], students=[school["s1"]])
+    bc = badge_class(school["org"])
+    auth = factory.auth(school["t1"])
+    response = client.post(f"/api/v1/badge-classes/{bc.id}/bulk-jobs", headers=auth,
+                           json={"section_id": str(section.id)})
+    assert response.status_code == 202, response.get_json()
+    job_id = response.get_json()["id"]
+    _wait(client, auth, job_id)
+    for person, status in (("t1", 200), ("admin", 200), ("t2", 404), ("s1", 404)):
+        api = client.get(f"/api/v1/bulk-jobs/{job_id}", headers=factory.auth(school[person]))
+        assert api.status_code == status, person
+    other = factory.school()
+    assert client.get(f"/api/v1/bulk-jobs/{job_id}", headers=factory.auth(other["admin"])).status_code == 404
+    assert client.get(f"/api/v1/bulk-jobs/{uuid.uuid4()}", headers=auth).status_code == 404
+
+
 def test_bulk_jobs_are_for_the_sections_teachers(app, client, factory):
     school = factory.school()
     bc = badge_class(school["org"])
@@ -181,6 +200,9 @@ def test_worker_killed_mid_job_loses_nothing_and_issues_nothing_twice(app, app_c
 
 
 def test_bulk_award_from_the_page_shows_progress(app, client, factory):
+    from service.badges.models import Award
+    from service.extensions import db
+
     school = factory.school()
     bc = badge_class(school["org"], name="Museum Visit")
     auth = factory.auth(school["t1"])
@@ -188,6 +210,20 @@ def test_bulk_award_from_the_page_shows_progress(app, client, factory):
     assert f'id="class-{bc.id}"' in page and school["sec1"].name in page and school["sec2"].name not in page
     response = client.post(f"/badges/manage/classes/{bc.id}/bulk", headers=auth,
                            data={"section_id": str(school["sec1"].id)})
+    # A section is only preselected: the teacher reviews who gets it and confirms.
+    assert response.status_code == 302 and f"/badges/classes/{bc.id}/award" in response.headers["Location"]
+    chooser = client.get(response.headers["Location"], headers=auth).get_data(as_text=True)
+    assert chooser.count(" checked>") == 2
+    chosen = [str(school["s1"].id), str(school["s2"].id)]
+    preview = client.post(f"/badges/classes/{bc.id}/award", headers=auth,
+                          data={"step": "preview", "student_ids": chosen}).get_data(as_text=True)
+    assert "2 students will get this badge" in preview
+    unconfirmed = client.post(f"/badges/classes/{bc.id}/award", headers=auth,
+                              data={"step": "confirm", "student_ids": chosen})
+    assert unconfirmed.status_code == 422 and "Tick the box to confirm" in unconfirmed.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(Award.id)).where(Award.badge_class_id == bc.id)) == 0
+    response = client.post(f"/badges/classes/{bc.id}/award", headers=auth,
+                           data={"step": "confirm", "student_ids": chosen, "confirmed": "yes"})
     assert response.status_code == 302 and "/badges/jobs/" in response.headers["Location"]
     job_id = response.headers["Location"].rsplit("/", 1)[1]
     final, _ = _wait(client, auth, job_id)

@@ -11,19 +11,11 @@ from openbadges.verify import verify as ob_verify
 from service.badges import downloads
 from service.badges.verification import ServiceResolver, fetch_status_list
 from tests.support import badge_fixtures as bf
-from tests.support.factory import PASSWORD
-
-
-@pytest.fixture
-def issued(factory):
-    school = factory.school()
-    bc = bf.badge_class(school["org"])
-    award = bf.award_badge(school["org"], bc, school["s1"])
-    return dict(school, bc=bc, award=award)
+from tests.support.signin import sign_in, sign_out
 
 
 def login(client, person):
-    response = client.post("/login", data={"email": person.email, "password": PASSWORD})
+    response = sign_in(client, person, expect=None)
     assert response.status_code == 302
 
 
@@ -83,10 +75,10 @@ def test_others_cannot_download_and_pending_has_nothing(client, issued, factory)
     award = issued["award"]
     login(client, issued["s2"])  # a classmate
     assert client.get(f"/my/badges/{award.id}/download/json").status_code == 404
-    client.post("/logout")
+    sign_out(client)
     login(client, issued["t1"])  # their teacher may
     assert client.get(f"/my/badges/{award.id}/download/json").status_code == 200
-    client.post("/logout")
+    sign_out(client)
     assert client.get(f"/my/badges/{award.id}/download/json").status_code == 302  # sign in first
     from service.badges.models import Award
     from service.extensions import db

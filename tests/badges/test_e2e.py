@@ -123,7 +123,9 @@ def test_upload_score_auto_issue_verify_revoke(app, client, factory):
     locked = _ok(client.get(f"/api/v1/artifacts/{artifact['id']}/versions/1", headers=student_auth))
     assert locked["locked"] is True and locked["locked_at"]
     assert _ok(client.get(f"/api/v1/awards/{award['id']}", headers=student_auth))["id"] == award["id"]
-    assert client.get(f"/credentials/{award['id']}").get_json() == credential
+    assert client.get(f"/credentials/{award['id']}", headers=student_auth).get_json() == credential
+    # Anonymous callers get it only once the earner has made the evidence visible (issue 14).
+    assert client.get(f"/credentials/{award['id']}").status_code == 403
 
     # Independent verifier (Digital Bazaar, Node), our library and our verify API agree.
     documents = _documents(client, credential)
@@ -172,7 +174,7 @@ def test_credential_signed_by_an_unknown_key_is_refused(app, client, factory):
 
     stranger = keys.generate("EdDSA")
     unsigned = {k: v for k, v in credential.items() if k != "proof"}
-    forged = data_integrity.sign(unsigned, stranger, credential["proof"]["verificationMethod"])
+    forged = data_integrity.sign(unsigned, stranger, credential["proof"][0]["verificationMethod"])
     report = verify(forged, resolver=HttpResolver(client), status_fetcher=app_fetcher(client))
     assert not report.verified and "signature does not match" in report.check("proof").message
     refused = node({"op": "di-verify", "credential": forged, "documents": _documents(client, credential)})

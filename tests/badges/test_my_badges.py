@@ -6,11 +6,11 @@ import pytest
 
 from service.extensions import db
 from tests.support import badge_fixtures as bf
-from tests.support.factory import PASSWORD
+from tests.support.signin import sign_in, sign_out
 
 
 def login(client, person):
-    assert client.post("/login", data={"email": person.email, "password": PASSWORD}).status_code == 302
+    assert sign_in(client, person, expect=None).status_code == 302
 
 
 def csrf(client):
@@ -76,11 +76,11 @@ def test_only_the_earner_chooses_and_only_their_evidence(client, issued):
     login(client, issued["t1"])  # their teacher may look, not choose
     response = client.post(f"/my/badges/{award.id}/sharing", data={"csrf_token": csrf(client), "evidence": []})
     assert response.status_code == 403
-    client.post("/logout")
+    sign_out(client)
     login(client, issued["s2"])  # a classmate does not even see it
     response = client.post(f"/my/badges/{award.id}/sharing", data={"csrf_token": csrf(client), "evidence": []})
     assert response.status_code == 404
-    client.post("/logout")
+    sign_out(client)
     login(client, issued["s1"])
     response = client.post(f"/my/badges/{award.id}/sharing", data={
         "csrf_token": csrf(client), "evidence": ["00000000-0000-4000-8000-00000000dead"]})

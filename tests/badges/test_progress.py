@@ -8,6 +8,7 @@ import pytest
 
 from service.extensions import db
 from tests.support.badges import badge_class, competency_and_rubric, scored_work
+from tests.support.signin import sign_in
 
 
 @pytest.fixture
@@ -99,8 +100,7 @@ def test_learning_plan_badge_goal_reports_progress(client, factory, setup):
                                   "competency_id": str(setup["competency"].id), "rubric_criterion_id": None,
                                   "required_level": 3.0, "current_level": 4.0, "met": True}]}
     # The plan page says so too.
-    from tests.support.factory import PASSWORD
 
-    assert client.post("/login", data={"email": s1.email, "password": PASSWORD}).status_code == 302
+    assert sign_in(client, s1, expect=None).status_code == 302
     page = client.get(f"/assessment/plans/{plan['id']}").data.decode()
     assert "Badge: Careful Reader" in page and "badge issued" in page and "1 of 1 requirement(s) met" in page

@@ -6,18 +6,10 @@ import re
 from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
 
 from service.extensions import db
 from tests.support import badge_fixtures as bf
-
-
-@pytest.fixture
-def issued(factory):
-    school = factory.school()
-    bc = bf.badge_class(school["org"])
-    award = bf.award_badge(school["org"], bc, school["s1"])
-    return dict(school, bc=bc, award=award)
+from tests.support.signin import sign_in, sign_out
 
 
 def meta(html, prop):
@@ -64,11 +56,31 @@ def test_revoked_badge_page_says_revoked(client, issued):
     from service.badges import status
 
     status.revoke(issued["award"], reason="issued in error")
+    issued["award"].status_reason_public = True  # the issuer chose to publish the reason
     db.session.commit()
     html = client.get(f"/badges/{issued['award'].id}").get_data(as_text=True)
     assert "revoked" in html and "issued in error" in html and "Revoked" in html
     assert 'id="linkedin-link"' not in html
     assert client.get(f"/badges/{issued['award'].id}/image.png").status_code == 410
+
+
+def test_a_private_revocation_reason_stays_off_public_pages(client, issued):
+    """Issue 14: a reason typed by a teacher ("plagiarised") is private unless marked public."""
+    from service.badges import status
+
+    award = issued["award"]
+    status.revoke(award, reason="plagiarised")
+    db.session.commit()
+    page = client.get(f"/badges/{award.id}").get_data(as_text=True)
+    assert "Revoked" in page and "plagiarised" not in page
+    hosted = client.get(f"/badges/{award.id}/ob2")
+    assert hosted.status_code in (200, 410) and "plagiarised" not in hosted.get_data(as_text=True)
+    gone = client.get(f"/credentials/{award.id}")
+    assert gone.status_code == 410 and "plagiarised" not in gone.get_data(as_text=True)
+    revocations = client.get(f"/issuers/{issued['org'].slug}/revocations").get_data(as_text=True)
+    assert "plagiarised" not in revocations
+    report = client.post("/api/v1/verify", json={"credential": award.credential}).get_json()
+    assert "plagiarised" not in str(report)
 
 
 def test_unknown_and_pending_badges_are_not_found(client, issued):
@@ -105,7 +117,6 @@ def test_real_issuance_with_portfolio_evidence_shared_and_checked(client, factor
 
     from service.badges import issuance
     from service.portfolio.artifacts import create_artifact, ingest_file
-    from tests.support.factory import PASSWORD
 
     school = factory.school()
     student = school["s1"]
@@ -122,13 +133,13 @@ def test_real_issuance_with_portfolio_evidence_shared_and_checked(client, factor
     assert "unchanged" in report["evidence"][0]["message"]
     evidence_url = f"/badges/{award.id}/evidence/{version.id}"
     assert client.get(evidence_url).status_code == 404  # not shared yet
-    client.post("/login", data={"email": student.email, "password": PASSWORD})
+    sign_in(client, student, expect=None)
     client.get("/my/badges")
     with client.session_transaction() as session:
         token = session["csrf"]
     assert client.post(f"/my/badges/{award.id}/sharing",
                        data={"csrf_token": token, "evidence": [str(version.id)]}).status_code == 302
-    client.post("/logout")
+    sign_out(client)
     assert "Worked example" in client.get(f"/badges/{award.id}").get_data(as_text=True)
     response = client.get(evidence_url)
     assert response.status_code == 200 and response.get_data() == essay
@@ -160,6 +171,7 @@ def test_open_badges_2_hosted_assertion(client, issued):
     from service.badges import status
 
     status.revoke(award, reason="withdrawn")
+    award.status_reason_public = True  # published by the issuer
     db.session.commit()
     gone = client.get(f"/badges/{award.id}/ob2")
     assert gone.status_code == 410 and gone.json["revoked"] is True and gone.json["revocationReason"] == "withdrawn"

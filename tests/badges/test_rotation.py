@@ -14,7 +14,7 @@ def test_rotation_keeps_old_credentials_verifiable(app, client, factory):
     org = school["org"]
     bc = badge_class(org)
     old = issue(bc, school["s1"])
-    assert old.credential["proof"]["verificationMethod"].endswith("#ed25519-1")
+    assert old.credential["proof"][0]["verificationMethod"].endswith("#ed25519-1")
 
     response = client.post("/api/v1/issuer-keys/rotate", headers=factory.auth(school["admin"]),
                            json={"reason": "yearly rotation"})
@@ -25,7 +25,7 @@ def test_rotation_keeps_old_credentials_verifiable(app, client, factory):
         ("ed25519-1", "retired"), ("rs256-1", "retired"), ("ed25519-2", "active"), ("rs256-2", "active")}
 
     new = issue(bc, school["s2"])
-    assert new.credential["proof"]["verificationMethod"].endswith("#ed25519-2")
+    assert new.credential["proof"][0]["verificationMethod"].endswith("#ed25519-2")
     assert vcjwt.decode_unverified(new.credential_jwt)[0]["kid"].endswith("/keys/rs256-2")
 
     resolver, fetcher = HttpResolver(client), app_fetcher(client)

@@ -36,10 +36,12 @@ def test_revoke_suspend_unsuspend_resign_the_lists(app, client, factory):
     response = client.post(f"/api/v1/awards/{award.id}/unsuspend", headers=teacher, json={})
     assert response.get_json()["status"] == "issued"
 
-    response = client.post(f"/api/v1/awards/{award.id}/revoke", headers=teacher, json={"reason": "plagiarism"})
+    response = client.post(f"/api/v1/awards/{award.id}/revoke", headers=teacher,
+                           json={"reason": "plagiarism", "reason_public": True})
     assert response.status_code == 200 and response.get_json()["status_reason"] == "plagiarism"
+    assert response.get_json()["status_reason_public"] is True
     after = fetch(url)
-    assert after["proof"]["proofValue"] != before["proof"]["proofValue"]
+    assert after["proof"][0]["proofValue"] != before["proof"][0]["proofValue"]
     assert obstatus.read_status(after, entry["statusListIndex"], "revocation") == 1
     report = verify(award.credential, resolver=resolver, status_fetcher=fetch)
     assert not report.verified and "revoked" in report.check("status").message

@@ -6,19 +6,10 @@ from __future__ import annotations
 import io
 import json
 
-import pytest
 
 from openbadges import baking
 from service.extensions import db
 from tests.support import badge_fixtures as bf
-
-
-@pytest.fixture
-def issued(factory):
-    school = factory.school()
-    bc = bf.badge_class(school["org"])
-    award = bf.award_badge(school["org"], bc, school["s1"])
-    return dict(school, bc=bc, award=award)
 
 
 def test_empty_page_offers_three_ways(client):

@@ -166,3 +166,42 @@ def test_unusable_queue_urls_are_refused_clearly(app, factory):
     with pytest.raises(jobs.RunnerUnavailable, match="unreachable") as refused:
         jobs.check_runner()
     assert "secret" not in str(refused.value)
+
+
+def test_a_periodic_sweep_resumes_lapsed_leases_without_anyone_looking(app, factory):
+    """Issue 14: an abandoned inline job no longer waits for someone to poll it."""
+    import time
+
+    from service.models import utcnow
+
+    live = _job(factory, status="running", done=1, lease_owner="live-host:1:1",
+                lease_expires_at=utcnow() + timedelta(seconds=60))
+    dead = _job(factory, status="running", done=2, lease_owner="dead-host:1:1",
+                lease_expires_at=utcnow() - timedelta(seconds=1))
+    stop = jobs.start_sweeper(app, interval=0.1)
+    try:
+        deadline = time.monotonic() + 30
+        while _reload(dead).status != "succeeded":
+            assert time.monotonic() < deadline, "the sweep did not resume the abandoned job"
+            time.sleep(0.05)
+    finally:
+        stop.set()
+    assert _reload(dead).done == 5
+    assert (_reload(live).status, _reload(live).done) == ("running", 1)  # a live lease is left alone
+
+
+def test_web_processes_start_the_sweeper_outside_tests(app_config, tmp_path, monkeypatch):
+    from service import create_app
+
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.setattr(jobs, "_sweeper_pid", None)
+    started = []
+    monkeypatch.setattr(jobs, "start_sweeper", lambda app, interval=None: started.append(app))
+    app = create_app({**app_config, "TESTING": False, "SERVICE_ENV": "development"})
+    app.test_client().get("/healthz")
+    app.test_client().get("/healthz")
+    assert started == [app]  # once per process
+    redis = create_app({**app_config, "TESTING": False, "SERVICE_ENV": "development",
+                        "JOB_QUEUE_URL": "redis://127.0.0.1:1/0"})
+    redis.test_client().get("/healthz")
+    assert started == [app]  # RQ workers sweep there

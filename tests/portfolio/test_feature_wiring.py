@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from service.extensions import db
 from service.portfolio.models import Artifact, Showcase
+from tests.support.signin import sign_in, sign_out
 
 
 def test_api_is_documented(client):
@@ -31,10 +32,10 @@ def test_demo_portfolio_is_idempotent(app, factory, school):
 
 
 def test_home_links_for_students_and_teachers(client, factory, school):
-    r = client.post("/login", data={"email": school["s1"].email, "password": "correct horse battery"})
+    r = sign_in(client, school["s1"], expect=None)
     assert r.status_code == 302
     home = client.get("/home").get_data(as_text=True)
     assert "My portfolio" in home and "My showcases" in home
-    client.post("/logout")
-    client.post("/login", data={"email": school["t1"].email, "password": "correct horse battery"})
+    sign_out(client)
+    sign_in(client, school["t1"], expect=None)
     assert "Student portfolios" in client.get("/home").get_data(as_text=True)

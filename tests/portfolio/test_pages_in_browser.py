@@ -69,6 +69,11 @@ def test_showcase_ordering_and_public_page_without_account(browser_page, live_ur
     for title in ("First piece", "Second piece"):
         page.select_option("select[name=artifact_id]", label=title)
         page.click("button[value=add]")
+        # The pieces are private: the page warns before a public showcase shows them.
+        page.wait_for_selector("h1:has-text('Show this work to more people?')")
+        assert title in page.inner_text("main")
+        page.click("button:has-text('Make it visible')")
+        page.wait_for_selector("h1:has-text('For colleges')")
     items = page.locator(".showcase-items > li > a")
     assert items.all_inner_texts() == ["First piece", "Second piece"]
     page.click("button[aria-label='Move up: Second piece']")

@@ -9,8 +9,8 @@ import pytest
 
 from service.extensions import db
 from tests.support.assessment import item, writing_framework, writing_rubric
-from tests.support.factory import PASSWORD
 from tests.support.portfolio import pdf, upload
+from tests.support.signin import sign_in
 
 
 @pytest.fixture
@@ -84,7 +84,7 @@ def test_calibration_rater_can(client, factory, reviewed):
 
 def test_submission_page_links_the_evidence_for_the_teacher(client, reviewed):
     t1, essay = reviewed["t1"], reviewed["essay"]
-    assert client.post("/login", data={"email": t1.email, "password": PASSWORD}).status_code == 302
+    assert sign_in(client, t1, expect=None).status_code == 302
     page = client.get(f"/assessment/submissions/{reviewed['submission']['id']}").data.decode()
     link = re.search(rf'href="(/portfolio/artifacts/{essay["id"]}/versions/1/content[^"]*)"', page)
     assert link, page

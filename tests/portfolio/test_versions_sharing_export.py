@@ -136,7 +136,8 @@ def test_share_link_to_a_showcase_opens_its_items_only(client, factory, school):
     inside = upload(client, owner, samples.ESSAY, "in.txt").json["id"]
     outside = upload(client, owner, samples.ESSAY + b"x", "out.txt").json["id"]
     showcase = client.post("/api/v1/showcases", json={"title": "For colleges", "visibility": "link",
-                                                      "artifact_ids": [inside]}, headers=owner).json
+                                                      "artifact_ids": [inside], "confirm_exposure": True},
+                           headers=owner).json
     token = client.post("/api/v1/share-links", json={"showcase_id": showcase["id"]}, headers=owner).json["token"]
     data = client.get(f"/s/{token}", headers={"Accept": "application/json"}).json
     assert [i["id"] for i in data["items"]] == [inside]

@@ -109,7 +109,8 @@ def test_showcase_shares_its_items_in_order(client, factory, people):
     assert [(i["artifact_id"], i["position"]) for i in r.json["items"]] == [(b, 1), (a, 2)]
     # Private showcase: the anonymous public page does not exist.
     assert client.get(f"/p/showcases/{showcase_id}").status_code == 404
-    client.patch(f"/api/v1/showcases/{showcase_id}", json={"visibility": "public"}, headers=owner)
+    client.patch(f"/api/v1/showcases/{showcase_id}", json={"visibility": "public", "confirm_exposure": True},
+                 headers=owner)
     page = client.get(f"/p/showcases/{showcase_id}", headers={"Accept": "application/json"})
     assert page.status_code == 200 and [i["id"] for i in page.json["items"]] == [b, a]
     assert client.get(f"/p/artifacts/{a}/content").get_data() == samples.ESSAY  # shared by the showcase

@@ -8,6 +8,7 @@ from datetime import timedelta
 from service.extensions import db
 from service.models import ApiToken, AuditEvent, utcnow
 from tests.support.factory import PASSWORD
+from tests.support.signin import sign_in
 
 
 def csrf_from(html: str) -> str:
@@ -17,10 +18,10 @@ def csrf_from(html: str) -> str:
 def test_login_sets_session_and_wrong_password_fails(client, factory):
     org = factory.org()
     student = factory.person("student", org)
-    bad = client.post("/login", data={"email": student.email, "password": "nope nope nope"})
+    bad = sign_in(client, student, "nope nope nope", expect=401)
     assert bad.status_code == 401
     assert "Email or password is wrong" in bad.get_data(as_text=True)
-    ok = client.post("/login", data={"email": student.email.upper(), "password": PASSWORD})
+    ok = sign_in(client, student.email.upper())
     assert ok.status_code == 302 and ok.headers["Location"].endswith("/home")
     me = client.get("/api/v1/me")
     assert me.status_code == 200
@@ -31,16 +32,16 @@ def test_login_sets_session_and_wrong_password_fails(client, factory):
 
 def test_login_redirect_refuses_open_redirect(client, factory):
     student = factory.person("student", factory.org())
-    r = client.post("/login?next=//evil.example/x", data={"email": student.email, "password": PASSWORD})
+    r = sign_in(client, student, next="//evil.example/x")
     assert r.headers["Location"].endswith("/home")
-    r = client.post("/login?next=/api/v1/me", data={"email": student.email, "password": PASSWORD})
+    r = sign_in(client, student, next="/api/v1/me")
     assert r.headers["Location"] == "/api/v1/me"
 
 
 def test_session_writes_need_csrf_token(client, factory):
     org = factory.org()
     student = factory.person("student", org)
-    client.post("/login", data={"email": student.email, "password": PASSWORD})
+    sign_in(client, student)
     without = client.patch(f"/api/v1/people/{student.id}", json={"display_name": "New"})
     assert without.status_code == 403
     assert without.json["type"] == "/problems/csrf-failed"
@@ -54,7 +55,7 @@ def test_password_change_ends_other_sessions(app, factory):
     student = factory.person("student", factory.org())
     phone, laptop = app.test_client(), app.test_client()
     for c in (phone, laptop):
-        c.post("/login", data={"email": student.email, "password": PASSWORD})
+        sign_in(c, student)
     token = csrf_from(laptop.get("/home").get_data(as_text=True))
     r = laptop.patch(f"/api/v1/people/{student.id}", headers={"X-CSRF-Token": token},
                      json={"current_password": PASSWORD, "new_password": "a brand new passphrase"})

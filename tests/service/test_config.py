@@ -51,3 +51,16 @@ def test_bad_kek_is_refused(tmp_path, monkeypatch):
 def test_database_url_normalisation():
     assert normalise_database_url("postgresql://a/b") == "postgresql+psycopg://a/b"
     assert normalise_database_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_production_answers_with_hsts_and_development_does_not(app_config, tmp_path, monkeypatch):
+    from service import create_app
+
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "instance"))
+    production = {**app_config, "SERVICE_ENV": "production", "TESTING": False, "SECRET_KEY": "s" * 40,
+                  "KEY_ENCRYPTION_KEY": base64.urlsafe_b64encode(b"k" * 32).decode(),
+                  "PUBLIC_BASE_URL": "https://badges.example.org", "PASSWORD_HASH_PROFILE": "production"}
+    for path in ("/healthz", "/login", "/api/v1/me"):
+        response = create_app(production).test_client().get(path)
+        assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    assert "Strict-Transport-Security" not in create_app(app_config).test_client().get("/login").headers

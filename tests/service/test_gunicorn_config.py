@@ -86,3 +86,32 @@ def test_uploads_through_gunicorn_store_exactly_the_bytes_sent(gunicorn_url, fac
     assert status == 201, body
     assert body["versions"][0]["sha256"] == hashlib.sha256(chunked_file).hexdigest()
     assert body["versions"][0]["size"] == len(chunked_file)
+
+
+def _raw_exchange(port, request: bytes) -> tuple[int, dict, bytes]:
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(request)
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin1").split("\r\n")
+    headers = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+    return int(lines[0].split()[1]), headers, body
+
+
+# Each fits in gunicorn's first 8 KiB read, so it closes with nothing unread
+# (a reset could otherwise overtake the answer).
+@pytest.mark.parametrize("request_bytes", [
+    b"GET /" + b"a" * 5000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",  # request line over its 4094 limit
+    b"GET / HTTP/1.1\r\nHost: x\r\n" + b"".join(b"X-%d: y\r\n" % i for i in range(150)) + b"\r\n",  # >100
+    b"NOT A REQUEST\r\n\r\n",
+])
+def test_gunicorns_own_errors_are_problem_json(gunicorn_url, request_bytes):
+    status, headers, body = _raw_exchange(gunicorn_url, request_bytes)
+    assert 400 <= status < 500
+    assert headers["content-type"] == "application/problem+json"
+    problem = json.loads(body)
+    assert problem["status"] == status and problem["title"] and problem["detail"]

@@ -79,7 +79,7 @@ def award_badge(org, bc, student, *, evidence: list[dict] | None = None, valid_u
     ).to_json()
     di_row, jwt_row = signing["data_integrity"], signing["jwt"]
     award.credential = data_integrity.sign(unsigned, keys.private_key(di_row),
-                                           urls.verification_method_id(org.slug, di_row.key_id))
+                                           urls.verification_method_id(org.slug, di_row.key_id), as_set=True)
     award.credential_jwt = vcjwt.sign(unsigned, keys.private_key(jwt_row), kid=urls.jwt_kid(org.slug, jwt_row.key_id))
     award.signing_key_id = di_row.id
     award.issued_at = now

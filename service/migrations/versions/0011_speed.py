@@ -7,7 +7,7 @@ built on first read when `mastery_state_builds` has no row for it, so
 existing data needs no backfill here.
 
 Revision ID: 0011_speed
-Revises: 0005_links
+Revises: 0009_structure
 Create Date: 2026-12-02
 
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0011_speed'
-down_revision = '0005_links'
+down_revision = '0009_structure'
 branch_labels = None
 depends_on = None
 

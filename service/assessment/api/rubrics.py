@@ -1,0 +1,58 @@
+"""Rubrics and their versions."""
+from __future__ import annotations
+
+import uuid
+
+from flask.views import MethodView
+
+from ...auth import api_auth, require_person
+from ...errors import Problem
+from ...extensions import db
+from ...policies import allowed, visible
+from ..models import Rubric
+from ..rubrics import create_rubric
+from ..schemas import RubricSchema
+from .common import _get, blp
+
+
+@blp.route("/rubrics")
+class Rubrics(MethodView):
+    @api_auth("read")
+    @blp.response(200, RubricSchema(many=True))
+    def get(self):
+        actor = require_person()
+        return db.session.scalars(visible(actor, Rubric).order_by(Rubric.title, Rubric.version.desc()))
+
+    @api_auth("write")
+    @blp.arguments(RubricSchema)
+    @blp.response(201, RubricSchema)
+    def post(self, body):
+        """Create a rubric (teachers and admins): levels (columns) and criteria (rows) aligned to competencies."""
+        actor = require_person()
+        if not allowed(actor, "create", Rubric(organization_id=actor.organization_id)):
+            raise Problem(403, "Only teachers and admins write rubrics.")
+        rubric = create_rubric(actor.organization_id, body, actor=actor)
+        db.session.commit()
+        return rubric
+
+
+@blp.route("/rubrics/<uuid:rubric_id>")
+class RubricById(MethodView):
+    @api_auth("read")
+    @blp.response(200, RubricSchema)
+    def get(self, rubric_id: uuid.UUID):
+        return _get(Rubric, rubric_id, require_person(), what="rubric")
+
+
+@blp.route("/rubrics/<uuid:rubric_id>/versions")
+class RubricVersions(MethodView):
+    @api_auth("write")
+    @blp.arguments(RubricSchema)
+    @blp.response(201, RubricSchema)
+    def post(self, body, rubric_id: uuid.UUID):
+        """Revise a rubric: the full new content becomes its next version. Earlier scores keep theirs."""
+        actor = require_person()
+        previous = _get(Rubric, rubric_id, actor, "revise", "rubric")
+        rubric = create_rubric(actor.organization_id, body, actor=actor, previous=previous)
+        db.session.commit()
+        return rubric

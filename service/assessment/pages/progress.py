@@ -1,0 +1,68 @@
+"""A section's mastery heatmap and a student's progress page."""
+from __future__ import annotations
+
+import uuid
+
+from flask import render_template
+from markupsafe import Markup
+
+from ...auth import login_required
+from ...extensions import db
+from ...models import Section
+from ...policies import allowed, authorize
+from .. import reports
+from ..mastery import calculate
+from ..models import LearningPlan, Submission
+from ..progress import evidence_table, followed_student, habits_for
+from ..settings import level_label, scale_for
+from .common import _actor, _current_competencies, bp
+
+
+@bp.get("/sections/<uuid:section_id>")
+@login_required
+def section_dashboard(section_id: uuid.UUID):
+    actor = _actor()
+    section = db.session.get(Section, section_id)
+    authorize(actor, "view_roster", section, what="section")
+    heat = reports.section_heatmap(section)
+    scale = scale_for(section.organization_id)
+    db.session.commit()
+    return render_template("assessment/heatmap.html", section=section, heat=heat, scale=scale)
+
+
+@bp.get("/students/<uuid:student_id>")
+@login_required
+def progress(student_id: uuid.UUID):
+    """The student's progress toward each competency (read-only for guardians)."""
+    actor = _actor()
+    student = followed_student(actor, student_id)
+    competencies = _current_competencies(student.organization_id)
+    evidence, configs = evidence_table([student.id], competencies)
+    scale = scale_for(student.organization_id)
+    rows = []
+    for competency in competencies:
+        pieces = evidence[(student.id, competency.id)]
+        result = calculate(pieces, configs[competency.id])
+        rows.append({"competency": competency, "result": result, "label": level_label(scale, result.level),
+                     "needed": _still_needed(result, configs[competency.id], pieces)})
+    submissions = db.session.scalars(db.select(Submission).where(Submission.student_id == student.id)
+                                     .order_by(Submission.submitted_at.desc())).all()
+    standings = reports.graduation_snapshot(student)
+    chart = Markup(reports.graduation_svg(standings, max(lv["value"] for lv in scale.levels)))
+    plans = db.session.scalars(db.select(LearningPlan).where(LearningPlan.student_id == student.id)).all()
+    db.session.commit()
+    return render_template("assessment/progress.html", student=student, rows=rows, scale=scale,
+                           submissions=submissions, habits=habits_for(student.id), standings=standings, chart=chart,
+                           plans=plans, read_only=not allowed(actor, "create", LearningPlan(
+                               organization_id=student.organization_id, student_id=student.id)))
+
+
+def _still_needed(result, config, pieces) -> str:
+    if result.mastered:
+        return "Mastered"
+    if config.method == "n_at_or_above":
+        have = sum(1 for p in pieces if p.level >= config.proficient_level)
+        return f"{config.evidence_required - have} more piece(s) at level {config.proficient_level:g} or above"
+    if result.level is None:
+        return f"Evidence scored at level {config.mastery_threshold:g} or above"
+    return f"Reach level {config.mastery_threshold:g} (now {result.level:g})"

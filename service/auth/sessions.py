@@ -1,0 +1,78 @@
+"""Server-side browser sessions.
+
+The signed cookie carries only a random secret; the `login_sessions` row it
+names (by SHA-256) decides whether the sign-in is still good. Signing out
+ends the row, so a copied cookie is worthless afterwards, and a password
+change or reset ends every row of that person in every web process.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import current_app, request, session
+
+from ..extensions import db
+from ..models import LoginSession, Person, utcnow
+
+COOKIE_KEY = "sid"
+# last_seen_at is refreshed at most this often, not on every request.
+_TOUCH_EVERY = timedelta(minutes=5)
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def lifetime() -> timedelta:
+    return timedelta(hours=current_app.config["SESSION_LIFETIME_HOURS"])
+
+
+def start(person: Person) -> LoginSession:
+    """Sign `person` in on this browser: a fresh cookie (no session fixation) and a row."""
+    secret = secrets.token_urlsafe(32)
+    now = utcnow()
+    row = LoginSession(person_id=person.id, secret_hash=_hash(secret), created_at=now, last_seen_at=now,
+                       expires_at=now + lifetime(), ip_address=request.remote_addr,
+                       user_agent=(request.user_agent.string or "")[:200] or None)
+    db.session.add(row)
+    session.clear()
+    session[COOKIE_KEY] = secret
+    session.permanent = True
+    return row
+
+
+def current() -> LoginSession | None:
+    """The live session row named by this request's cookie, or None."""
+    secret = session.get(COOKIE_KEY)
+    if not isinstance(secret, str) or not secret:
+        return None
+    row = db.session.scalar(db.select(LoginSession).where(LoginSession.secret_hash == _hash(secret)))
+    now = utcnow()
+    if row is None or row.ended_at is not None or row.expires_at <= now:
+        return None
+    if now - row.last_seen_at > _TOUCH_EVERY:
+        row.last_seen_at = now
+        db.session.commit()
+    return row
+
+
+def end_current(reason: str = "logout") -> None:
+    row = current()
+    if row is not None:
+        row.ended_at, row.end_reason = utcnow(), reason
+    session.clear()
+
+
+def end_all(person: Person, reason: str, *, keep: LoginSession | None = None) -> int:
+    """End every live session of `person` (but `keep`); returns how many."""
+    rows = db.session.scalars(db.select(LoginSession).where(
+        LoginSession.person_id == person.id, LoginSession.ended_at.is_(None))).all()
+    now, ended = utcnow(), 0
+    for row in rows:
+        if keep is not None and row.id == keep.id:
+            continue
+        row.ended_at, row.end_reason = now, reason
+        ended += 1
+    return ended

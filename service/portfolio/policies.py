@@ -1,0 +1,160 @@
+"""Who may see and change portfolio objects: artifacts (and so their versions
+and tags), showcases and share links.
+
+private   -> the owner only
+teachers  -> also the student's teachers, guardians (read-only) and school admins
+link      -> as teachers, plus anyone holding a valid share link (see portfolio.sharing)
+public    -> everyone, signed in or not
+
+A showcase shares its items: whoever may view a showcase may view what is in it,
+and a showcase itself follows the same visibility rules as an artifact.
+
+Submitting work shares exactly the submitted versions with the reviewers:
+the teachers of the submission's section and the raters of a calibration
+session that includes it may open those versions whatever the artifact's
+visibility. The artifact itself (its other versions, reflection, listing)
+stays as private as the student set it.
+
+Share links are the owner's business alone: nobody else lists or revokes them.
+"""
+from __future__ import annotations
+
+from sqlalchemy import exists, or_, select as sql_select
+
+from ..assessment.models import Submission, SubmissionEvidence
+from ..extensions import db
+from ..models import Role
+from ..policies.registry import Policy, register
+from ..policies.relations import may_see_student_work, students_of_teacher, taught_section_ids, wards_of
+from .models import Artifact, ArtifactVersion, ShareLink, Showcase, ShowcaseItem
+
+# -- artifacts -------------------------------------------------------------------------------------
+
+SHARED = ("teachers", "link", "public")
+
+
+def student_work_visible_clause(actor, owner_col, org_col, visibility_col):
+    """SQL for 'actor may see this student-owned row' under the visibility rules above."""
+    related = None
+    if actor.role == Role.ADMIN.value:
+        related = org_col == actor.organization_id
+    elif actor.role == Role.TEACHER.value:
+        related = owner_col.in_(students_of_teacher(actor))
+    elif actor.role == Role.GUARDIAN.value:
+        related = owner_col.in_(wards_of(actor))
+    clauses = [owner_col == actor.id, visibility_col == "public"]
+    if related is not None:
+        clauses.append(related & visibility_col.in_(SHARED))
+    return or_(*clauses)
+
+
+def sees_shared(actor, owner_id, org_id, visibility) -> bool:
+    if actor.id == owner_id or visibility == "public":
+        return True
+    return visibility in SHARED and may_see_student_work(actor, owner_id, org_id)
+
+
+def _in_visible_showcase(actor, artifact) -> bool:
+    showcases = db.session.scalars(sql_select(Showcase).join(ShowcaseItem, ShowcaseItem.showcase_id == Showcase.id)
+                                   .where(ShowcaseItem.artifact_id == artifact.id,
+                                          Showcase.visibility != "private")).all()
+    return any(sees_shared(actor, s.owner_id, s.organization_id, s.visibility) for s in showcases)
+
+
+@register
+class ArtifactPolicy(Policy):
+    model = Artifact
+
+    def can_view(self, actor, artifact):
+        return (sees_shared(actor, artifact.owner_id, artifact.organization_id, artifact.visibility)
+                or _in_visible_showcase(actor, artifact))
+
+    # Only the student changes their own work; teachers, guardians and admins read.
+    def can_edit(self, actor, artifact):
+        return actor.id == artifact.owner_id
+
+    def visible(self, actor, select):
+        direct = student_work_visible_clause(actor, Artifact.owner_id, Artifact.organization_id,
+                                             Artifact.visibility)
+        via_showcase = Artifact.id.in_(
+            sql_select(ShowcaseItem.artifact_id).join(Showcase, Showcase.id == ShowcaseItem.showcase_id)
+            .where(student_work_visible_clause(actor, Showcase.owner_id, Showcase.organization_id,
+                                               Showcase.visibility)))
+        return select.where(or_(direct, via_showcase))
+
+
+def reviewed_version_ids(actor):
+    """A subquery of the artifact versions submitted to the actor for review:
+    evidence of submissions in sections they teach, or in calibration
+    sessions they rate."""
+    from ..assessment.policies import rated_submission_ids
+
+    reviewing = Submission.id.in_(rated_submission_ids(actor))
+    if actor.role == Role.TEACHER.value:
+        reviewing = or_(Submission.section_id.in_(taught_section_ids(actor)), reviewing)
+    return sql_select(SubmissionEvidence.artifact_version_id).join(
+        Submission, Submission.id == SubmissionEvidence.submission_id).where(reviewing)
+
+
+@register
+class ArtifactVersionPolicy(Policy):
+    """A version: whoever may view its artifact, plus its reviewers (see above)."""
+
+    model = ArtifactVersion
+
+    def can_view(self, actor, version):
+        if ArtifactPolicy().can_view(actor, version.artifact):
+            return True
+        return bool(db.session.scalar(sql_select(exists(reviewed_version_ids(actor).where(
+            SubmissionEvidence.artifact_version_id == version.id)))))
+
+    def visible(self, actor, select):
+        artifacts = ArtifactPolicy().visible(actor, sql_select(Artifact.id))
+        return select.where(or_(ArtifactVersion.artifact_id.in_(artifacts),
+                                ArtifactVersion.id.in_(reviewed_version_ids(actor))))
+
+
+def anyone_may_view(artifact) -> bool:
+    """Without an account: public artifacts, and items of public showcases."""
+    if artifact.visibility == "public":
+        return True
+    return bool(db.session.scalar(sql_select(exists().where(
+        ShowcaseItem.artifact_id == artifact.id, ShowcaseItem.showcase_id == Showcase.id,
+        Showcase.visibility == "public"))))
+
+
+# -- showcases -------------------------------------------------------------------------------------
+
+@register
+class ShowcasePolicy(Policy):
+    model = Showcase
+
+    def can_view(self, actor, showcase):
+        return sees_shared(actor, showcase.owner_id, showcase.organization_id, showcase.visibility)
+
+    def can_edit(self, actor, showcase):
+        return actor.id == showcase.owner_id
+
+    def visible(self, actor, select):
+        return select.where(student_work_visible_clause(actor, Showcase.owner_id, Showcase.organization_id,
+                                                        Showcase.visibility))
+
+
+# -- share links -----------------------------------------------------------------------------------
+
+@register
+class ShareLinkPolicy(Policy):
+    model = ShareLink
+
+    def can_view(self, actor, link):
+        return actor.id == link.owner_id
+
+    def can_revoke(self, actor, link):
+        return actor.id == link.owner_id
+
+    def visible(self, actor, select):
+        return select.where(ShareLink.owner_id == actor.id)
+
+
+__all__ = ["ArtifactPolicy", "ArtifactVersionPolicy", "ShareLinkPolicy", "ShowcasePolicy", "anyone_may_view",
+           "reviewed_version_ids", "sees_shared", "student_work_visible_clause"]

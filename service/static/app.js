@@ -1,0 +1,22 @@
+// Every page: the collapsing top bar, and keyboard access to boxes that scroll.
+// Pages work without it (the bar then stays open).
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+  document.addEventListener("DOMContentLoaded", function () {
+    var toggle = document.querySelector(".nav-toggle");
+    var nav = document.getElementById("site-nav");
+    if (toggle && nav) {
+      toggle.addEventListener("click", function () {
+        var open = nav.classList.toggle("open");
+        toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      });
+    }
+    // A table that scrolls sideways must be reachable by keyboard.
+    document.querySelectorAll("main table, .table-scroll, .heatmap-wrap").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1 && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+      }
+    });
+  });
+})();

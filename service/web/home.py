@@ -1,0 +1,90 @@
+"""What each role's home page puts first: what needs my attention now.
+
+Student: work returned for revision, recent scores, badges earned.
+Teacher: the review queue, students not yet meeting each competency of each
+section, badges waiting for approval. Admin: people, courses and sections.
+Guardian: their children, with progress and badges.
+"""
+from __future__ import annotations
+
+from ..extensions import db
+from ..models import Course, GuardianLink, Person, Role, Section
+from ..policies import allowed, visible
+
+
+def dashboard(person) -> dict:
+    builder = {Role.STUDENT.value: _student, Role.TEACHER.value: _teacher, Role.ADMIN.value: _admin,
+               Role.GUARDIAN.value: _guardian}.get(person.role)
+    return builder(person) if builder else {}
+
+
+def _student(person) -> dict:
+    from ..assessment.models import Submission
+    from ..badges.models import Award
+
+    newer = db.select(Submission.previous_id).where(Submission.previous_id.is_not(None))
+    returned = db.session.scalars(db.select(Submission).where(
+        Submission.student_id == person.id, Submission.status == "returned", Submission.id.not_in(newer))
+        .order_by(Submission.returned_at.desc())).all()
+    scored = db.session.scalars(db.select(Submission).where(
+        Submission.student_id == person.id, Submission.status == "scored")
+        .order_by(Submission.scored_at.desc()).limit(5)).all()
+    waiting = db.session.scalar(db.select(db.func.count(Submission.id)).where(
+        Submission.student_id == person.id, Submission.status == "submitted")) or 0
+    badges = db.session.scalars(db.select(Award).where(Award.recipient_id == person.id, Award.status == "issued")
+                                .order_by(Award.issued_at.desc())).all()
+    return {"returned": returned, "scored": scored, "waiting": waiting, "badges": badges}
+
+
+def _teacher(person) -> dict:
+    from ..assessment import reports
+    from ..assessment.models import Submission
+    from ..badges.models import Award
+
+    queue = [s for s in db.session.scalars(visible(person, Submission).where(Submission.status == "submitted"))
+             if allowed(person, "score", s)]
+    pending = [a for a in db.session.scalars(visible(person, Award).where(Award.status == "pending_approval"))
+               if allowed(person, "approve", a)]
+    sections = db.session.scalars(visible(person, Section).order_by(Section.name)).all()
+    behind = []
+    for section in sections:
+        if not allowed(person, "teach", section):
+            continue
+        heat = reports.section_heatmap(section)
+        for competency in heat.competencies:
+            students = heat.not_yet.get(competency.id) or []
+            if students and heat.students:
+                behind.append({"section": section, "competency": competency, "students": students,
+                               "of": len(heat.students)})
+    return {"queue": len(queue), "pending": len(pending), "sections": sections, "behind": behind}
+
+
+def _admin(person) -> dict:
+    org_id = person.organization_id
+    counts = dict(db.session.execute(db.select(Person.role, db.func.count(Person.id))
+                                     .where(Person.organization_id == org_id).group_by(Person.role)).all())
+    courses = db.session.scalar(db.select(db.func.count(Course.id)).where(Course.organization_id == org_id)) or 0
+    sections = db.session.scalar(db.select(db.func.count(Section.id)).where(Section.organization_id == org_id)) or 0
+    from ..badges.models import Award
+
+    pending = db.session.scalar(db.select(db.func.count(Award.id)).where(
+        Award.organization_id == org_id, Award.status == "pending_approval")) or 0
+    issued = db.session.scalar(db.select(db.func.count(Award.id)).where(
+        Award.organization_id == org_id, Award.status == "issued")) or 0
+    return {"counts": counts, "courses": courses, "sections": sections, "pending": pending, "issued": issued}
+
+
+def children_of(guardian) -> list[Person]:
+    return list(db.session.scalars(db.select(Person).join(GuardianLink, GuardianLink.student_id == Person.id)
+                                   .where(GuardianLink.guardian_id == guardian.id).order_by(Person.display_name)))
+
+
+def _guardian(person) -> dict:
+    from ..badges.models import Award
+
+    children = []
+    for child in children_of(person):
+        badges = db.session.scalar(db.select(db.func.count(Award.id)).where(
+            Award.recipient_id == child.id, Award.status == "issued")) or 0
+        children.append({"person": child, "badges": badges})
+    return {"children": children}

@@ -1,0 +1,84 @@
+"""The documents 1EdTech's fixtures name by URL, answered from local files
+(as 1EdTech's own tests do with their caching loader): never the network.
+
+- Issuer key documents: a fixture's verification method
+  ``https://example.com/issuers/876543#z6Mk...`` (or a did:web or urn:uuid
+  URL) names a Multikey in its fragment; the document at the part before ``#`` is served as
+  the issuer's controller document listing that key for assertionMethod.
+- Status lists: the Bitstring list 1EdTech's fixtures point at on GitHub is
+  the local ``bit-string-list/testlist``.
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from openbadges import did
+from openbadges.jsonld import DocumentLoader
+from openbadges.keys import KeyMaterialError, PublicKey
+
+FIXTURES = Path(__file__).with_name("fixtures")
+
+STATUS_LISTS = {
+    "https://raw.githubusercontent.com/1EdTech/digital-credentials-public-validator/refs/heads/main/"
+    "inspector-vc/src/test/resources/ob30/bit-string-list/testlist": FIXTURES / "ob30/bit-string-list/testlist",
+}
+
+_METHOD = re.compile(r'"verificationMethod"\s*:\s*"([^"]+)"')
+
+
+def _multikey(fragment: str) -> bool:
+    try:
+        PublicKey.from_multikey(fragment)
+        return True
+    except (KeyMaterialError, ValueError):
+        return False
+
+
+def _controller_documents() -> dict[str, dict]:
+    methods: dict[str, set[str]] = {}
+    for path in FIXTURES.rglob("*"):
+        if path.is_file() and path.suffix in (".json", ".1ob", ""):
+            for ref in _METHOD.findall(path.read_text("utf-8", errors="replace")):
+                base, _, fragment = ref.partition("#")
+                if fragment and _multikey(fragment) and not base.startswith("did:key:"):
+                    methods.setdefault(base, set()).add(fragment)
+    docs = {}
+    for base, fragments in methods.items():
+        vms = [{"id": f"{base}#{f}", "type": "Multikey", "controller": base, "publicKeyMultibase": f}
+               for f in sorted(fragments)]
+        docs[base] = {"@context": [did.DID_V1, did.MULTIKEY_V1], "id": base, "verificationMethod": vms,
+                      "assertionMethod": [vm["id"] for vm in vms]}
+    return docs
+
+
+class FixtureResolver:
+    """did:key offline; every other URL from the fixtures' own documents, or not found."""
+
+    def __init__(self):
+        self._docs = _controller_documents()
+
+    def resolve(self, ref: str) -> dict:
+        if ref.startswith("did:key:"):
+            return did.did_key_document(ref)
+        doc = self._docs.get(ref)
+        if doc is None:
+            raise did.ResolutionError(f"{ref} is not available offline (HTTP 404 in 1EdTech's tests too)")
+        return doc
+
+
+def fetch_status_list(url: str):
+    path = STATUS_LISTS.get(url)
+    if path is None:
+        raise LookupError(f"{url} is not available offline")
+    text = path.read_text("utf-8").strip()
+    return json.loads(text) if text.startswith("{") else text
+
+
+def context_loader() -> DocumentLoader:
+    """The contexts 1EdTech's validator bundles (fixtures/contexts/index.json), for the
+    ones we do not bundle ourselves (ours win where both exist)."""
+    folder = FIXTURES / "contexts"
+    index = json.loads((folder / "index.json").read_text("utf-8"))
+    return DocumentLoader({url: json.loads((folder / name).read_text("utf-8")) for url, name in index.items()})

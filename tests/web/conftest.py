@@ -1,0 +1,124 @@
+"""Browser stories per role, through pages only, in one headless Chromium
+shared by the whole session (a fresh context per test).
+
+Every page a story visits goes through `Visitor.visit`: axe-core (npm package
+in tests/web, installed by `make install-dev`) must report no serious or
+critical violation, at 390 px the page must not be wider than the viewport,
+and a screenshot lands in tests/web/screenshots/ (git-ignored) for review.
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, chromium_available
+
+HERE = Path(__file__).parent
+AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
+SHOTS = HERE / "screenshots"
+DESKTOP, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not chromium_available():
+        pytest.skip("Debian chromium is not installed (sh .ci/system-deps installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+class Visitor:
+    """One signed-in browser context; checks every page it visits."""
+
+    def __init__(self, browser, base_url: str, role: str):
+        if not AXE.exists():
+            pytest.fail("axe-core is missing: run `make install-dev` (npm ci --prefix tests/web)")
+        # Injecting axe needs the page's CSP (script-src 'self') set aside in the test browser only.
+        self.context = browser.new_context(viewport=DESKTOP, bypass_csp=True)
+        self.page = self.context.new_page()
+        self.base_url, self.role = base_url, role
+        self.checked: list[str] = []
+
+    def close(self):
+        self.context.close()
+
+    def goto(self, path: str, name: str | None = None, *, check: bool = True):
+        response = self.page.goto(self.base_url + path)
+        if check:
+            self.check(name or path)
+        return response
+
+    def sign_in(self, email: str, password: str):
+        self.page.goto(f"{self.base_url}/login")
+        self.page.fill("input[name=email]", email)
+        self.page.fill("input[name=password]", password)
+        self.page.click("main button[type=submit]")
+        self.page.wait_for_load_state()
+
+    def check(self, name: str, *, phone: bool = True):
+        """axe at 1280 px (and 390 px), the width at 390 px, screenshots of both."""
+        self.page.wait_for_load_state()
+        slug = re.sub(r"[^a-z0-9]+", "-", f"{self.role}-{name}".lower()).strip("-")
+        self._axe(name, "1280")
+        SHOTS.mkdir(exist_ok=True)
+        self.page.screenshot(path=str(SHOTS / f"{slug}-1280.png"), full_page=True)
+        if phone:
+            self.page.set_viewport_size(PHONE)
+            self.page.wait_for_timeout(50)
+            widths = self.page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+            assert widths[0] <= widths[1], f"{name}: the page is {widths[0]} px wide at {widths[1]} px"
+            self._axe(name, "390")
+            self.page.screenshot(path=str(SHOTS / f"{slug}-390.png"), full_page=True)
+            self.page.set_viewport_size(DESKTOP)
+        self.checked.append(name)
+
+    def _axe(self, name: str, width: str):
+        if not self.page.evaluate("() => typeof window.axe !== 'undefined'"):
+            self.page.add_script_tag(path=str(AXE))
+        violations = self.page.evaluate("""async () => {
+            const result = await axe.run(document, {resultTypes: ["violations"]});
+            return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                                nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}));
+        }""")
+        bad = [v for v in violations if v["impact"] in ("serious", "critical")]
+        assert not bad, f"{name} at {width} px: " + json.dumps(bad, indent=1)
+
+    def text(self, selector: str = "main") -> str:
+        return self.page.inner_text(selector)
+
+
+@pytest.fixture
+def visit(chromium, live_url):
+    """visit(role) -> a Visitor in a fresh context of the shared browser."""
+    made = []
+
+    def make(role: str) -> Visitor:
+        visitor = Visitor(chromium, live_url, role)
+        made.append(visitor)
+        return visitor
+
+    yield make
+    for visitor in made:
+        visitor.close()
+
+
+@pytest.fixture
+def demo(app):
+    """The demo school (service/demo.py), with every feature's demo content."""
+    from service.demo import DEMO_PASSWORD, load_demo
+    from service.extensions import db
+    from service.models import Person
+
+    with app.app_context():
+        load_demo()
+        people = {p.email.split("@")[0]: p for p in db.session.scalars(db.select(Person))}
+        yield {"password": DEMO_PASSWORD, **people}
