@@ -4,6 +4,7 @@ from __future__ import annotations
 import uuid
 
 from flask.views import MethodView
+from sqlalchemy.orm import selectinload
 
 from ...auth import api_auth, require_person
 from ...errors import Problem
@@ -36,7 +37,8 @@ class Submissions(MethodView):
         for key in ("status", "section_id", "student_id"):
             if key in query:
                 select = select.where(getattr(Submission, key) == query[key])
-        return db.session.scalars(select.order_by(Submission.submitted_at)).all()
+        return db.session.scalars(select.options(selectinload(Submission.evidence))
+                                  .order_by(Submission.submitted_at, Submission.id)).all()
 
     @api_auth("write")
     @blp.arguments(SubmissionCreateSchema)

@@ -23,9 +23,10 @@ def admin_reports():
                                   .order_by(Person.display_name)).all()
     pace = reports.pace_report(org.id, students, months=months)
     month_labels = [label for label, _ in reports.month_ends(months)]
-    db.session.commit()
-    return render_template("assessment/reports.html", rows=rows, pace=pace, months=months,
+    html = render_template("assessment/reports.html", rows=rows, pace=pace, months=months,
                            month_labels=month_labels, latest=month_labels[-1])
+    db.session.commit()  # after rendering: committing first would reload every student row by row
+    return html
 
 
 @bp.get("/reports/proficiency.csv")
