@@ -6,6 +6,7 @@ import uuid
 from flask.views import MethodView
 from sqlalchemy.orm import selectinload
 
+from ...api.pagination import listing
 from ...auth import api_auth, require_person
 from ...errors import Problem
 from ...extensions import db
@@ -30,6 +31,7 @@ class Submissions(MethodView):
     @api_auth("read")
     @blp.arguments(SubmissionQuerySchema, location="query")
     @blp.response(200, SubmissionSchema(many=True))
+    @listing(blp)
     def get(self, query):
         """Submissions you may see. Teachers: `?status=submitted` is your review queue (oldest first)."""
         actor = require_person()
