@@ -8,6 +8,7 @@ import uuid
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
+from sqlalchemy.orm import selectinload
 
 from .. import audit
 from ..auth import current_person, login_required
@@ -149,7 +150,8 @@ def my_badges():
     if person.role != Role.STUDENT.value:  # only students earn badges; guardians see theirs under My children
         raise Problem(404, "Only students have badges of their own.")
     awards = db.session.scalars(visible(person, Award).where(Award.recipient_id == person.id)
-                                .order_by(Award.issued_at.desc(), Award.created_at.desc())).all()
+                                .options(selectinload(Award.badge_class))
+                                .order_by(Award.issued_at.desc(), Award.created_at.desc(), Award.id)).all()
     rows = [{"award": a, "status_label": STATUS_LABELS.get(a.status, a.status),
              "public": a.status in PUBLIC_STATUSES and bool(a.credential),
              "linkedin_url": linkedin_url(a) if a.status == "issued" else None,

@@ -12,6 +12,7 @@ from ...models import Person, Section
 from ...policies import allowed, authorize, visible
 from ...web.messages import problem_text
 from .. import scoring
+from ..policies import scorable
 from ..models import Assessment, Rubric, Submission
 from .common import _actor, _current_competencies, _scores_from_form, _uuid_or_none, bp
 
@@ -20,8 +21,9 @@ from .common import _actor, _current_competencies, _scores_from_form, _uuid_or_n
 @login_required
 def queue():
     actor = _actor()
-    waiting = [s for s in db.session.scalars(visible(actor, Submission).where(Submission.status == "submitted")
-                                             .order_by(Submission.submitted_at)) if allowed(actor, "score", s)]
+    waiting = list(db.session.scalars(scorable(actor, visible(actor, Submission))
+                                      .where(Submission.status == "submitted")
+                                      .order_by(Submission.submitted_at, Submission.id)))
     people = {p.id: p for p in db.session.scalars(db.select(Person).where(
         Person.id.in_({s.student_id for s in waiting})))} if waiting else {}
     return render_template("assessment/queue.html", waiting=waiting, people=people)
