@@ -72,11 +72,11 @@ def load_demo() -> dict:
                "teacher2": people["teacher2@riverside.example"], "people": people}
     from . import FEATURES
 
-    # Commit before each feature: an upload's blob hold (service/blobstore.py) writes on its own
-    # connection, which on SQLite waits for this session's write lock until it times out.
+    # Commit the people first: features store files under blob holds taken on their own
+    # connection, which SQLite's single writer would refuse while this session writes.
     db.session.commit()
     for feature in FEATURES:
         if hasattr(feature, "load_demo"):
             feature.load_demo(context)
-            db.session.commit()
+    db.session.commit()
     return {"password": DEMO_PASSWORD, "people": [(role, email) for role, email, _, _ in PEOPLE]}

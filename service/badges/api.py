@@ -7,6 +7,7 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from ..api.pagination import listing
 from .. import jobs as job_runner
 from ..auth import api_auth, require_person
 from ..errors import Problem, field_error, validation_problem
@@ -42,15 +43,11 @@ def _invalid(exc) -> Problem:
 
 
 def _badge_class(actor, badge_class_id, action="view") -> BadgeClass:
-    badge_class = db.session.get(BadgeClass, badge_class_id)
-    authorize(actor, action, badge_class, what="badge class")
-    return badge_class
+    return authorize(actor, action, db.session.get(BadgeClass, badge_class_id), what="badge class")
 
 
 def _award(actor, award_id, action="view") -> Award:
-    award = db.session.get(Award, award_id)
-    authorize(actor, action, award, what="award")
-    return award
+    return authorize(actor, action, db.session.get(Award, award_id), what="award")
 
 
 # -- badge classes -----------------------------------------------------------------------------
@@ -58,11 +55,12 @@ def _award(actor, award_id, action="view") -> Award:
 class BadgeClasses(MethodView):
     @api_auth("read")
     @blp.response(200, BadgeClassSchema(many=True))
+    @listing(blp)
     def get(self):
         """Badge classes of your organization (archived ones last)."""
         actor = require_person()
         return db.session.scalars(visible(actor, BadgeClass).order_by(
-            BadgeClass.archived_at.is_not(None), BadgeClass.name)).all()
+            BadgeClass.archived_at.is_not(None), BadgeClass.name, BadgeClass.id)).all()
 
     @api_auth("write")
     @blp.arguments(BadgeClassSchema)
@@ -231,7 +229,8 @@ class BulkJobs(MethodView):
         given = [k for k in ("section_id", "student_ids", "csv") if k in body]
         if len(given) != 1:
             raise validation_problem([field_error("section_id", "give exactly one of section_id, student_ids or csv")])
-        skipped = []
+        skipped: list[dict] = []
+        origin: dict[str, object]
         if "section_id" in body:
             recipients, origin = actions.section_recipients(actor, body["section_id"]), {
                 "section_id": str(body["section_id"])}
@@ -254,7 +253,7 @@ class BulkJobById(MethodView):
         job = db.session.get(Job, job_id)
         if job is not None and job.kind != jobs.KIND:
             job = None  # only bulk issuance jobs are reported here
-        authorize(actor, "view", job, what="job")
+        job = authorize(actor, "view", job, what="job")
         db.session.refresh(job)
         job_runner.revive_if_abandoned(job)
         return jobs.progress(job)
@@ -265,11 +264,11 @@ class BulkJobById(MethodView):
 class IssuerKeys(MethodView):
     @api_auth("admin")
     @blp.response(200, IssuerKeySchema(many=True))
+    @listing(blp)
     def get(self):
         """Your organization's signing keys (public parts), active and retired."""
         actor = require_person()
-        org = db.session.get(Organization, actor.organization_id)
-        authorize(actor, "manage", org, what="organization")
+        org = authorize(actor, "manage", db.session.get(Organization, actor.organization_id), what="organization")
         return db.session.scalars(db.select(IssuerKey).where(IssuerKey.organization_id == org.id)
                                   .order_by(IssuerKey.created_at, IssuerKey.key_id)).all()
 
@@ -282,6 +281,5 @@ class RotateKeys(MethodView):
     def post(self, body):
         """Retire the active keys and create new ones. Old credentials keep verifying."""
         actor = require_person()
-        org = db.session.get(Organization, actor.organization_id)
-        authorize(actor, "manage", org, what="organization")
+        org = authorize(actor, "manage", db.session.get(Organization, actor.organization_id), what="organization")
         return list(keys.rotate(org, actor=actor, reason=body.get("reason")).values())
