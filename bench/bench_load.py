@@ -269,8 +269,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
-    parser.add_argument("--students", type=int, default=60)
-    parser.add_argument("--submissions-each", type=int, default=40)
+    parser.add_argument("--students", type=int, default=40)
+    parser.add_argument("--submissions-each", type=int, default=25)
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"),
                         help="a PostgreSQL server URL (a fresh database is created on it); default SQLite")
     args = parser.parse_args()

@@ -14,7 +14,7 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.generation.modes import GenerationMode
 
-MAX_EXAMPLES = 6
+MAX_EXAMPLES = 4
 
 
 def _problems_of(case, response) -> list[str]:
