@@ -85,16 +85,32 @@ def live_url(app):
         yield url
 
 
-@pytest.fixture
-def browser_page():
-    """A page in headless Debian Chromium (Playwright). CI installs chromium;
-    elsewhere the test is skipped with the reason."""
-    from tests.support.browser import chromium_available, chromium_page
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Debian Chromium (Playwright) for the whole run; each test
+    gets its own context. Skipped with the reason where chromium is missing."""
+    from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, chromium_available
 
     if not chromium_available():
         pytest.skip("Debian chromium is not installed (sh .ci/system-deps installs it)")
-    with chromium_page() as page:
-        yield page
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def browser_page(chromium):
+    """A page in a fresh context of the shared browser."""
+    context = chromium.new_context()
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 @pytest.fixture
