@@ -12,7 +12,7 @@ PUBLIC_BASE_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$
 export FLASK_APP = service
 export PUBLIC_BASE_URL
 
-.PHONY: run test install install-dev system-deps bench clean
+.PHONY: run test lint install install-dev system-deps bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,13 @@ run: install
 
 test: install-dev
 	$(BIN)/pytest
+
+# ruff (rules in pyproject.toml), mypy on the typed modules, and the import
+# contracts between openbadges/, storage/, the core and the features.
+lint: install-dev
+	$(BIN)/ruff check service openbadges storage tests bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # Debian packages the full suite uses: PostgreSQL server, Chromium for page tests.
 system-deps:

@@ -11,7 +11,6 @@ raw Ed25519.
 from __future__ import annotations
 
 import argparse
-import copy
 import json
 import os
 import subprocess

@@ -7,7 +7,6 @@ unencrypted key file for CLI users (:meth:`PrivateKey.to_keyfile`).
 """
 from __future__ import annotations
 
-import base64
 import functools
 import json
 import os
@@ -18,7 +17,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa, utils
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from . import multibase
+from . import b64url, multibase
 
 __all__ = ["KeyMaterialError", "PrivateKey", "PublicKey", "generate", "unwrap"]
 
@@ -31,15 +30,14 @@ class KeyMaterialError(ValueError):
     """Unusable key material (wrong type, bad encoding, wrong KEK...)."""
 
 
-def _b64u(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+_b64u = b64url.encode
 
 
 def _unb64u(text) -> bytes:
     if not isinstance(text, str):
         raise KeyMaterialError("JWK member must be a base64url string")
     try:
-        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        return b64url.decode(text)
     except ValueError:
         raise KeyMaterialError("JWK member is not base64url") from None
 

@@ -5,8 +5,7 @@ with :class:`MultibaseError` rather than guessed.
 """
 from __future__ import annotations
 
-import base64
-import re
+from . import b64url
 
 __all__ = [
     "MultibaseError",
@@ -29,7 +28,6 @@ _CODECS = {ED25519_PUB: "ed25519-pub", ED25519_PRIV: "ed25519-priv", P256_PUB: "
 
 _ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _INDEX = {c: i for i, c in enumerate(_ALPHABET)}
-_B64URL = re.compile(r"[A-Za-z0-9_-]*")
 
 
 class MultibaseError(ValueError):
@@ -65,7 +63,7 @@ def encode(data: bytes, base: str = "z") -> str:
     if base == "z":
         return "z" + b58encode(data)
     if base == "u":
-        return "u" + base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+        return "u" + b64url.encode(data)
     raise MultibaseError(f"unsupported multibase prefix {base!r}")
 
 
@@ -77,12 +75,10 @@ def decode(text: str) -> bytes:
     if prefix == "z":
         return b58decode(body)
     if prefix == "u":
-        if not _B64URL.fullmatch(body) or len(body) % 4 == 1:
-            raise MultibaseError("invalid base64url characters or length")
         try:
-            return base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
-        except ValueError as exc:
-            raise MultibaseError(f"invalid base64url: {exc}") from None
+            return b64url.decode(body)
+        except ValueError:
+            raise MultibaseError("invalid base64url characters or length") from None
     raise MultibaseError(f"unsupported multibase prefix {prefix!r}")
 
 

@@ -7,11 +7,12 @@ no padding) into `encodedList`. Lists hold at least 131,072 entries (16 KiB).
 
 from __future__ import annotations
 
-import base64
 import binascii
 import gzip
 import zlib
 from datetime import datetime, timezone
+
+from . import b64url
 
 __all__ = [
     "MIN_SIZE",
@@ -74,7 +75,7 @@ class StatusList:
     def encode(self) -> str:
         # mtime=0 keeps the encoding deterministic for equal lists
         compressed = gzip.compress(bytes(self._bits), mtime=0)
-        return "u" + base64.urlsafe_b64encode(compressed).rstrip(b"=").decode("ascii")
+        return "u" + b64url.encode(compressed)
 
     @classmethod
     def decode(cls, encoded: str) -> "StatusList":
@@ -84,7 +85,7 @@ class StatusList:
         if "=" in body:
             raise StatusListError("encodedList must not be padded")
         try:
-            compressed = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+            compressed = b64url.decode(body)
             # GZIP container only (wbits 16+), bounded output size
             inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
             raw = inflater.decompress(compressed, _MAX_BYTES + 1)

@@ -113,11 +113,7 @@ def _load_features() -> None:
     if FEATURES:
         return
     for name in FEATURE_MODULES:
-        try:
-            FEATURES.append(importlib.import_module(name))
-        except ModuleNotFoundError as exc:
-            if exc.name != name:  # a real import error inside the feature
-                raise
+        FEATURES.append(importlib.import_module(name))
 
 
 def _register_swagger_assets(app: Flask) -> None:

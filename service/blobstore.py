@@ -26,12 +26,17 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
+from typing import Any
 
 import click
-from flask import current_app
-from sqlalchemy import delete, exists, insert, or_, select, text, update
+from flask import Flask, current_app
+from sqlalchemy import ColumnElement, Connection, delete, exists, insert, or_, select, text, update
+from sqlalchemy.orm import Session
+
+from storage import BlobStore
 
 from .extensions import db
 from .models import BlobHold, utcnow
@@ -43,7 +48,7 @@ _LOCK_KEY = 0x626C6F62  # "blob": the advisory lock holds and deletions share (P
 _REFERENCES: list = []
 
 
-def get_store():
+def get_store() -> BlobStore:
     store = current_app.extensions.get("blobstore")
     if store is None:
         from storage import open_store
@@ -61,22 +66,22 @@ def get_store():
 
 
 # -- references ------------------------------------------------------------------------------
-def register_reference(column) -> None:
+def register_reference(column: Any) -> None:
     """Declare that rows keep a blob alive while `column` (a mapped column of
     hex SHA-256 digests, e.g. `ArtifactVersion.blob_digest`) names it."""
     if column not in _REFERENCES:
         _REFERENCES.append(column)
 
 
-def references() -> list:
+def references() -> list[Any]:
     return list(_REFERENCES)
 
 
-def _referenced_clause(digest: str):
+def _referenced_clause(digest: str) -> ColumnElement[bool] | None:
     return or_(*(exists().where(column == digest) for column in _REFERENCES)) if _REFERENCES else None
 
 
-def is_referenced(digest: str, *, connection=None) -> bool:
+def is_referenced(digest: str, *, connection: Connection | None = None) -> bool:
     """True when a registered column names `digest` or a live hold covers it."""
     clause = _referenced_clause(digest)
     held = exists().where(BlobHold.digest == digest, BlobHold.expires_at > utcnow())
@@ -86,8 +91,18 @@ def is_referenced(digest: str, *, connection=None) -> bool:
 
 # -- holds -----------------------------------------------------------------------------------
 @contextmanager
-def _serialized():
-    """A transaction on its own connection that holds the blob lock until it ends."""
+def _serialized() -> Iterator[Connection]:
+    """A transaction that holds the blob lock until it ends.
+
+    Normally its own connection. On SQLite, when the caller's transaction
+    already holds the database write lock (it has written), a second
+    connection could never write before the caller commits: then join the
+    caller's transaction, which serializes just as well, since nobody else
+    can write until it ends."""
+    joined = _sqlite_writing_connection()
+    if joined is not None:
+        yield joined
+        return
     with db.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
@@ -97,10 +112,20 @@ def _serialized():
         yield conn
 
 
+def _sqlite_writing_connection() -> Connection | None:
+    if db.engine.dialect.name != "sqlite":
+        return None
+    session = db.session()
+    if not session.in_transaction():
+        return None
+    conn = session.connection()
+    return conn if getattr(conn.connection.dbapi_connection, "in_transaction", False) else None
+
+
 class Hold:
     """An upload's claim on the blob it is writing (see the module docstring)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.id = uuid.uuid4()
         self.released = False
         now = utcnow()
@@ -110,26 +135,28 @@ class Hold:
 
     def stored(self, digest: str) -> None:
         """The bytes are in the store under `digest`."""
-        with db.engine.begin() as conn:
+        with _serialized() as conn:
             conn.execute(update(BlobHold).where(BlobHold.id == self.id).values(digest=digest))
 
-    def release(self) -> None:
+    def release(self, *, _transaction_ended: bool = False) -> None:
         if self.released:
             return
         self.released = True
         try:
-            with db.engine.begin() as conn:
+            # Once the caller's transaction has ended its session may not be
+            # used (and holds no lock): a connection of our own then.
+            with (db.engine.begin() if _transaction_ended else _serialized()) as conn:
                 conn.execute(delete(BlobHold).where(BlobHold.id == self.id))
         except Exception:  # an unreleased hold only delays cleanup until it expires
             log.exception("could not release blob hold %s", self.id)
 
-    def release_after_transaction(self, session=None) -> None:
+    def release_after_transaction(self, session: Session | None = None) -> None:
         """Release when `session`'s transaction (which may reference the blob) ends."""
         from sqlalchemy import event
 
         session = session or db.session()
         for name in ("after_commit", "after_rollback"):
-            event.listen(session, name, lambda _s: self.release(), once=True)
+            event.listen(session, name, lambda _s: self.release(_transaction_ended=True), once=True)
 
 
 def hold() -> Hold:
@@ -178,7 +205,7 @@ def cleanup(grace: timedelta) -> list[str]:
 @click.command("cleanup-blobs")
 @click.option("--grace-hours", type=float, default=24.0, show_default=True,
               help="Only blobs older than this may go (uploads in flight are younger).")
-def cleanup_blobs_command(grace_hours):
+def cleanup_blobs_command(grace_hours: float) -> None:
     """Delete stored files that no feature references."""
     if grace_hours < 0:
         raise click.BadParameter("must not be negative", param_hint="--grace-hours")
@@ -188,5 +215,5 @@ def cleanup_blobs_command(grace_hours):
     click.echo(f"{len(removed)} orphan blob(s) removed")
 
 
-def init_app(app) -> None:
+def init_app(app: Flask) -> None:
     app.cli.add_command(cleanup_blobs_command)

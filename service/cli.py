@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import secrets
-import sys
 
 import click
 from flask import Flask
@@ -20,8 +19,6 @@ def register_cli(app: Flask) -> None:
     from . import jobs
 
     jobs.init_app(app)  # jobs-worker (RQ)
-    if "rotate-keys" not in app.cli.commands:
-        app.cli.add_command(rotate_keys_placeholder)
 
 
 @click.command("create-org")
@@ -74,12 +71,3 @@ def demo_data():
     click.echo("\nDemo logins (password for all: %s)" % logins["password"])
     for role, email in logins["people"]:
         click.echo(f"  {role:<9} {email}")
-
-
-@click.command("rotate-keys")
-@click.option("--org", "org_slug", required=True)
-def rotate_keys_placeholder(org_slug):
-    """Rotate an organization's signing keys (needs the badges feature)."""
-    click.echo("Signing keys are managed by the badges feature, which is not installed in this build.",
-               err=True)
-    sys.exit(2)

@@ -73,6 +73,9 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # How long a job worker's claim lasts without renewal; a dead worker's
         # jobs resume after this (service/jobs.py).
         "JOB_LEASE_SECONDS": int(env.get("JOB_LEASE_SECONDS", "60")),
+        # A failed job that retries (the badge rule check after a score) waits
+        # this long before its second attempt, doubling each time after.
+        "JOB_RETRY_SECONDS": float(env.get("JOB_RETRY_SECONDS", "60")),
         # Inline runner: how often each web process looks for jobs whose lease
         # lapsed (their process died) and resumes them; 0 turns it off.
         "JOB_SWEEP_SECONDS": float(env.get("JOB_SWEEP_SECONDS", "60")),

@@ -7,6 +7,8 @@ body. Validation errors carry an `errors` list naming each field.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from flask import Flask, Response, json, render_template, request
 from werkzeug.exceptions import HTTPException
@@ -32,6 +34,34 @@ PROBLEM_TYPES = {
     "internal-error": "Something went wrong on our side; nothing was saved.",
 }
 
+
+
+# -- domain errors -------------------------------------------------------------------------
+# Domain code raises its own exceptions and never builds HTTP answers. Each
+# feature maps its exception types to problems here, once, when it loads; the
+# error handler below answers with that problem (after rolling back), and
+# pages that show a refusal inline ask `problem_for(exc)`.
+_DOMAIN_ERRORS: dict[type, Callable[[Any], "Problem"]] = {}
+
+
+def register_domain_error(exc_type: type, to_problem: Callable[[Any], "Problem"]) -> None:
+    _DOMAIN_ERRORS[exc_type] = to_problem
+
+
+def problem_for(exc: BaseException) -> "Problem | None":
+    """The problem a registered domain exception (or a subclass) maps to; None otherwise."""
+    if isinstance(exc, Problem):
+        return exc
+    for cls in type(exc).__mro__:
+        to_problem = _DOMAIN_ERRORS.get(cls)
+        if to_problem is not None:
+            return to_problem(exc)
+    return None
+
+
+def field_errors(pairs) -> list[dict]:
+    """[(field, message)] (how domain exceptions list what is wrong) as problem `errors`."""
+    return [field_error(field, message) for field, message in pairs]
 
 
 def register_problem_type(slug: str, description: str) -> None:
@@ -163,6 +193,9 @@ def register_error_handlers(app: Flask) -> None:
         from .extensions import db
 
         db.session.rollback()
+        problem = problem_for(exc)
+        if problem is not None:  # a domain refusal, mapped once by its feature
+            return render_problem(problem)
         if isinstance(exc, (DataError, OverflowError)):
             # A number or value from the request the database cannot hold
             # (an out-of-range integer): the client's mistake, not ours.

@@ -34,15 +34,18 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import and_, or_, update
+from sqlalchemy import and_, event, or_, update
+from sqlalchemy.orm import Session
 
 from . import audit
+from .errors import Problem, register_domain_error
 from .extensions import db
 from .models import Job, utcnow
 
-__all__ = ["RunnerUnavailable", "UnknownJobKind", "register_job_kind", "check_runner", "start", "execute",
-           "take_lease", "finish", "lease_seconds", "worker_id", "stale_jobs", "resume_stale", "requeue_stale",
-           "revive_if_abandoned", "sweep_abandoned", "start_sweeper", "run_worker", "init_app"]
+__all__ = ["RunnerUnavailable", "UnknownJobKind", "register_job_kind", "check_runner", "start",
+           "start_after_commit", "execute", "take_lease", "finish", "retry_later", "lease_seconds", "worker_id",
+           "stale_jobs", "resume_stale", "requeue_stale", "revive_if_abandoned", "sweep_abandoned", "start_sweeper",
+           "run_worker", "init_app"]
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +59,13 @@ ACTIVE = ("queued", "running")
 class RunnerUnavailable(RuntimeError):
     """JOB_QUEUE_URL names a runner that is not usable (unknown scheme, the
     `rq`/`redis` packages missing, or the Redis server unreachable)."""
+
+
+def _runner_unavailable(exc: RunnerUnavailable) -> Problem:
+    return Problem(503, str(exc))
+
+
+register_domain_error(RunnerUnavailable, _runner_unavailable)
 
 
 class UnknownJobKind(LookupError):
@@ -165,6 +175,44 @@ def start(kind: str, job_id: uuid.UUID):
     return rq_id
 
 
+_AFTER_COMMIT = "jobs.start_after_commit"
+
+
+def start_after_commit(kind: str, job_id: uuid.UUID) -> None:
+    """Start a job whose row was added to the current transaction once that
+    transaction commits; if it rolls back, the job never existed.
+
+    The work that asked for the job and the job row commit together, so a
+    crash after the commit leaves a queued job that the sweep starts, never
+    a lost one. With the inline runner the job runs right after the commit in
+    this thread, in its own app context and session: the caller's response
+    reflects its outcome, and its failure is recorded on the job row, never
+    raised into the caller (whose work is already committed). With Redis it
+    is enqueued."""
+    if kind not in _KINDS:
+        raise UnknownJobKind(kind)
+    db.session.info.setdefault(_AFTER_COMMIT, []).append((current_app._get_current_object(), kind, job_id))
+
+
+@event.listens_for(Session, "after_commit")
+def _start_committed_jobs(session) -> None:
+    for app, kind, job_id in session.info.pop(_AFTER_COMMIT, None) or ():
+        try:
+            with app.app_context():
+                inline = _queue_url() == "inline"
+                if not inline:
+                    start(kind, job_id)
+            if inline:
+                _run_in_app(app, kind, job_id)  # its own app context and session
+        except Exception:  # committed and queued: a worker's sweep or resume_stale starts it later
+            log.exception("job %s (%s) could not be started after commit; it stays queued", job_id, kind)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_rolled_back_jobs(session) -> None:
+    session.info.pop(_AFTER_COMMIT, None)
+
+
 def _run_in_app(app, kind, job_id):
     with app.app_context():
         try:
@@ -222,6 +270,22 @@ def finish(job: Job, owner: str, status: str, error: str | None = None) -> None:
         status=status, error=error, finished_at=utcnow(), lease_owner=None, lease_expires_at=None)
         .execution_options(synchronize_session=False))
     audit.record(f"job.{status}", obj=job, organization_id=job.organization_id, error=error)
+    db.session.commit()
+    db.session.refresh(job)
+
+
+def retry_later(job: Job, owner: str, error: str, *, attempts: int, delay_seconds: float) -> None:
+    """Record a failed attempt and hand the job back for another one after
+    `delay_seconds`: it is queued again with a lease nobody holds that lapses
+    then, so a sweep (`requeue_stale`, `resume_stale`, a worker's maintenance)
+    retries it no earlier. Commits."""
+    now = utcnow()
+    result = {**(job.result or {}), "attempts": attempts, "last_error": error}
+    db.session.execute(update(Job).where(Job.id == job.id, Job.lease_owner == owner).values(
+        status="queued", error=error, result=result, lease_owner="retry-wait",
+        lease_expires_at=now + timedelta(seconds=max(0.0, delay_seconds)))
+        .execution_options(synchronize_session=False))
+    audit.record("job.retry", obj=job, organization_id=job.organization_id, error=error, attempts=attempts)
     db.session.commit()
     db.session.refresh(job)
 

@@ -3,7 +3,8 @@
 The schemas transcribe the final Open Badges 3.0 / CLR 2.0 data model (Appendix B) into
 1EdTech's JSON Schema conventions; README.md in this folder lists sources and deviations.
 """
-import json, pathlib
+import json
+import pathlib
 OUT = pathlib.Path(__file__).resolve().parent
 D2019 = "https://json-schema.org/draft/2019-09/schema#"
 OB_ID = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"

@@ -6,7 +6,17 @@ Other features call `mastery_for(student_id, competency_id)` and
 `student_mastery(student_id, competencies)`; both return `MasteryResult`s.
 """
 from . import models, policies  # noqa: F401  (registers the tables; the policies of its objects)
+from ..errors import Problem, field_error, register_domain_error
+from .framework_import import FrameworkImportError
 from .mastery import MasteryResult
+
+
+def _import_failed(exc: FrameworkImportError) -> Problem:
+    return Problem(422, f"The framework could not be imported: {exc}", type="framework-import-failed",
+                   errors=[field_error("package", e) for e in exc.errors])
+
+
+register_domain_error(FrameworkImportError, _import_failed)
 
 
 def mastery_for(student_id, competency_id, *, as_of=None) -> MasteryResult:

@@ -9,6 +9,7 @@ from datetime import date
 from .. import audit
 from ..errors import field_error, validation_problem
 from ..extensions import db
+from . import badge_links
 from .models import Competency, LearningPlan, PlanComment, PlanGoal
 from .progress import evidence_for, mastery_for
 
@@ -30,10 +31,7 @@ def add_goal(plan: LearningPlan, actor, data: dict) -> PlanGoal:
         if competency is None or competency.organization_id != plan.organization_id:
             raise validation_problem([field_error("competency_id", "is not a competency of your organization")])
     if data.get("badge_class_id"):
-        from ..badges.models import BadgeClass  # badges imports assessment; import here, not at module load
-
-        badge_class = db.session.get(BadgeClass, data["badge_class_id"])
-        if badge_class is None or badge_class.organization_id != plan.organization_id:
+        if not badge_links.belongs_to(data["badge_class_id"], plan.organization_id):
             raise validation_problem([field_error("badge_class_id", "is not a badge of your organization")])
     goal = PlanGoal(plan_id=plan.id, **data)
     db.session.add(goal)
@@ -66,9 +64,7 @@ def goal_progress(plan: LearningPlan, goal: PlanGoal, today: date | None = None)
                               "assessed_at": p.assessed_at}
                              for p in evidence_for(plan.student_id, goal.competency)])
     else:
-        from ..badges.progress import badge_progress  # see add_goal
-
-        badge = badge_progress(plan.student_id, goal.badge_class_id)
+        badge = badge_links.progress(plan.student_id, goal.badge_class_id)
         out.update(level=None, mastered=badge["awarded"], evidence_count=None, badge=badge,
                    status="met" if badge["awarded"] else (
                        "overdue" if goal.target_date and goal.target_date < today else "in progress"),

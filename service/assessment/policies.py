@@ -23,7 +23,9 @@ teachers and admins change them and comment; guardians only read.
 """
 from __future__ import annotations
 
-from sqlalchemy import and_, exists, or_, select as sql_select
+import uuid
+
+from sqlalchemy import Select, and_, exists, or_, select as sql_select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -48,13 +50,13 @@ from .models import (
 class FrameworkPolicy(Policy):
     model = Framework
 
-    def can_view(self, actor, framework):
+    def can_view(self, actor: Person, framework: Framework) -> bool:
         return actor.organization_id == framework.organization_id
 
-    def can_manage(self, actor, framework):
+    def can_manage(self, actor: Person, framework: Framework) -> bool:
         return is_admin_of(actor, framework.organization_id)
 
-    def visible(self, actor, select):
+    def visible(self, actor: Person, select: Select) -> Select:
         return select.where(Framework.organization_id == actor.organization_id)
 
 
@@ -62,10 +64,10 @@ class FrameworkPolicy(Policy):
 class CompetencyPolicy(Policy):
     model = Competency
 
-    def can_view(self, actor, competency):
+    def can_view(self, actor: Person, competency: Competency) -> bool:
         return actor.organization_id == competency.organization_id
 
-    def visible(self, actor, select):
+    def visible(self, actor: Person, select: Select) -> Select:
         return select.where(Competency.organization_id == actor.organization_id)
 
 
@@ -75,30 +77,30 @@ class CompetencyPolicy(Policy):
 class RubricPolicy(Policy):
     model = Rubric
 
-    def can_view(self, actor, rubric):
+    def can_view(self, actor: Person, rubric: Rubric) -> bool:
         return actor.organization_id == rubric.organization_id
 
-    def can_create(self, actor, rubric):
+    def can_create(self, actor: Person, rubric: Rubric) -> bool:
         return actor.organization_id == rubric.organization_id and actor.role in (Role.TEACHER.value,
                                                                                   Role.ADMIN.value)
 
-    def can_revise(self, actor, rubric):
+    def can_revise(self, actor: Person, rubric: Rubric) -> bool:
         return is_admin_of(actor, rubric.organization_id) or (
             actor.role == Role.TEACHER.value and rubric.created_by_id == actor.id)
 
-    def visible(self, actor, select):
+    def visible(self, actor: Person, select: Select) -> Select:
         return select.where(Rubric.organization_id == actor.organization_id)
 
 
 # -- submissions -----------------------------------------------------------------------------------
 
-def teaches_section(actor, section_id) -> bool:
+def teaches_section(actor: Person, section_id: uuid.UUID) -> bool:
     return actor.role == Role.TEACHER.value and db.session.scalar(sql_select(Enrolment.id).where(
         Enrolment.section_id == section_id, Enrolment.person_id == actor.id,
         Enrolment.role == "teacher")) is not None
 
 
-def scorable(actor, select):
+def scorable(actor: Person, select: Select) -> Select:
     """`select` of submissions narrowed to those the actor may score (can_score
     below, as a filter): a list checks the rule in SQL, not once per row."""
     if actor.role != Role.TEACHER.value:
@@ -107,7 +109,7 @@ def scorable(actor, select):
         Enrolment.person_id == actor.id, Enrolment.role == "teacher")))
 
 
-def rated_submission_ids(actor):
+def rated_submission_ids(actor: Person) -> Select:
     """The submissions the actor rates in calibration, counting only sessions
     whose creator may see that student's work (an admin of the school or one of
     the student's teachers): naming a rater never grants more than the creator
@@ -132,21 +134,21 @@ def rated_submission_ids(actor):
 class SubmissionPolicy(Policy):
     model = Submission
 
-    def can_view(self, actor, submission):
+    def can_view(self, actor: Person, submission: Submission) -> bool:
         return (may_see_student_work(actor, submission.student_id, submission.organization_id)
                 or bool(db.session.scalar(sql_select(exists(rated_submission_ids(actor).where(
                     CalibrationItem.submission_id == submission.id))))))
 
-    def can_create(self, actor, submission):
+    def can_create(self, actor: Person, submission: Submission) -> bool:
         return actor.role == Role.STUDENT.value and actor.id == submission.student_id
 
-    def can_reassess(self, actor, submission):
+    def can_reassess(self, actor: Person, submission: Submission) -> bool:
         return actor.id == submission.student_id
 
-    def can_score(self, actor, submission):
+    def can_score(self, actor: Person, submission: Submission) -> bool:
         return teaches_section(actor, submission.section_id)
 
-    def visible(self, actor, select):
+    def visible(self, actor: Person, select: Select) -> Select:
         if actor.role == Role.ADMIN.value:
             return select.where(Submission.organization_id == actor.organization_id)
         if actor.role == Role.TEACHER.value:
@@ -163,7 +165,7 @@ class SubmissionPolicy(Policy):
 class AssessmentPolicy(Policy):
     model = Assessment
 
-    def can_view(self, actor, assessment):
+    def can_view(self, actor: Person, assessment: Assessment) -> bool:
         if assessment.kind == "official":
             return may_see_student_work(actor, assessment.submission.student_id, assessment.organization_id)
         if actor.id == assessment.assessor_id or is_admin_of(actor, assessment.organization_id):
@@ -171,7 +173,7 @@ class AssessmentPolicy(Policy):
         session = db.session.get(CalibrationSession, assessment.calibration_id)
         return session is not None and session.created_by_id == actor.id
 
-    def visible(self, actor, select):
+    def visible(self, actor: Person, select: Select) -> Select:
         raise LookupError("list scores through their submission")
 
 
@@ -181,21 +183,21 @@ class AssessmentPolicy(Policy):
 class CalibrationSessionPolicy(Policy):
     model = CalibrationSession
 
-    def can_create(self, actor, session):
+    def can_create(self, actor: Person, session: CalibrationSession) -> bool:
         return actor.organization_id == session.organization_id and actor.role in (Role.TEACHER.value,
                                                                                    Role.ADMIN.value)
 
-    def can_view(self, actor, session):
+    def can_view(self, actor: Person, session: CalibrationSession) -> bool:
         return (is_admin_of(actor, session.organization_id) or actor.id == session.created_by_id
                 or any(r.rater_id == actor.id for r in session.raters))
 
-    def can_rate(self, actor, session):
+    def can_rate(self, actor: Person, session: CalibrationSession) -> bool:
         return any(r.rater_id == actor.id for r in session.raters)
 
-    def can_see_results(self, actor, session):
+    def can_see_results(self, actor: Person, session: CalibrationSession) -> bool:
         return is_admin_of(actor, session.organization_id) or actor.id == session.created_by_id
 
-    def visible(self, actor, select):
+    def visible(self, actor: Person, select: Select) -> Select:
         if actor.role == Role.ADMIN.value:
             return select.where(CalibrationSession.organization_id == actor.organization_id)
         mine = sql_select(CalibrationRater.session_id).where(CalibrationRater.rater_id == actor.id)
@@ -208,17 +210,17 @@ class CalibrationSessionPolicy(Policy):
 class LearningPlanPolicy(Policy):
     model = LearningPlan
 
-    def can_view(self, actor, plan):
+    def can_view(self, actor: Person, plan: LearningPlan) -> bool:
         return may_see_student_work(actor, plan.student_id, plan.organization_id)
 
-    def can_edit(self, actor, plan):
+    def can_edit(self, actor: Person, plan: LearningPlan) -> bool:
         return (actor.id == plan.student_id or is_admin_of(actor, plan.organization_id)
                 or teaches_student(actor, plan.student_id))
 
     can_create = can_edit
     can_comment = can_edit
 
-    def visible(self, actor, select):
+    def visible(self, actor: Person, select: Select) -> Select:
         if actor.role == Role.ADMIN.value:
             return select.where(LearningPlan.organization_id == actor.organization_id)
         if actor.role == Role.TEACHER.value:

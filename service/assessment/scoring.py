@@ -15,6 +15,7 @@ from ..extensions import db
 from ..models import Enrolment, utcnow
 from ..portfolio.artifacts import lock_versions
 from ..portfolio.models import Artifact, ArtifactVersion
+from . import badge_links
 from .models import Assessment, Competency, CriterionScore, Rubric, Submission, SubmissionEvidence
 from .settings import settings_for
 
@@ -37,10 +38,7 @@ def submit(student, *, section_id: uuid.UUID, rubric_id: uuid.UUID, artifact_ver
         if competency is None or competency.organization_id != student.organization_id:
             errors.append(field_error("competency_id", "is not a competency of your organization"))
     if badge_class_id is not None:
-        from ..badges.models import BadgeClass  # badges imports assessment; import here, not at module load
-
-        badge_class = db.session.get(BadgeClass, badge_class_id)
-        if badge_class is None or badge_class.organization_id != student.organization_id:
+        if not badge_links.belongs_to(badge_class_id, student.organization_id):
             errors.append(field_error("badge_class_id", "is not a badge of your organization"))
     versions = _student_versions(student, artifact_version_ids, errors)
     if previous is not None:
@@ -57,7 +55,7 @@ def submit(student, *, section_id: uuid.UUID, rubric_id: uuid.UUID, artifact_ver
     db.session.add(submission)
     db.session.flush()
     # Evidence must stay exactly what the teacher scored.
-    lock_versions(versions, f"evidence for submission {submission.id}")
+    lock_versions(versions, f"evidence for “{submission.title}”"[:200])  # read by people: a title, not an id
     audit.record("submission.create", obj=submission, actor=actor or student, attempt=submission.attempt,
                  versions=[str(v.id) for v in versions])
     return submission
@@ -187,8 +185,20 @@ def return_for_revision(submission: Submission, teacher, feedback: str) -> Submi
     return submission
 
 
+def score_submission(submission: Submission, assessor, data: dict) -> Assessment:
+    """The scoring action, shared by the page and the API: the score, its
+    audit event and whatever other features queue on hearing of it commit in
+    one transaction. What they do with it happens after the commit (badges
+    check their rules in a job) and can never undo the score."""
+    assessment = score(submission, assessor, data)
+    announce_mastery_change(assessment)
+    db.session.commit()
+    return assessment
+
+
 def announce_mastery_change(assessment: Assessment) -> None:
-    """Tell other features (badges) after the score has committed."""
+    """Tell other features (badges) inside the scoring transaction, before its
+    commit; receivers only add rows to it (service/events.py)."""
     if assessment.kind != "official":
         return
     competency_ids = sorted({a.competency_id for s in assessment.scores

@@ -4,10 +4,29 @@ Shared by two modules groups: issuance (keys, issuer documents, badge classes,
 awards, status lists, bulk jobs) and the earner/verifier experience
 (downloads, public badge pages, verification). Each adds its blueprints here.
 """
+from ..assessment import badge_links
 from ..blobstore import register_reference
 from . import models, policies  # noqa: F401  (registers the tables; the policies of its objects)
 
 register_reference(models.BadgeClass.image_digest)  # uploaded badge images (service/blobstore.py)
+
+
+class _Directory:
+    """What assessment may ask about badges (service/assessment/badge_links.py)."""
+
+    def belongs_to(self, badge_class_id, organization_id) -> bool:
+        from ..extensions import db
+
+        badge_class = db.session.get(models.BadgeClass, badge_class_id)
+        return badge_class is not None and badge_class.organization_id == organization_id
+
+    def progress(self, student_id, badge_class_id) -> dict:
+        from .progress import badge_progress
+
+        return badge_progress(student_id, badge_class_id)
+
+
+badge_links.register(_Directory())
 
 
 def api_blueprints():
@@ -19,11 +38,11 @@ def api_blueprints():
 
 def init_app(app):
     from ..events import mastery_changed
-    from . import cli, issuance, wellknown
+    from . import auto_award, cli, wellknown
 
     app.register_blueprint(wellknown.bp)
     app.cli.add_command(cli.rotate_keys)
-    mastery_changed.connect(issuance.on_mastery_changed, weak=False)
+    mastery_changed.connect(auto_award.queue_rule_check, weak=False)
     from . import jobs
 
     jobs.init_app(app)

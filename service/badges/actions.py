@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import uuid
 
-from ..errors import Problem, field_error, validation_problem
+from ..assessment import facts
+from ..errors import Problem, field_error, field_errors, problem_for, register_domain_error, validation_problem
 from ..extensions import db
 from ..models import Organization, Person, Role, Section
 from ..policies import allowed, authorize
-from .policies import may_issue_to
 from . import classes, issuance, jobs, status
 from .models import Award, BadgeClass
+from .policies import may_issue_to
 
 STATUS_CHANGES = {"revoke": status.revoke, "suspend": status.suspend, "unsuspend": status.unsuspend}
 
@@ -31,7 +32,7 @@ def change_status(actor, award: Award | None, action: str, *, reason: str | None
         STATUS_CHANGES[action](award, actor=actor, reason=reason)
     except status.StatusChangeRefused as exc:
         db.session.rollback()
-        raise Problem(409, _sentence(str(exc))) from None
+        raise problem_for(exc) from None
     award.status_reason_public = bool(reason_public and reason)
     db.session.commit()
     return award
@@ -46,7 +47,7 @@ def decide(actor, award: Award | None, decision: str, *, reason: str | None = No
         return issuance.reject(award, actor=actor, reason=(reason or "not yet").strip()[:1000])
     except issuance.IssuanceRefused as exc:
         db.session.rollback()
-        raise Problem(409, _sentence(str(exc))) from None
+        raise problem_for(exc) from None
 
 
 def chosen_recipients(actor, student_ids) -> tuple[list[Person], list[dict]]:
@@ -80,7 +81,7 @@ def csv_recipients(actor, text: str) -> tuple[list[Person], list[dict]]:
     try:
         recipients, skipped = jobs.csv_recipients(text, actor.organization_id)
     except jobs.BulkJobInvalid as exc:
-        raise validation_problem([field_error(f, m) for f, m in exc.errors]) from None
+        raise problem_for(exc) from None
     if actor.role != Role.ADMIN.value:
         mine = [p for p in recipients if may_issue_to(actor, p)]
         skipped += [{"recipient_id": str(p.id), "reason": "not your student"} for p in recipients if p not in mine]
@@ -103,9 +104,9 @@ def start_bulk(actor, badge_class: BadgeClass | None, recipients: list[Person], 
     try:
         job = jobs.create(badge_class, recipients, actor=actor, skipped=skipped, origin=origin)
     except jobs.BulkJobInvalid as exc:
-        raise validation_problem([field_error(f, m) for f, m in exc.errors]) from None
+        raise problem_for(exc) from None
     except jobs.RunnerUnavailable as exc:
-        raise Problem(503, str(exc)) from None
+        raise problem_for(exc) from None
     jobs.start(job)
     return job
 
@@ -115,17 +116,26 @@ def _sentence(text: str) -> str:
     return (text[:1].upper() + text[1:]).rstrip(".") + "." if text else text
 
 
+def _refused(exc: Exception) -> Problem:
+    return Problem(409, _sentence(str(exc)))
+
+
+def _invalid(exc: classes.BadgeClassInvalid | jobs.BulkJobInvalid) -> Problem:
+    return validation_problem(field_errors(exc.errors))
+
+
+# Badges' refusals as problems, once (service/errors.py); actions and views let them rise.
+for _type, _to_problem in ((status.StatusChangeRefused, _refused), (issuance.IssuanceRefused, _refused),
+                           (classes.BadgeClassInvalid, _invalid), (jobs.BulkJobInvalid, _invalid)):
+    register_domain_error(_type, _to_problem)
+
+
 # -- badge classes ---------------------------------------------------------------------------
 def assessment_rubric(actor, rubric_id) -> list[dict]:
-    try:
-        from ..assessment.models import Rubric
-    except ModuleNotFoundError:
-        raise validation_problem([field_error("rubric_id", "the assessment feature is not installed")]) from None
-    rubric = db.session.get(Rubric, rubric_id)
-    if rubric is None or rubric.organization_id != actor.organization_id:
+    outline = facts.rubric_outline(rubric_id, actor.organization_id)
+    if outline is None:
         raise validation_problem([field_error("rubric_id", "is not a rubric of your organization")])
-    levels = [{"id": str(lv.id), "name": lv.label, "points": lv.points} for lv in rubric.levels]
-    return [{"id": str(c.id), "name": c.title, "levels": levels} for c in rubric.criteria if c.kind == "academic"]
+    return outline
 
 
 def class_data(body: dict, badge_class_id, actor) -> dict:
@@ -144,10 +154,6 @@ def class_data(body: dict, badge_class_id, actor) -> dict:
     return data
 
 
-def _invalid(exc) -> Problem:
-    return validation_problem([field_error(f, m) for f, m in exc.errors])
-
-
 def create_badge_class(actor, body: dict) -> BadgeClass:
     if not allowed(actor, "create", BadgeClass(organization_id=actor.organization_id)):
         raise Problem(403, "Only teachers and admins define badge classes.")
@@ -157,7 +163,7 @@ def create_badge_class(actor, body: dict) -> BadgeClass:
                                      class_data(body, new_id, actor), actor=actor, badge_class_id=new_id)
     except classes.BadgeClassInvalid as exc:
         db.session.rollback()
-        raise _invalid(exc) from None
+        raise problem_for(exc) from None
     db.session.commit()
     return badge_class
 
@@ -168,7 +174,7 @@ def update_badge_class(actor, badge_class: BadgeClass | None, body: dict) -> Bad
         classes.update(badge_class, class_data(body, badge_class.id, actor), actor=actor)
     except classes.BadgeClassInvalid as exc:
         db.session.rollback()
-        raise _invalid(exc) from None
+        raise problem_for(exc) from None
     db.session.commit()
     return badge_class
 
@@ -179,6 +185,6 @@ def set_badge_image(actor, badge_class: BadgeClass | None, data: bytes) -> Badge
         classes.set_image(badge_class, data, actor=actor)
     except classes.BadgeClassInvalid as exc:
         db.session.rollback()
-        raise _invalid(exc) from None
+        raise problem_for(exc) from None
     db.session.commit()
     return badge_class

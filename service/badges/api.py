@@ -43,15 +43,11 @@ def _invalid(exc) -> Problem:
 
 
 def _badge_class(actor, badge_class_id, action="view") -> BadgeClass:
-    badge_class = db.session.get(BadgeClass, badge_class_id)
-    authorize(actor, action, badge_class, what="badge class")
-    return badge_class
+    return authorize(actor, action, db.session.get(BadgeClass, badge_class_id), what="badge class")
 
 
 def _award(actor, award_id, action="view") -> Award:
-    award = db.session.get(Award, award_id)
-    authorize(actor, action, award, what="award")
-    return award
+    return authorize(actor, action, db.session.get(Award, award_id), what="award")
 
 
 # -- badge classes -----------------------------------------------------------------------------
@@ -233,7 +229,8 @@ class BulkJobs(MethodView):
         given = [k for k in ("section_id", "student_ids", "csv") if k in body]
         if len(given) != 1:
             raise validation_problem([field_error("section_id", "give exactly one of section_id, student_ids or csv")])
-        skipped = []
+        skipped: list[dict] = []
+        origin: dict[str, object]
         if "section_id" in body:
             recipients, origin = actions.section_recipients(actor, body["section_id"]), {
                 "section_id": str(body["section_id"])}
@@ -256,7 +253,7 @@ class BulkJobById(MethodView):
         job = db.session.get(Job, job_id)
         if job is not None and job.kind != jobs.KIND:
             job = None  # only bulk issuance jobs are reported here
-        authorize(actor, "view", job, what="job")
+        job = authorize(actor, "view", job, what="job")
         db.session.refresh(job)
         job_runner.revive_if_abandoned(job)
         return jobs.progress(job)
@@ -271,8 +268,7 @@ class IssuerKeys(MethodView):
     def get(self):
         """Your organization's signing keys (public parts), active and retired."""
         actor = require_person()
-        org = db.session.get(Organization, actor.organization_id)
-        authorize(actor, "manage", org, what="organization")
+        org = authorize(actor, "manage", db.session.get(Organization, actor.organization_id), what="organization")
         return db.session.scalars(db.select(IssuerKey).where(IssuerKey.organization_id == org.id)
                                   .order_by(IssuerKey.created_at, IssuerKey.key_id)).all()
 
@@ -285,6 +281,5 @@ class RotateKeys(MethodView):
     def post(self, body):
         """Retire the active keys and create new ones. Old credentials keep verifying."""
         actor = require_person()
-        org = db.session.get(Organization, actor.organization_id)
-        authorize(actor, "manage", org, what="organization")
+        org = authorize(actor, "manage", db.session.get(Organization, actor.organization_id), what="organization")
         return list(keys.rotate(org, actor=actor, reason=body.get("reason")).values())

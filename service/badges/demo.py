@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 
+from ..assessment import facts
 from ..extensions import db
 from . import classes, issuance, keys
 from .models import BadgeClass
@@ -13,12 +14,7 @@ log = logging.getLogger(__name__)
 
 
 def _competency_id(org):
-    try:
-        from ..assessment.models import Competency
-    except ModuleNotFoundError:
-        return None
-    return db.session.scalar(db.select(Competency.id).where(
-        Competency.organization_id == org.id, Competency.identifier == "ela-w-1").limit(1))
+    return facts.competency_by_identifier(org.id, "ela-w-1")
 
 
 def load_demo(context) -> None:
@@ -50,8 +46,7 @@ def load_demo(context) -> None:
         return
     for student in context["students"]:
         try:
-            issuance.on_mastery_changed(None, student_id=student.id, competency_ids=[competency_id],
-                                        organization_id=org.id)
+            issuance.award_for_mastery(student.id, [competency_id], org.id)
         except Exception:  # demo data must load even if a rule cannot be evaluated
             db.session.rollback()
             log.exception("demo: automatic badge for %s failed", student.email)

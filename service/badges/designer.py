@@ -7,7 +7,9 @@ import uuid
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
+from ..assessment import facts
 from ..auth import current_person, login_required
+from ..body_limits import accepts_body
 from ..errors import Problem
 from ..extensions import db
 from ..models import Role
@@ -28,31 +30,11 @@ def _staff():
 
 def _targets(actor) -> list[tuple[str, str]]:
     """Rule targets: current competencies, then academic criteria of current rubrics."""
-    try:
-        from ..assessment.models import Competency, Framework, Rubric, RubricCriterion
-    except ModuleNotFoundError:
-        return []
-    options = []
-    for c in db.session.scalars(db.select(Competency).join(Framework).where(
-            Framework.organization_id == actor.organization_id, Framework.status == "current")
-            .order_by(Framework.title, Competency.position)):
-        label = c.abbreviated_statement or c.statement
-        options.append((f"competency:{c.id}", f"Competency {c.human_code or ''} {label}"[:160]))
-    for crit, rubric in db.session.execute(db.select(RubricCriterion, Rubric).join(Rubric).where(
-            Rubric.organization_id == actor.organization_id, Rubric.status == "current",
-            RubricCriterion.kind == "academic").order_by(Rubric.title, RubricCriterion.position)):
-        options.append((f"criterion:{crit.id}", f"Rubric “{rubric.title}”: {crit.title}"[:160]))
-    return options
+    return facts.rule_targets(actor.organization_id)
 
 
 def _rubrics(actor) -> list[tuple[str, str]]:
-    try:
-        from ..assessment.models import Rubric
-    except ModuleNotFoundError:
-        return []
-    return [(str(r.id), f"{r.title} (version {r.version})") for r in db.session.scalars(
-        db.select(Rubric).where(Rubric.organization_id == actor.organization_id, Rubric.status == "current")
-        .order_by(Rubric.title))]
+    return facts.current_rubrics(actor.organization_id)
 
 
 def _values_of(badge_class: BadgeClass) -> dict:
@@ -155,6 +137,7 @@ def _render(actor, badge_class, values, errors, status=200):
 
 
 @bp.route("/badges/classes/new", methods=["GET", "POST"])
+@accepts_body("document")
 @login_required
 def new_class():
     actor = _staff()
@@ -169,6 +152,7 @@ def new_class():
 
 
 @bp.route("/badges/classes/<uuid:badge_class_id>/edit", methods=["GET", "POST"])
+@accepts_body("document")
 @login_required
 def edit_class(badge_class_id: uuid.UUID):
     actor = _staff()

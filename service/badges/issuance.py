@@ -24,17 +24,17 @@ from typing import Iterable, Protocol
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from openbadges import data_integrity, official_schema
-from openbadges import jwt as vcjwt
+import openbadges
+from openbadges import official_schema
 from openbadges.models import AchievementSubject, Evidence, Image, OpenBadgeCredential, Result, format_datetime
-
-OB_EXTENSIONS_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
 
 from .. import audit, events
 from ..extensions import db
 from ..models import Organization, Person, Role, utcnow
 from . import classes, issuer, keys, status, urls
 from .models import Award, BadgeClass, StatusListEntry
+
+OB_EXTENSIONS_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
 
 log = logging.getLogger(__name__)
 
@@ -115,9 +115,11 @@ def students_meeting_rule(badge_class: BadgeClass, student_ids, source: MasteryS
     return [s for s in student_ids if s in holding]
 
 
-def on_mastery_changed(sender, *, student_id, competency_ids, organization_id, source: MasterySource | None = None):
-    """Signal receiver (service.events.mastery_changed): issue or queue every
-    badge whose rule now holds. Runs after the sender's commit; idempotent."""
+def award_for_mastery(student_id, competency_ids, organization_id, *, source: MasterySource | None = None
+                      ) -> list[Outcome]:
+    """Issue or queue for approval every badge whose rule now holds for the
+    student (rules naming one of `competency_ids`, or all when empty).
+    Commits each award; idempotent. Run by the rule-check job (auto_award.py)."""
     source = source or default_mastery_source()
     wanted = {str(c) for c in competency_ids or []}
     classes_ = db.session.scalars(db.select(BadgeClass).where(
@@ -287,10 +289,9 @@ class Signer:
         return credential.to_json()
 
     def sign(self, unsigned: dict) -> tuple[dict, str]:
-        signed = data_integrity.sign(unsigned, self.di_key, self.verification_method,
-                                     created=unsigned["validFrom"], as_set=True)  # 1EdTech's schema: an array
-        token = vcjwt.sign(unsigned, self.jwt_key, kid=self.kid)
-        return signed, token
+        issued = openbadges.issue(unsigned, self.di_key, self.verification_method, jwt_key=self.jwt_key,
+                                  kid=self.kid, created=unsigned["validFrom"])
+        return issued.credential, issued.jwt or ""
 
 
 def _second(moment) -> str:

@@ -42,11 +42,12 @@ def verify_page():
         data = upload.read(MAX_INPUT_BYTES + 1) if upload and upload.filename else None
         text = (request.form.get("credential") or "").strip()
         url = (request.form.get("url") or "").strip()
-        given = {"credential": text, "url": url, "file": upload.filename if data else None}
-        inputs = {"upload": data, "credential": text or None, "url": url or None}
+        recipient = (request.form.get("recipient") or "").strip()
+        given = {"credential": text, "url": url, "file": upload.filename if data else None, "recipient": recipient}
+        inputs = {"upload": data, "credential": text or None, "url": url or None, "recipient": recipient or None}
     elif request.args.get("url"):
-        given = {"url": request.args["url"].strip()}
-        inputs = {"url": given["url"]}
+        given = {"url": request.args["url"].strip(), "recipient": (request.args.get("recipient") or "").strip()}
+        inputs = {"url": given["url"], "recipient": given["recipient"] or None}
     else:
         inputs = None
     if inputs is not None:
@@ -92,10 +93,13 @@ def badge_page(award_id: uuid.UUID):
     achievement = subject.get("achievement") or {}
     image_url = urls.baked_image_url(award.id, "png") if award.status != "revoked" else \
         urls.badge_class_image_url(award.badge_class_id)
+    # The page shows the image from wherever it is served; og:image keeps the public URL.
+    image_path = url_for("badges_pages.baked_image", award_id=award.id, fmt="png") if award.status != "revoked" \
+        else url_for("badges_public.achievement_image", badge_class_id=award.badge_class_id)
     return render_template(
         "badges/badge.html", award=award, badge_class=award.badge_class, organization=award.badge_class.organization,
         achievement=achievement, results=subject.get("result") or [], recipient=award.recipient,
-        evidence=_shared_evidence(award), image_url=image_url, page_url=urls.badge_page_url(award.id),
+        evidence=_shared_evidence(award), image_url=image_url, image_path=image_path, page_url=urls.badge_page_url(award.id),
         status_label=STATUS_LABELS.get(award.status, award.status), linkedin_url=linkedin_url(award),
         verify_url=url_for("badges_pages.verify_page", url=urls.credential_url(award.id)),
         issuer_url=urls.issuer_profile_url(award.badge_class.organization.slug))

@@ -1,7 +1,9 @@
 """Who may see and administer an organization."""
 from __future__ import annotations
 
-from ..models import Organization
+from sqlalchemy import Select
+
+from ..models import Organization, Person
 from .registry import Policy, register
 from .relations import is_admin_of
 
@@ -10,11 +12,11 @@ from .relations import is_admin_of
 class OrganizationPolicy(Policy):
     model = Organization
 
-    def can_view(self, actor, org):
+    def can_view(self, actor: Person, org: Organization) -> bool:
         return actor.organization_id == org.id
 
-    def can_manage(self, actor, org):
+    def can_manage(self, actor: Person, org: Organization) -> bool:
         return is_admin_of(actor, org.id)
 
-    def visible(self, actor, select):
+    def visible(self, actor: Person, select: Select) -> Select:
         return select.where(Organization.id == actor.organization_id)

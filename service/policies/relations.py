@@ -3,18 +3,18 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import exists, select
+from sqlalchemy import Select, exists, select
 
 from ..extensions import db
 from ..models import Enrolment, GuardianLink, Person, Role
 
 
-def taught_section_ids(teacher: Person):
+def taught_section_ids(teacher: Person) -> Select:
     """A subquery of the sections this person teaches."""
     return select(Enrolment.section_id).where(Enrolment.person_id == teacher.id, Enrolment.role == "teacher")
 
 
-def students_of_teacher(teacher: Person):
+def students_of_teacher(teacher: Person) -> Select:
     """A subquery of the ids of students enrolled in any section this person teaches."""
     return select(Enrolment.person_id).where(
         Enrolment.role == "student", Enrolment.section_id.in_(taught_section_ids(teacher)))
@@ -34,7 +34,7 @@ def is_guardian_of(guardian: Person, student_id: uuid.UUID) -> bool:
         GuardianLink.guardian_id == guardian.id, GuardianLink.student_id == student_id))))
 
 
-def wards_of(guardian: Person):
+def wards_of(guardian: Person) -> Select:
     return select(GuardianLink.student_id).where(GuardianLink.guardian_id == guardian.id)
 
 

@@ -7,10 +7,13 @@ Public surface for other features:
 """
 from ..blobstore import register_reference
 from . import models, policies  # noqa: F401  (registers the tables; the policies of its objects)
-from .artifacts import lock_versions
+from ..errors import register_domain_error
+from .artifacts import lock_versions, upload_problem
+from .inspection import UploadRejected
 from .export import ExportEntry, register_export_contributor
 
 register_reference(models.ArtifactVersion.blob_digest)  # uploads' bytes (service/blobstore.py)
+register_domain_error(UploadRejected, upload_problem)
 
 __all__ = ["ExportEntry", "lock_versions", "register_export_contributor"]
 

@@ -19,11 +19,14 @@ Share links are the owner's business alone: nobody else lists or revokes them.
 """
 from __future__ import annotations
 
-from sqlalchemy import exists, or_, select as sql_select
+import uuid
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, exists, or_, select as sql_select
 
 from ..assessment.models import Submission, SubmissionEvidence
 from ..extensions import db
-from ..models import Role
+from ..models import Person, Role
 from ..policies.registry import Policy, register
 from ..policies.relations import may_see_student_work, students_of_teacher, taught_section_ids, wards_of
 from .models import Artifact, ArtifactVersion, ShareLink, Showcase, ShowcaseItem
@@ -33,7 +36,7 @@ from .models import Artifact, ArtifactVersion, ShareLink, Showcase, ShowcaseItem
 SHARED = ("teachers", "link", "public")
 
 
-def student_work_visible_clause(actor, owner_col, org_col, visibility_col):
+def student_work_visible_clause(actor: Person, owner_col: Any, org_col: Any, visibility_col: Any) -> ColumnElement[bool]:
     """SQL for 'actor may see this student-owned row' under the visibility rules above."""
     related = None
     if actor.role == Role.ADMIN.value:
@@ -48,13 +51,13 @@ def student_work_visible_clause(actor, owner_col, org_col, visibility_col):
     return or_(*clauses)
 
 
-def sees_shared(actor, owner_id, org_id, visibility) -> bool:
+def sees_shared(actor: Person, owner_id: uuid.UUID, org_id: uuid.UUID, visibility: str) -> bool:
     if actor.id == owner_id or visibility == "public":
         return True
     return visibility in SHARED and may_see_student_work(actor, owner_id, org_id)
 
 
-def _in_visible_showcase(actor, artifact) -> bool:
+def _in_visible_showcase(actor: Person, artifact: Artifact) -> bool:
     showcases = db.session.scalars(sql_select(Showcase).join(ShowcaseItem, ShowcaseItem.showcase_id == Showcase.id)
                                    .where(ShowcaseItem.artifact_id == artifact.id,
                                           Showcase.visibility != "private")).all()
@@ -65,15 +68,15 @@ def _in_visible_showcase(actor, artifact) -> bool:
 class ArtifactPolicy(Policy):
     model = Artifact
 
-    def can_view(self, actor, artifact):
+    def can_view(self, actor: Person, artifact: Artifact) -> bool:
         return (sees_shared(actor, artifact.owner_id, artifact.organization_id, artifact.visibility)
                 or _in_visible_showcase(actor, artifact))
 
     # Only the student changes their own work; teachers, guardians and admins read.
-    def can_edit(self, actor, artifact):
+    def can_edit(self, actor: Person, artifact: Artifact) -> bool:
         return actor.id == artifact.owner_id
 
-    def visible(self, actor, select):
+    def visible(self, actor: Person, select: Select) -> Select:
         direct = student_work_visible_clause(actor, Artifact.owner_id, Artifact.organization_id,
                                              Artifact.visibility)
         via_showcase = Artifact.id.in_(
@@ -83,13 +86,13 @@ class ArtifactPolicy(Policy):
         return select.where(or_(direct, via_showcase))
 
 
-def reviewed_version_ids(actor):
+def reviewed_version_ids(actor: Person) -> Select:
     """A subquery of the artifact versions submitted to the actor for review:
     evidence of submissions in sections they teach, or in calibration
     sessions they rate."""
     from ..assessment.policies import rated_submission_ids
 
-    reviewing = Submission.id.in_(rated_submission_ids(actor))
+    reviewing: ColumnElement[bool] = Submission.id.in_(rated_submission_ids(actor))
     if actor.role == Role.TEACHER.value:
         reviewing = or_(Submission.section_id.in_(taught_section_ids(actor)), reviewing)
     return sql_select(SubmissionEvidence.artifact_version_id).join(
@@ -102,19 +105,19 @@ class ArtifactVersionPolicy(Policy):
 
     model = ArtifactVersion
 
-    def can_view(self, actor, version):
+    def can_view(self, actor: Person, version: ArtifactVersion) -> bool:
         if ArtifactPolicy().can_view(actor, version.artifact):
             return True
         return bool(db.session.scalar(sql_select(exists(reviewed_version_ids(actor).where(
             SubmissionEvidence.artifact_version_id == version.id)))))
 
-    def visible(self, actor, select):
+    def visible(self, actor: Person, select: Select) -> Select:
         artifacts = ArtifactPolicy().visible(actor, sql_select(Artifact.id))
         return select.where(or_(ArtifactVersion.artifact_id.in_(artifacts),
                                 ArtifactVersion.id.in_(reviewed_version_ids(actor))))
 
 
-def anyone_may_view(artifact) -> bool:
+def anyone_may_view(artifact: Artifact) -> bool:
     """Without an account: public artifacts, and items of public showcases."""
     if artifact.visibility == "public":
         return True
@@ -129,13 +132,13 @@ def anyone_may_view(artifact) -> bool:
 class ShowcasePolicy(Policy):
     model = Showcase
 
-    def can_view(self, actor, showcase):
+    def can_view(self, actor: Person, showcase: Showcase) -> bool:
         return sees_shared(actor, showcase.owner_id, showcase.organization_id, showcase.visibility)
 
-    def can_edit(self, actor, showcase):
+    def can_edit(self, actor: Person, showcase: Showcase) -> bool:
         return actor.id == showcase.owner_id
 
-    def visible(self, actor, select):
+    def visible(self, actor: Person, select: Select) -> Select:
         return select.where(student_work_visible_clause(actor, Showcase.owner_id, Showcase.organization_id,
                                                         Showcase.visibility))
 
@@ -146,13 +149,13 @@ class ShowcasePolicy(Policy):
 class ShareLinkPolicy(Policy):
     model = ShareLink
 
-    def can_view(self, actor, link):
+    def can_view(self, actor: Person, link: ShareLink) -> bool:
         return actor.id == link.owner_id
 
-    def can_revoke(self, actor, link):
+    def can_revoke(self, actor: Person, link: ShareLink) -> bool:
         return actor.id == link.owner_id
 
-    def visible(self, actor, select):
+    def visible(self, actor: Person, select: Select) -> Select:
         return select.where(ShareLink.owner_id == actor.id)
 
 

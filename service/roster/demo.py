@@ -111,8 +111,7 @@ def _badges(context, items, ava, cara) -> None:
         db.session.commit()
     try:
         if approval is not None:  # Cara meets it: one award waits for a teacher
-            issuance.on_mastery_changed(None, student_id=cara.id, competency_ids=[items["ela-w-2"].id],
-                                        organization_id=org.id)
+            issuance.award_for_mastery(cara.id, [items["ela-w-2"].id], org.id)
         trip = db.session.scalar(db.select(BadgeClass).where(BadgeClass.organization_id == org.id,
                                                              BadgeClass.name == "Museum Field Trip"))
         if trip is not None:  # Ava's guardian has a badge to see

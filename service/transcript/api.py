@@ -77,7 +77,9 @@ class ProfileSchema(StrictSchema):
 class CourseUpdateSchema(StrictSchema):
     title = fields.String(validate=validate.Length(1, 200))
     subject = fields.String(allow_none=True, validate=validate.Length(max=100))
-    credit_value = fields.Decimal(as_string=True, places=2, validate=validate.Range(0, 10))
+    # Range checked in actions.update_course: validate.Range on a string Decimal
+    # would be documented as maximum "10.00", which is not a number.
+    credit_value = fields.Decimal(as_string=True, places=2, metadata={"minimum": 0, "maximum": 10})
     level = fields.String(validate=validate.OneOf(actions.COURSE_LEVELS))
     competency_ids = fields.List(fields.UUID())
 

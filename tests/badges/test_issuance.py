@@ -78,8 +78,10 @@ def test_approval_queue_through_api_and_page(app, client, factory):
                      rule={"all": [{"competency_id": str(competency.id), "min_level": 3}]})
     _, assessment = scored_work(school, rubric, competency)
     from service.assessment import scoring
+    from service.extensions import db
 
     scoring.announce_mastery_change(assessment)  # the rule holds -> queued, not issued
+    db.session.commit()  # the rule check runs after the commit
     teacher = factory.auth(school["t1"])
     [queued] = client.get("/api/v1/awards?status=pending_approval", headers=teacher).get_json()
     assert queued["credential"] is None and queued["evidence"]
@@ -96,6 +98,7 @@ def test_approval_queue_through_api_and_page(app, client, factory):
     # Rejecting from the page: a second student's queued award.
     _, second = scored_work(school, rubric, competency, student=school["s2"])
     scoring.announce_mastery_change(second)
+    db.session.commit()
     [queued2] = client.get("/api/v1/awards?status=pending_approval", headers=teacher).get_json()
     response = client.post(f"/badges/manage/awards/{queued2['id']}/reject", headers=teacher,
                            data={"reason": "needs one more piece"})

@@ -39,8 +39,7 @@ def test_rule_parts_follow_mastery_then_the_award(setup):
     assert progress["rule_parts"][0]["current_level"] == 4.0 and progress["rule_parts"][0]["met"] is True
 
     # The approval badge is queued, then issued, then revoked: the award's status wins.
-    [outcome] = issuance.on_mastery_changed(None, student_id=setup["s2"].id, competency_ids=[competency.id],
-                                            organization_id=setup["org"].id)
+    [outcome] = issuance.award_for_mastery(setup["s2"].id, [competency.id], setup["org"].id)
     assert badge_progress(setup["s2"].id, bc.id)["status"] == "pending_approval"
     issuance.approve(outcome.award, actor=setup["t1"])
     assert badge_progress(setup["s2"].id, bc.id)["awarded"] is True
@@ -90,8 +89,7 @@ def test_learning_plan_badge_goal_reports_progress(client, factory, setup):
     scored_work(setup, setup["rubric"], setup["competency"], level_value=4)
     from service.badges import issuance
 
-    [outcome] = issuance.on_mastery_changed(None, student_id=s1.id, competency_ids=[setup["competency"].id],
-                                            organization_id=setup["org"].id)
+    [outcome] = issuance.award_for_mastery(s1.id, [setup["competency"].id], setup["org"].id)
     issuance.approve(outcome.award, actor=t1)
     after = progress()
     assert after["status"] == "met" and after["mastered"] is True

@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 
 from service import jobs
+from tests.support.jobs import join_job_thread
 
 KIND = "tests.count"
 FAILING = "tests.always_fails"
@@ -97,24 +98,19 @@ def test_a_live_lease_keeps_other_workers_out_and_an_expired_one_lets_them_resum
 
 
 def test_requeue_stale_hands_abandoned_jobs_to_the_inline_runner(app, factory):
-    import time
 
     from service.models import utcnow
 
     job_id = _job(factory, status="running", done=1, lease_owner="dead-host:1:1",
                   lease_expires_at=utcnow() - timedelta(seconds=5))
     assert jobs.requeue_stale(KIND) == [job_id]
-    deadline = time.monotonic() + 30
-    while _reload(job_id).status != "succeeded":
-        assert time.monotonic() < deadline, "the requeued job did not finish"
-        time.sleep(0.02)
-    assert _reload(job_id).done == 5
+    join_job_thread(job_id, 30)
+    assert (_reload(job_id).status, _reload(job_id).done) == ("succeeded", 5)
 
 
 def test_an_abandoned_job_resumes_when_its_progress_is_looked_at(app, factory):
     """The inline runner has no sweeping worker: a job left 'running' by a
     process that died resumes from where it was once someone looks at it."""
-    import time
 
     from service.models import utcnow
 
@@ -127,11 +123,8 @@ def test_an_abandoned_job_resumes_when_its_progress_is_looked_at(app, factory):
     dead = _job(factory, status="running", done=2, lease_owner="dead-host:1:1",
                 lease_expires_at=utcnow() - timedelta(seconds=1))
     assert jobs.revive_if_abandoned(_reload(dead)) is True
-    deadline = time.monotonic() + 30
-    while _reload(dead).status != "succeeded":
-        assert time.monotonic() < deadline, "the abandoned job did not resume"
-        time.sleep(0.02)
-    assert _reload(dead).done == 5
+    join_job_thread(dead, 30)
+    assert (_reload(dead).status, _reload(dead).done) == ("succeeded", 5)
     assert jobs.revive_if_abandoned(_reload(dead)) is False  # ended jobs stay ended
 
 

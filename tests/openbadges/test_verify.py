@@ -2,7 +2,7 @@
 import json
 import struct
 import zlib
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 

@@ -17,8 +17,8 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from openbadges import data_integrity, did, keys as obkeys
-from openbadges import jwt as vcjwt
+import openbadges
+from openbadges import did, keys as obkeys
 from openbadges.models import (Achievement, AchievementSubject, Criteria, Evidence, Image, OpenBadgeCredential,
                                Profile)
 from service.extensions import db
@@ -58,10 +58,9 @@ def award_badge(org, bc, student, *, evidence: list[dict] | None = None, valid_u
 
     evidence: [{"url", "sha256" (hex), "name", "artifact_version_id"}], the shape issuance stores.
     """
-    from service.badges import classes, issuer, keys, status, urls
+    from service.badges import issuance, status
     from service.badges.models import Award, StatusListEntry
 
-    signing = keys.ensure_keys(org)
     award = Award(id=uuid.uuid4(), organization_id=org.id, badge_class_id=bc.id, recipient_id=student.id,
                   award_key=f"test:{bc.id}:{student.id}:{uuid.uuid4()}", status="issued", source="manual",
                   evidence=[dict(e) for e in evidence or []])
@@ -70,18 +69,12 @@ def award_badge(org, bc, student, *, evidence: list[dict] | None = None, valid_u
     (status_list, index), = status.allocate(org, "revocation")
     db.session.add(StatusListEntry(status_list_id=status_list.id, award_id=award.id, status_index=index))
     now = utcnow().replace(microsecond=0)
-    unsigned = OpenBadgeCredential(
-        id=urls.credential_url(award.id), issuer=Profile.from_json(issuer.credential_issuer(org)),
-        valid_from=now, valid_until=valid_until, name=bc.name,
-        credential_subject=AchievementSubject.for_email(student.email, classes.achievement(bc)),
-        credential_status=status.credential_status(status_list, index),
-        evidence=[Evidence.for_artifact(e["url"], e["sha256"], name=e.get("name")) for e in evidence or []],
-    ).to_json()
-    di_row, jwt_row = signing["data_integrity"], signing["jwt"]
-    award.credential = data_integrity.sign(unsigned, keys.private_key(di_row),
-                                           urls.verification_method_id(org.slug, di_row.key_id), as_set=True)
-    award.credential_jwt = vcjwt.sign(unsigned, keys.private_key(jwt_row), kid=urls.jwt_kid(org.slug, jwt_row.key_id))
-    award.signing_key_id = di_row.id
+    # The service's own builder and signer (openbadges.issue), not a copy of them.
+    signer = issuance.Signer(org, bc)
+    unsigned = signer.credential(award.id, student, now, valid_until, [dict(e) for e in evidence or []], [],
+                                 status.credential_status(status_list, index))
+    award.credential, award.credential_jwt = signer.sign(unsigned)
+    award.signing_key_id = signer.di_row.id
     award.issued_at = now
     award.valid_until = valid_until
     db.session.commit()
@@ -103,7 +96,7 @@ def foreign_credential(*, key: obkeys.PrivateKey | None = None, evidence_url: st
             image=Image(id="https://elsewhere.example/badge.png"))),
         evidence=evidence,
     ).to_json()
-    return data_integrity.sign(unsigned, key, f"{issuer_did}#{issuer_did[len('did:key:'):]}")
+    return openbadges.issue(unsigned, key, f"{issuer_did}#{issuer_did[len('did:key:'):]}").credential
 
 
 def tampered(credential: dict) -> dict:

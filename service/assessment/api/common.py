@@ -11,9 +11,7 @@ blp = Blueprint("assessment-api", __name__, description="Competencies, rubrics, 
 
 
 def _organization(actor, action="view") -> Organization:
-    org = db.session.get(Organization, actor.organization_id)
-    authorize(actor, action, org, what="organization")
-    return org
+    return authorize(actor, action, db.session.get(Organization, actor.organization_id), what="organization")
 
 
 def _get(model, obj_id, actor, action="view", what=None):

@@ -53,4 +53,4 @@ class PaceReport(MethodView):
         _organization(actor, "manage")
         students = db.session.scalars(visible(actor, Person).where(Person.role == Role.STUDENT.value)
                                       .order_by(Person.display_name)).all()
-        return reports.pace_report(actor.organization_id, students, months=query["months"])
+        return reports.pace_report(actor.organization_id, list(students), months=query["months"])

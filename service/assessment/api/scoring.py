@@ -83,10 +83,7 @@ class SubmissionScores(MethodView):
         """Score every criterion (a teacher of the submission's section). Records the rubric version."""
         actor = require_person()
         submission = _get(Submission, submission_id, actor, "score", "submission")
-        assessment = scoring.score(submission, actor, body)
-        db.session.commit()
-        scoring.announce_mastery_change(assessment)
-        return assessment
+        return scoring.score_submission(submission, actor, body)
 
 
 @blp.route("/submissions/<uuid:submission_id>/return")

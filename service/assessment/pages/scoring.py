@@ -10,6 +10,7 @@ from ...errors import Problem
 from ...extensions import db
 from ...models import Person, Section
 from ...policies import allowed, authorize, visible
+from ...web.messages import problem_text
 from .. import scoring
 from ..policies import scorable
 from ..models import Assessment, Rubric, Submission
@@ -43,13 +44,11 @@ def submission_page(submission_id: uuid.UUID):
                 scoring.return_for_revision(submission, actor, request.form.get("return_feedback", ""))
                 db.session.commit()
             else:
-                assessment = scoring.score(submission, actor, _scores_from_form(submission.rubric))
-                db.session.commit()
-                scoring.announce_mastery_change(assessment)
+                scoring.score_submission(submission, actor, _scores_from_form(submission.rubric))
             return redirect(url_for("assessment.submission_page", submission_id=submission.id))
         except Problem as problem:
             db.session.rollback()
-            error = "; ".join(e["detail"] for e in (problem.errors or [])) or problem.detail
+            error = problem_text(problem)
     assessments = [a for a in db.session.scalars(db.select(Assessment).where(
         Assessment.submission_id == submission.id, Assessment.kind == "official")) if allowed(actor, "view", a)]
     from ...portfolio.models import ArtifactVersion
@@ -94,7 +93,7 @@ def submit_page():
             return redirect(url_for("assessment.submission_page", submission_id=submission.id))
         except Problem as problem:
             db.session.rollback()
-            error = "; ".join(e["detail"] for e in (problem.errors or [])) or problem.detail
+            error = problem_text(problem)
     sections = db.session.scalars(db.select(Section).join(Enrolment, Enrolment.section_id == Section.id).where(
         Enrolment.person_id == actor.id, Enrolment.role == "student").order_by(Section.name)).all()
     rubrics = db.session.scalars(visible(actor, Rubric).where(Rubric.status == "current").order_by(Rubric.title)).all()

@@ -1,56 +1,72 @@
 """The organization's proficiency scale and mastery settings (admins)."""
 from __future__ import annotations
 
+import re
+
 from flask import redirect, render_template, request, url_for
+from marshmallow import Schema, ValidationError
 
 from ...auth import login_required
+from ...errors import Problem, flatten_messages
 from ...extensions import db
 from ...models import Organization
 from ...policies import authorize
-from ..settings import scale_for
+from .. import actions
+from ..mastery import METHODS
+from ..schemas import ScaleSchema, SettingsSchema
+from ..settings import scale_for, settings_for
 from .common import _actor, bp
+
+
+# The form's wording for the schema's refusals (the API names the field instead).
+_FRIENDLY = {"decay_weight": "the decaying-average weight is a number above 0 and at most 1",
+             "evidence_required": "evidence required is a whole number from 1 to 50",
+             "mastery_method": "choose a mastery method",
+             "proficient_value": "choose the proficient level"}
+
+
+def _friendly(error: dict) -> str:
+    field = error.get("field") or ""
+    level = re.fullmatch(r"levels\.(\d+)\.label", field)
+    if level:
+        return f"level {int(level.group(1)) + 1} needs a label"
+    return _FRIENDLY.get(field.split(".")[0], f"{field}: {error['detail']}")
+
+
+def _load(schema: Schema, data: dict, errors: list[str]) -> dict | None:
+    try:
+        return schema.load(data)
+    except ValidationError as exc:
+        errors.extend(_friendly(e) for e in flatten_messages(exc.messages))
+        return None
 
 
 @bp.route("/settings", methods=["GET", "POST"])
 @login_required
 def settings_page():
-    """The organization's proficiency scale labels and mastery method (admins)."""
-    from ..mastery import METHODS
-    from ..settings import settings_for, validate_levels
-
+    """The organization's proficiency scale labels and mastery method (admins): the
+    same schemas and action as PUT /assessment/scale and PATCH /assessment/settings."""
     actor = _actor()
-    org = db.session.get(Organization, actor.organization_id)
-    authorize(actor, "manage", org, what="organization")
+    org = authorize(actor, "manage", db.session.get(Organization, actor.organization_id), what="organization")
     scale, settings = scale_for(org.id), settings_for(org.id)
-    errors = []
+    errors: list[str] = []
     if request.method == "POST":
-        levels = []
-        for n in range(len(scale.levels)):
-            label = (request.form.get(f"label-{n}") or "").strip()[:60]
-            code = (request.form.get(f"code-{n}") or "").strip()[:8] or None
-            if not label:
-                errors.append(f"level {n + 1} needs a label")
-            levels.append({"value": scale.levels[n]["value"], "label": label, "code": code})
-        proficient = request.form.get("proficient_value", type=int)
-        errors += validate_levels(levels, proficient)
-        method = request.form.get("mastery_method")
-        if method not in METHODS:
-            errors.append("choose a mastery method")
-        weight = request.form.get("decay_weight", type=float)
-        required = request.form.get("evidence_required", type=int)
-        if weight is None or not 0 < weight <= 1:
-            errors.append("the decaying-average weight is a number above 0 and at most 1")
-        if required is None or not 1 <= required <= 50:
-            errors.append("evidence required is a whole number from 1 to 50")
+        form = request.form
+        scale_data = _load(ScaleSchema(), {
+            "name": scale.name, "proficient_value": form.get("proficient_value") or None,
+            "levels": [{"value": lv["value"], "label": (form.get(f"label-{n}") or "").strip(),
+                        "code": (form.get(f"code-{n}") or "").strip() or None}
+                       for n, lv in enumerate(scale.levels)]}, errors)
+        settings_data = _load(SettingsSchema(), {
+            "mastery_method": form.get("mastery_method") or "", "decay_weight": form.get("decay_weight") or None,
+            "evidence_required": form.get("evidence_required") or None,
+            "reassessment_requires_new_evidence": form.get("new_evidence") == "on"}, errors)
         if not errors:
-            scale.levels, scale.proficient_value = levels, proficient
-            settings.mastery_method, settings.decay_weight, settings.evidence_required = method, weight, required
-            settings.reassessment_requires_new_evidence = request.form.get("new_evidence") == "on"
-            from ... import audit
-
-            audit.record("assessment.settings", obj=settings, actor=actor, method=method)
-            db.session.commit()
-            return redirect(url_for("assessment.settings_page"))
+            try:
+                actions.update_settings(actor, scale=scale_data, settings=settings_data)
+                return redirect(url_for("assessment.settings_page"))
+            except Problem as problem:
+                errors = [e["detail"] for e in problem.errors or []] or [problem.detail]
         db.session.rollback()
         scale, settings = scale_for(org.id), settings_for(org.id)
     db.session.commit()

@@ -1,0 +1,172 @@
+"""Assessment's read API for other features (badges builds its rules on it).
+
+Plain values only, never assessment's models, so callers do not depend on
+assessment's tables: a student's level on a competency (the organization's
+mastery method) or on a rubric criterion (the latest official score), the
+official criterion scores behind a set of competencies, criteria or artifact
+versions, the artifact versions of submissions, whether a version has been
+scored, a rubric's outline, and a competency by its identifier.
+Calibration (blind) scores never appear here.
+"""
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..extensions import db
+from .models import (
+    Assessment,
+    Competency,
+    CriterionAlignment,
+    CriterionScore,
+    Rubric,
+    RubricCriterion,
+    RubricLevel,
+    Submission,
+    SubmissionEvidence,
+)
+
+__all__ = ["CriterionFact", "competency_by_identifier", "competency_level", "competency_levels", "criterion_level",
+           "criterion_scores", "current_rubrics", "is_scored", "rubric_outline", "rule_targets",
+           "submission_versions"]
+
+
+@dataclass(frozen=True)
+class CriterionFact:
+    """One official score on one rubric criterion."""
+
+    criterion_id: uuid.UUID
+    criterion_title: str | None
+    level_id: uuid.UUID
+    level_label: str | None
+    level_value: int
+    submission_id: uuid.UUID
+    assessed_at: datetime
+
+
+def competency_level(student_id: uuid.UUID, competency_id: uuid.UUID) -> float | None:
+    """The student's mastery level; None without evidence or when the competency is gone."""
+    from .progress import mastery_for
+
+    try:
+        result = mastery_for(student_id, competency_id)
+    except LookupError:
+        return None
+    return None if result.level is None else float(result.level)
+
+
+def competency_levels(student_ids: Iterable[uuid.UUID], competency_id: uuid.UUID) -> dict:
+    """`competency_level` for many students (a few queries per 500 students)."""
+    from .progress import mastery_table
+
+    student_ids = list(student_ids)
+    competency = db.session.get(Competency, competency_id)
+    if competency is None:
+        return dict.fromkeys(student_ids)
+    out = {}
+    for start in range(0, len(student_ids), 500):
+        chunk = student_ids[start:start + 500]
+        table = mastery_table(chunk, [competency])
+        for sid in chunk:
+            level = table[(sid, competency.id)].level
+            out[sid] = None if level is None else float(level)
+    return out
+
+
+def criterion_level(student_id: uuid.UUID, criterion_id: uuid.UUID) -> float | None:
+    """The level of the student's most recent official score on the criterion."""
+    row = db.session.execute(
+        db.select(CriterionScore.level_value).join(Assessment).join(Submission)
+        .where(Submission.student_id == student_id, Assessment.kind == "official",
+               CriterionScore.criterion_id == criterion_id)
+        .order_by(Assessment.assessed_at.desc()).limit(1)).first()
+    return None if row is None else float(row[0])
+
+
+def criterion_scores(student_id: uuid.UUID, *, criterion_ids: Iterable[uuid.UUID] = (),
+                     competency_ids: Iterable[uuid.UUID] = (), version_ids: Iterable[uuid.UUID] = ()
+                     ) -> list[CriterionFact]:
+    """The student's official scores on these criteria, on criteria aligned to
+    these competencies, or in submissions of these artifact versions; oldest first."""
+    wanted = []
+    if criterion_ids:
+        wanted.append(CriterionScore.criterion_id.in_(list(criterion_ids)))
+    if competency_ids:
+        wanted.append(CriterionScore.criterion_id.in_(db.select(CriterionAlignment.criterion_id).where(
+            CriterionAlignment.competency_id.in_(list(competency_ids)))))
+    if version_ids:
+        wanted.append(Submission.id.in_(db.select(SubmissionEvidence.submission_id).where(
+            SubmissionEvidence.artifact_version_id.in_(list(version_ids)))))
+    if not wanted:
+        return []
+    rows = db.session.execute(
+        db.select(CriterionScore, Assessment.assessed_at, Submission.id, RubricCriterion.title, RubricLevel.label)
+        .join(Assessment, Assessment.id == CriterionScore.assessment_id)
+        .join(Submission, Submission.id == Assessment.submission_id)
+        .outerjoin(RubricCriterion, RubricCriterion.id == CriterionScore.criterion_id)
+        .outerjoin(RubricLevel, RubricLevel.id == CriterionScore.level_id)
+        .where(Submission.student_id == student_id, Assessment.kind == "official", db.or_(*wanted))
+        .order_by(Assessment.assessed_at, CriterionScore.id)).all()
+    return [CriterionFact(score.criterion_id, title, score.level_id, label, score.level_value, submission_id,
+                          assessed_at)
+            for score, assessed_at, submission_id, title, label in rows]
+
+
+def submission_versions(submission_ids: Iterable[uuid.UUID]) -> list[uuid.UUID]:
+    """The artifact versions submitted, in submission order, each once."""
+    submission_ids = list(submission_ids)
+    if not submission_ids:
+        return []
+    rows = db.session.scalars(db.select(SubmissionEvidence.artifact_version_id).where(
+        SubmissionEvidence.submission_id.in_(submission_ids)).order_by(SubmissionEvidence.id))
+    return list(dict.fromkeys(rows))
+
+
+def is_scored(artifact_version_id: uuid.UUID) -> bool:
+    """Whether the version is evidence in an officially scored submission."""
+    return db.session.scalar(db.select(Assessment.id).join(Submission).join(
+        SubmissionEvidence, SubmissionEvidence.submission_id == Submission.id).where(
+        SubmissionEvidence.artifact_version_id == artifact_version_id,
+        Assessment.kind == "official").limit(1)) is not None
+
+
+def rubric_outline(rubric_id: uuid.UUID, organization_id: uuid.UUID) -> list[dict] | None:
+    """A rubric's academic criteria with its levels, [{id, name, levels: [{id, name, points}]}];
+    None unless it is a rubric of that organization."""
+    rubric = db.session.get(Rubric, rubric_id)
+    if rubric is None or rubric.organization_id != organization_id:
+        return None
+    levels = [{"id": str(lv.id), "name": lv.label, "points": lv.points} for lv in rubric.levels]
+    return [{"id": str(c.id), "name": c.title, "levels": levels} for c in rubric.criteria if c.kind == "academic"]
+
+
+def rule_targets(organization_id: uuid.UUID) -> list[tuple[str, str]]:
+    """What a badge rule can name, as (value, label): current competencies
+    ("competency:<id>"), then academic criteria of current rubrics ("criterion:<id>")."""
+    from .models import Framework
+
+    options = []
+    for c in db.session.scalars(db.select(Competency).join(Framework).where(
+            Framework.organization_id == organization_id, Framework.status == "current")
+            .order_by(Framework.title, Competency.position)):
+        label = c.abbreviated_statement or c.statement
+        options.append((f"competency:{c.id}", f"Competency {c.human_code or ''} {label}"[:160]))
+    for crit, rubric in db.session.execute(db.select(RubricCriterion, Rubric).join(Rubric).where(
+            Rubric.organization_id == organization_id, Rubric.status == "current",
+            RubricCriterion.kind == "academic").order_by(Rubric.title, RubricCriterion.position)):
+        options.append((f"criterion:{crit.id}", f"Rubric “{rubric.title}”: {crit.title}"[:160]))
+    return options
+
+
+def current_rubrics(organization_id: uuid.UUID) -> list[tuple[str, str]]:
+    """The organization's current rubrics as (id, "title (version n)")."""
+    return [(str(r.id), f"{r.title} (version {r.version})") for r in db.session.scalars(
+        db.select(Rubric).where(Rubric.organization_id == organization_id, Rubric.status == "current")
+        .order_by(Rubric.title))]
+
+
+def competency_by_identifier(organization_id: uuid.UUID, identifier: str) -> uuid.UUID | None:
+    return db.session.scalar(db.select(Competency.id).where(
+        Competency.organization_id == organization_id, Competency.identifier == identifier).limit(1))
