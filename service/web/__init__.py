@@ -63,8 +63,11 @@ def home():
 
     person = current_person()
     data = dashboard(person)
-    db.session.commit()  # dashboards may create default settings rows (scales)
-    return render_template("home.html", person=person, d=data)
+    html = render_template("home.html", person=person, d=data)
+    # Dashboards may create default settings rows (scales). Committing before
+    # rendering would expire every loaded row and reload each one in the template.
+    db.session.commit()
+    return html
 
 
 @bp.get("/children")

@@ -41,8 +41,10 @@ def _teacher(person) -> dict:
     from ..assessment.models import Submission
     from ..badges.models import Award
 
-    queue = [s for s in db.session.scalars(visible(person, Submission).where(Submission.status == "submitted"))
-             if allowed(person, "score", s)]
+    from ..assessment.policies import scorable
+
+    queue = db.session.scalar(db.select(db.func.count()).select_from(
+        scorable(person, visible(person, Submission)).where(Submission.status == "submitted").subquery())) or 0
     pending = [a for a in db.session.scalars(visible(person, Award).where(Award.status == "pending_approval"))
                if allowed(person, "approve", a)]
     sections = db.session.scalars(visible(person, Section).order_by(Section.name)).all()
@@ -56,7 +58,7 @@ def _teacher(person) -> dict:
             if students and heat.students:
                 behind.append({"section": section, "competency": competency, "students": students,
                                "of": len(heat.students)})
-    return {"queue": len(queue), "pending": len(pending), "sections": sections, "behind": behind}
+    return {"queue": queue, "pending": len(pending), "sections": sections, "behind": behind}
 
 
 def _admin(person) -> dict:
