@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from tests.support.signin import sign_in
+
 
 def test_request_rules_and_review_rights(client, factory, tschool):
     s1, s2, admin, t1 = tschool["s1"], tschool["s2"], tschool["admin"], tschool["t1"]
@@ -91,9 +93,8 @@ def test_school_profile_and_course_settings(client, factory, tschool):
 
 
 def test_admin_pages_render_and_save(client, tschool):
-    from tests.support.factory import PASSWORD
 
-    client.post("/login", data={"email": tschool["admin"].email, "password": PASSWORD})
+    sign_in(client, tschool["admin"])
     html = client.get("/admin/transcripts").get_data(as_text=True)
     assert "Credit policy (version 1" in html and "School profile" in html
     assert "ELA9H" in client.get("/admin/courses").get_data(as_text=True)
@@ -123,8 +124,7 @@ def test_admissions_readiness(client, factory, tschool, issued):
         ("ela-w-1", True), ("ela-w-2", False), ("English Language Arts", True), ("Mathematics", False),
         ("GPA (unweighted)", True)]
     assert (r["met"], r["total"]) == (3, 5)
-    from tests.support.factory import PASSWORD
 
-    client.post("/login", data={"email": s1.email, "password": PASSWORD})
+    sign_in(client, s1)
     html = client.get(f"/transcripts/{issued.id}").get_data(as_text=True)
     assert "State University: 3 of 5 requirements met" in html
