@@ -84,7 +84,10 @@ def _ms(text: str) -> float:
 def login_cookie(base: str, email: str, password: str) -> str:
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    data = urllib.parse.urlencode({"email": email, "password": password}).encode()
+    form = opener.open(f"{base}/login", timeout=30).read().decode()
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form)
+    fields = {"email": email, "password": password, **({"csrf_token": csrf.group(1)} if csrf else {})}
+    data = urllib.parse.urlencode(fields).encode()
     opener.open(f"{base}/login", data=data, timeout=30).read()
     cookies = "; ".join(f"{c.name}={c.value}" for c in jar)
     if "session" not in cookies:

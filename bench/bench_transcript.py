@@ -24,21 +24,19 @@ import json
 import pstats
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from openbadges import canonical, data_integrity, keys  # noqa: E402
-from openbadges import jwt as vcjwt  # noqa: E402
-from service.assessment.mastery import Evidence, MasteryConfig, calculate  # noqa: E402
-from service.transcript import builder, clr  # noqa: E402
-from service.transcript import policy as P  # noqa: E402
-from service.transcript.urls import Ids  # noqa: E402
+from openbadges import canonical, data_integrity, jwt as vcjwt, keys
+from service.assessment.mastery import Evidence, MasteryConfig, calculate
+from service.transcript import builder, clr, policy as P
+from service.transcript.urls import Ids
 
-T0 = datetime(2026, 9, 1, tzinfo=timezone.utc)
+T0 = datetime(2026, 9, 1, tzinfo=UTC)
 PER_COURSE = 10
 SUBJECTS = ["English Language Arts", "Mathematics", "Science", "Social Studies", "World Languages"]
 

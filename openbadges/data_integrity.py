@@ -2,6 +2,9 @@
 EdDSA Cryptosuites v1.0", section 3.3): RDFC-1.0 transformation, proof
 configuration carrying the document's ``@context``, hash = SHA-256(proof
 config) || SHA-256(document), Ed25519 signature, ``proofValue`` base58btc.
+``ecdsa-rdfc-2019`` with P-256 (W3C "Data Integrity ECDSA Cryptosuites v1.0",
+section 3.2) is the same construction signed with ECDSA P-256/SHA-256, the
+signature as IEEE P1363 r||s.
 
 The deprecated ``eddsa-2022`` suite and ``Ed25519Signature2020`` use the same
 construction and are accepted for verification only.
@@ -21,6 +24,9 @@ from .keys import PrivateKey, PublicKey
 __all__ = ["ProofError", "ProofResult", "sign", "verify", "hash_data", "SUITE"]
 
 SUITE = "eddsa-rdfc-2022"
+ECDSA_SUITE = "ecdsa-rdfc-2019"  # W3C "Data Integrity ECDSA Cryptosuites v1.0", P-256 (ES256 keys)
+# cryptosuite -> the key algorithm it signs with
+_SUITE_ALG = {SUITE: "EdDSA", ECDSA_SUITE: "ES256"}
 _VERIFY_ONLY = {("DataIntegrityProof", "eddsa-2022"), ("Ed25519Signature2020", None)}
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 
@@ -74,15 +80,16 @@ def sign(
         raise ProofError("document must be a JSON-LD object with @context")
     if "proof" in document:
         raise ProofError("document already has a proof; proof sets/chains are not issued here")
-    if not isinstance(key, PrivateKey) or key.alg != "EdDSA":
-        raise ProofError("eddsa-rdfc-2022 needs an Ed25519 private key")
+    if not isinstance(key, PrivateKey) or key.alg not in ("EdDSA", "ES256"):
+        raise ProofError("Data Integrity proofs need an Ed25519 (eddsa-rdfc-2022) or P-256 (ecdsa-rdfc-2019) key")
+    suite = SUITE if key.alg == "EdDSA" else ECDSA_SUITE
     created = created or _now()
     if not _DATETIME.match(created):
         raise ProofError("created must be an XML Schema dateTime")
     unsecured = copy.deepcopy(document)
     proof = {
         "type": "DataIntegrityProof",
-        "cryptosuite": SUITE,
+        "cryptosuite": suite,
         "created": created,
         "verificationMethod": verification_method,
         "proofPurpose": proof_purpose,
@@ -99,8 +106,8 @@ def sign(
 
 def _suite_of(proof: dict):
     ptype, suite = proof.get("type"), proof.get("cryptosuite")
-    if ptype == "DataIntegrityProof" and suite == SUITE:
-        return SUITE
+    if ptype == "DataIntegrityProof" and suite in _SUITE_ALG:
+        return suite
     if (ptype, suite) in _VERIFY_ONLY or (ptype == "Ed25519Signature2020" and suite is None):
         return suite or ptype
     return None
@@ -129,8 +136,8 @@ def _verify_one(document: dict, proof: dict, resolver, loader, expected_purpose,
     except multibase.MultibaseError as exc:
         result.reason = f"proofValue: {exc}"
         return result
-    if len(signature) != 64:
-        result.reason = "proofValue is not a 64-byte Ed25519 signature"
+    if len(signature) != 64:  # Ed25519, and P-256 r||s, are both 64 bytes
+        result.reason = "proofValue is not a 64-byte signature"
         return result
     if not isinstance(vm_id, str) or not vm_id:
         result.reason = "proof has no verificationMethod"
@@ -148,8 +155,10 @@ def _verify_one(document: dict, proof: dict, resolver, loader, expected_purpose,
     except did.ResolutionError as exc:
         result.reason = f"verification method not found: {exc}"
         return result
-    if public_key.alg != "EdDSA":
-        result.reason = "verification method is not an Ed25519 key"
+    wanted_alg = _SUITE_ALG.get(suite, "EdDSA")  # the legacy Ed25519 suites: EdDSA
+    if public_key.alg != wanted_alg:
+        result.reason = f"verification method is not a {'P-256' if wanted_alg == 'ES256' else 'Ed25519'} key " \
+                        f"as {suite} needs"
         return result
     if isinstance(controller_doc, dict) and controller_doc.get("id") == controller:
         # a bare did:key method dereferences to its one key, named did:key:X#X
@@ -170,7 +179,7 @@ def _verify_one(document: dict, proof: dict, resolver, loader, expected_purpose,
             return result
         unsecured["@context"] = options["@context"]
     options["@context"] = unsecured.get("@context")
-    if public_key.alg != "EdDSA":
+    if public_key.alg != wanted_alg:
         result.reason = "key type mismatch"
         return result
     try:

@@ -17,9 +17,12 @@ evidence by itself: it is bound only if it equals a key found one of those ways.
 """
 from __future__ import annotations
 
-import json
 import urllib.parse
 from dataclasses import asdict, dataclass
+from functools import lru_cache
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
 
 from . import did
 from .keys import KeyMaterialError, PublicKey
@@ -44,8 +47,15 @@ def _unbound(detail: str) -> KeyBinding:
     return KeyBinding(False, "unbound", detail)
 
 
-def _fingerprint(key: PublicKey) -> str:
-    return json.dumps(key.to_jwk(), sort_keys=True)
+def _fingerprint(key: PublicKey) -> bytes:
+    # the DER SubjectPublicKeyInfo: one canonical byte string per key, any algorithm
+    raw: Any = key.key  # a cryptography public key of any of the three algorithms
+    return raw.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+@lru_cache(maxsize=1024)
+def _did_key_fingerprint(issuer_id: str) -> bytes:
+    return _fingerprint(did.did_key_public_key(issuer_id))
 
 
 def _key_of(method) -> PublicKey | None:
@@ -109,7 +119,7 @@ def _authorized(doc: dict, base: str) -> set[str] | None:
     return out
 
 
-def _from_did_document(issuer_id: str, reference: str | None, fingerprint: str, resolver) -> KeyBinding:
+def _from_did_document(issuer_id: str, reference: str | None, fingerprint: bytes, resolver) -> KeyBinding:
     try:
         doc = resolver.resolve(issuer_id)
     except did.ResolutionError as exc:
@@ -169,7 +179,7 @@ def _published_keys(reference: str, resolver):
         yield key, doc.get("controller")
 
 
-def _from_issuer_origin(issuer_id: str, reference: str, fingerprint: str, resolver) -> KeyBinding | None:
+def _from_issuer_origin(issuer_id: str, reference: str, fingerprint: bytes, resolver) -> KeyBinding | None:
     scope = issuer_scope(issuer_id)
     if scope is None or not isinstance(reference, str) or not _in_scope(reference, scope):
         return None
@@ -193,10 +203,10 @@ def bind(issuer_id, reference: str | None, key: PublicKey, resolver=None) -> Key
     fingerprint = _fingerprint(key)
     if issuer_id.startswith("did:key:"):
         try:
-            issuer_key = did.did_key_public_key(issuer_id)
+            issuer_fingerprint = _did_key_fingerprint(issuer_id)
         except did.ResolutionError as exc:
             return _unbound(f"the issuer's did:key is not valid: {exc}")
-        if _fingerprint(issuer_key) == fingerprint:
+        if issuer_fingerprint == fingerprint:
             return KeyBinding(True, "did:key", "the signing key is the issuer's did:key")
         return _unbound("the signing key is not the issuer's did:key")
     reasons = []
@@ -205,11 +215,11 @@ def bind(issuer_id, reference: str | None, key: PublicKey, resolver=None) -> Key
         if found.bound:
             return found
         reasons.append(found.detail)
-    found = _from_issuer_origin(issuer_id, reference, fingerprint, resolver) if reference else None
-    if found is not None:
-        if found.bound:
-            return found
-        reasons.append(found.detail)
+    at_origin = _from_issuer_origin(issuer_id, reference, fingerprint, resolver) if reference else None
+    if at_origin is not None:
+        if at_origin.bound:
+            return at_origin
+        reasons.append(at_origin.detail)
     elif issuer_scope(issuer_id) is not None:
         reasons.append(f"the key reference {reference!r} is not under the issuer's own address"
                        if reference else "the key is only embedded in the credential (jwk header), "

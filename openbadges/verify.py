@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from typing import Callable
 
-from . import data_integrity, did
+from . import data_integrity, did, ob2
 from . import jwt as vcjwt
 from .key_binding import KeyBinding, bind
 
@@ -100,9 +100,10 @@ def _parse(source):
                 baked = baking.extract(raw)
             except baking.BakingError as exc:
                 raise _Failed(f"no credential in the image: {exc}") from None
-            if baked.ob_version != "3.0":
-                raise _Failed(f"image carries an Open Badges {baked.ob_version} assertion; only 3.0 is verified here")
             fmt, source = baked.format, baked.payload
+            if baked.ob_version != "3.0" and isinstance(source, str) and source.strip().startswith("http"):
+                raise _Failed(f"image carries a link to an Open Badges {baked.ob_version} assertion "
+                              f"({source.strip()}); verify that URL")
         else:
             try:
                 source = raw.decode("utf-8")
@@ -469,7 +470,7 @@ def verify(
             return
         try:
             fn()
-        except _Failed as exc:
+        except (_Failed, ob2.Failed) as exc:
             run.add(name, "fail", str(exc))
         except Exception as exc:  # a bug or hostile input must not escape verify()
             run.add(name, "fail", f"could not be checked: {type(exc).__name__}: {exc}")
@@ -480,6 +481,12 @@ def verify(
 
     cred = lambda: state["credential"]  # noqa: E731
     step("parse", parse)
+    if not _status_list and ob2.is_ob2(state["credential"]):  # Open Badges 2.0: its own rules
+        binding = ob2.run_checks(run, step, state["credential"], state["token"], resolver=resolver,
+                                 status_fetcher=status_fetcher, now=now, recipient=recipient)
+        conformant = not run.failed()
+        return VerificationReport(conformant and binding is not None and binding.bound, run.checks,
+                                  state["credential"], state["format"], conformant, binding)
     if _status_list:
         step("type", lambda: _status_list_type(run, cred()))
     else:

@@ -72,6 +72,9 @@ def load_demo() -> dict:
                "teacher2": people["teacher2@riverside.example"], "people": people}
     from . import FEATURES
 
+    # Commit the people first: features store files under blob holds taken on their own
+    # connection, which SQLite's single writer would refuse while this session writes.
+    db.session.commit()
     for feature in FEATURES:
         if hasattr(feature, "load_demo"):
             feature.load_demo(context)

@@ -19,6 +19,10 @@ class ServiceApi(Api):
         # service/errors.py handles every error for the whole app (API and pages).
         pass
 
+    def _init_spec(self, **kwargs):
+        super()._init_spec(**kwargs)
+        self.ma_plugin.converter.add_attribute_function(_numeric_bounds)
+
     def _register_responses(self):
         """flask-smorest's shared responses, with errors documented as what they
         are: application/problem+json, not application/json."""
@@ -40,6 +44,13 @@ class ServiceApi(Api):
         response = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
         prepare_response(response, self.spec, PROBLEM_MEDIA_TYPE)
         self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+
+def _numeric_bounds(self, field, ret, **kwargs):
+    """apispec writes a Decimal field's Range bounds as strings ("10.00"); OpenAPI
+    wants numbers for minimum and maximum."""
+    return {key: float(ret[key]) for key in ("minimum", "maximum")
+            if key in ret and not isinstance(ret[key], (int, float))}
 
 
 api = ServiceApi()

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from .pagination import listing
 from ..auth import api_auth, require_person
 from ..extensions import db
 from ..models import Course
@@ -16,11 +17,12 @@ blp = Blueprint("courses", __name__, description="Courses")
 class Courses(MethodView):
     @api_auth("read")
     @blp.response(200, CourseSchema(many=True))
+    @listing(blp)
     def get(self):
         """The course catalogue of your organization."""
         actor = require_person()
         return db.session.scalars(db.select(Course).where(Course.organization_id == actor.organization_id)
-                                  .order_by(Course.code)).all()
+                                  .order_by(Course.code, Course.id)).all()
 
     @api_auth("admin")
     @blp.arguments(CourseSchema)

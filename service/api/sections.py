@@ -6,6 +6,7 @@ import uuid
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from .pagination import listing
 from ..auth import api_auth, require_person
 from ..extensions import db
 from ..models import Enrolment, Person, Section
@@ -25,10 +26,11 @@ def get_section(actor, section_id, action="view") -> Section:
 class Sections(MethodView):
     @api_auth("read")
     @blp.response(200, SectionSchema(many=True))
+    @listing(blp)
     def get(self):
         """Sections you teach or attend; every section of your school for admins."""
         actor = require_person()
-        return db.session.scalars(visible(actor, Section).order_by(Section.name)).all()
+        return db.session.scalars(visible(actor, Section).order_by(Section.name, Section.id)).all()
 
     @api_auth("admin")
     @blp.arguments(SectionSchema)
@@ -51,12 +53,13 @@ class SectionById(MethodView):
 class Roster(MethodView):
     @api_auth("read")
     @blp.response(200, RosterEntrySchema(many=True))
+    @listing(blp)
     def get(self, section_id: uuid.UUID):
         """Teachers and students of a section (its teachers and admins only)."""
         section = get_section(require_person(), section_id, "view_roster")
         rows = db.session.execute(db.select(Person, Enrolment.role).join(Enrolment, Enrolment.person_id == Person.id)
                                   .where(Enrolment.section_id == section.id)
-                                  .order_by(Enrolment.role.desc(), Person.display_name)).all()
+                                  .order_by(Enrolment.role.desc(), Person.display_name, Person.id)).all()
         return [{"person": person, "role": role} for person, role in rows]
 
 

@@ -7,6 +7,7 @@ from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from .pagination import listing
 from .. import audit
 from ..auth import api_auth, require_person
 from ..auth.login import authenticate
@@ -50,11 +51,12 @@ class Tokens(MethodView):
 
     @api_auth("read")
     @blp.response(200, TokenSchema(many=True))
+    @listing(blp)
     def get(self):
         """List your own tokens (secrets are never shown again)."""
         person = require_person()
         return db.session.scalars(db.select(ApiToken).where(ApiToken.person_id == person.id)
-                                  .order_by(ApiToken.created_at.desc())).all()
+                                  .order_by(ApiToken.created_at.desc(), ApiToken.id)).all()
 
 
 @blp.route("/tokens/<uuid:token_id>")

@@ -45,7 +45,8 @@ def refresh(organization_id: uuid.UUID, student_ids, competencies: list[Competen
     from .progress import _evidence_rows, _identifier_scope, framework_configs
 
     student_ids = list(dict.fromkeys(student_ids))
-    if competencies is None:
+    every = competencies is None
+    if every:
         competencies = list(db.session.scalars(db.select(Competency).where(
             Competency.organization_id == organization_id)))
     if not student_ids or not competencies:
@@ -63,7 +64,11 @@ def refresh(organization_id: uuid.UUID, student_ids, competencies: list[Competen
     for start in range(0, len(student_ids), CHUNK):
         chunk = student_ids[start:start + CHUNK]
         pieces: dict = defaultdict(list)
-        for student_id, piece in _evidence_rows(chunk, organization_id, set(counts_toward), None):
+        # For the whole organization, scores are read by assessment (no identifier list to plan around).
+        wanted = None if every else set(counts_toward)
+        for student_id, piece in _evidence_rows(chunk, organization_id, wanted, None):
+            if piece.competency_identifier not in counts_toward:
+                continue
             evidence = Evidence(piece.level, piece.assessed_at, piece.sequence)
             for competency_id in counts_toward[piece.competency_identifier]:
                 pieces[(student_id, competency_id)].append(evidence)

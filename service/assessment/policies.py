@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import Select, and_, exists, or_, select as sql_select
+from sqlalchemy import Select, and_, exists, false, or_, select as sql_select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -98,6 +98,15 @@ def teaches_section(actor: Person, section_id: uuid.UUID) -> bool:
     return actor.role == Role.TEACHER.value and db.session.scalar(sql_select(Enrolment.id).where(
         Enrolment.section_id == section_id, Enrolment.person_id == actor.id,
         Enrolment.role == "teacher")) is not None
+
+
+def scorable(actor: Person, select: Select) -> Select:
+    """`select` of submissions narrowed to those the actor may score (can_score
+    below, as a filter): a list checks the rule in SQL, not once per row."""
+    if actor.role != Role.TEACHER.value:
+        return select.where(false())
+    return select.where(Submission.section_id.in_(sql_select(Enrolment.section_id).where(
+        Enrolment.person_id == actor.id, Enrolment.role == "teacher")))
 
 
 def rated_submission_ids(actor: Person) -> Select:

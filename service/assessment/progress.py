@@ -131,27 +131,52 @@ def _identifier_scope(competencies: list[Competency]) -> dict[uuid.UUID, set[str
 
 
 def _evidence_rows(student_ids, organization_id, identifiers, as_of):
-    if not student_ids or not identifiers:
+    """(student_id, EvidencePiece) for these students' official academic scores
+    aligned to the given competency identifiers (None: to any competency).
+
+    Three index-driven queries joined here rather than one join: given a list
+    of identifiers, planners (SQLite's without statistics) start from the
+    competencies and probe every score of the school; this way the cost
+    follows the students' own evidence, never the size of the school."""
+    if not student_ids or identifiers is not None and not identifiers:
         return []
-    select = (db.select(Submission.student_id, Competency.identifier, CriterionScore.level_value,
-                        Assessment.assessed_at, Submission.id, Submission.title, RubricCriterion.title,
-                        RubricCriterion.position, Rubric.title, Rubric.version, Assessment.id)
-              .join(Assessment, Assessment.submission_id == Submission.id)
-              .join(CriterionScore, CriterionScore.assessment_id == Assessment.id)
-              .join(RubricCriterion, RubricCriterion.id == CriterionScore.criterion_id)
-              .join(Rubric, Rubric.id == Assessment.rubric_id)
-              .join(CriterionAlignment, CriterionAlignment.criterion_id == RubricCriterion.id)
-              .join(Competency, Competency.id == CriterionAlignment.competency_id)
-              .where(Submission.student_id.in_(student_ids), Submission.organization_id == organization_id,
-                     Assessment.kind == "official", RubricCriterion.kind == "academic",
-                     Competency.organization_id == organization_id, Competency.identifier.in_(identifiers)))
+    assessments = (db.select(Assessment.id, Submission.student_id, Assessment.assessed_at, Submission.id,
+                             Submission.title, Rubric.title, Rubric.version)
+                   .join(Submission, Submission.id == Assessment.submission_id)
+                   .join(Rubric, Rubric.id == Assessment.rubric_id)
+                   .where(Submission.student_id.in_(list(student_ids)), Submission.organization_id == organization_id,
+                          Assessment.kind == "official"))
     if as_of is not None:
-        select = select.where(Assessment.assessed_at <= as_of)
-    rows = db.session.execute(select).all()
-    counted = _latest_assessment_per_evidence({(row[4], row[10], row[3]) for row in rows})
-    return [(student, EvidencePiece(ident, level, at, sid, stitle, ctitle, rtitle, rversion, position))
-            for student, ident, level, at, sid, stitle, ctitle, position, rtitle, rversion, aid in rows
-            if aid in counted]
+        assessments = assessments.where(Assessment.assessed_at <= as_of)
+    by_id = {row[0]: row[1:] for row in db.session.execute(assessments)}
+    if not by_id:
+        return []
+    ids = list(by_id)
+    scores = []
+    for start in range(0, len(ids), 1000):
+        scores.extend(db.session.execute(
+            db.select(CriterionScore.assessment_id, CriterionScore.criterion_id, CriterionScore.level_value)
+            .where(CriterionScore.assessment_id.in_(ids[start:start + 1000]))))
+    criteria = db.select(RubricCriterion.id, RubricCriterion.title, RubricCriterion.position, Competency.identifier) \
+        .join(CriterionAlignment, CriterionAlignment.criterion_id == RubricCriterion.id) \
+        .join(Competency, Competency.id == CriterionAlignment.competency_id) \
+        .where(RubricCriterion.id.in_({criterion for _, criterion, _ in scores}), RubricCriterion.kind == "academic",
+               Competency.organization_id == organization_id)
+    if identifiers is not None:
+        criteria = criteria.where(Competency.identifier.in_(identifiers))
+    aligned = defaultdict(list)
+    for criterion_id, title, position, identifier in db.session.execute(criteria):
+        aligned[criterion_id].append((identifier, title, position))
+    scores = [score for score in scores if score[1] in aligned]
+    counted = _latest_assessment_per_evidence({(by_id[aid][2], aid, by_id[aid][1]) for aid, _, _ in scores})
+    out = []
+    for assessment_id, criterion_id, level in scores:
+        if assessment_id not in counted:
+            continue
+        student, at, sid, stitle, rtitle, rversion = by_id[assessment_id]
+        for identifier, ctitle, position in aligned.get(criterion_id, ()):
+            out.append((student, EvidencePiece(identifier, level, at, sid, stitle, ctitle, rtitle, rversion, position)))
+    return out
 
 
 def _latest_assessment_per_evidence(assessments) -> set:

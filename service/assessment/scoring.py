@@ -55,7 +55,7 @@ def submit(student, *, section_id: uuid.UUID, rubric_id: uuid.UUID, artifact_ver
     db.session.add(submission)
     db.session.flush()
     # Evidence must stay exactly what the teacher scored.
-    lock_versions(versions, f"evidence for submission {submission.id}")
+    lock_versions(versions, f"evidence for “{submission.title}”"[:200])  # read by people: a title, not an id
     audit.record("submission.create", obj=submission, actor=actor or student, attempt=submission.attempt,
                  versions=[str(v.id) for v in versions])
     return submission

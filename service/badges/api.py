@@ -7,6 +7,7 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from ..api.pagination import listing
 from .. import jobs as job_runner
 from ..auth import api_auth, require_person
 from ..errors import Problem, field_error, validation_problem
@@ -54,11 +55,12 @@ def _award(actor, award_id, action="view") -> Award:
 class BadgeClasses(MethodView):
     @api_auth("read")
     @blp.response(200, BadgeClassSchema(many=True))
+    @listing(blp)
     def get(self):
         """Badge classes of your organization (archived ones last)."""
         actor = require_person()
         return db.session.scalars(visible(actor, BadgeClass).order_by(
-            BadgeClass.archived_at.is_not(None), BadgeClass.name)).all()
+            BadgeClass.archived_at.is_not(None), BadgeClass.name, BadgeClass.id)).all()
 
     @api_auth("write")
     @blp.arguments(BadgeClassSchema)
@@ -262,6 +264,7 @@ class BulkJobById(MethodView):
 class IssuerKeys(MethodView):
     @api_auth("admin")
     @blp.response(200, IssuerKeySchema(many=True))
+    @listing(blp)
     def get(self):
         """Your organization's signing keys (public parts), active and retired."""
         actor = require_person()

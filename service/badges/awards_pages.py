@@ -12,6 +12,7 @@ import uuid
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from ..auth import current_person, login_required
+from ..body_limits import accepts_body
 from ..errors import Problem
 from ..extensions import db
 from ..models import Person, Role, Section
@@ -126,6 +127,7 @@ def _candidates(actor) -> list[tuple[Section, list[Person]]]:
 
 
 @bp.route("/badges/classes/<uuid:badge_class_id>/award", methods=["GET", "POST"])
+@accepts_body("document")
 @login_required
 def award_students(badge_class_id: uuid.UUID):
     actor = _staff()
@@ -181,6 +183,7 @@ def _preview_page(actor, badge_class, recipients, skipped, errors, via="page"):
 
 # -- CSV upload ----------------------------------------------------------------------------------
 @bp.route("/badges/classes/<uuid:badge_class_id>/upload", methods=["GET", "POST"])
+@accepts_body("document")
 @login_required
 def bulk_upload(badge_class_id: uuid.UUID):
     """A CSV of students (email or external_id column): preview, then the same confirmation."""

@@ -9,6 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from ..assessment import facts
 from ..auth import current_person, login_required
+from ..body_limits import accepts_body
 from ..errors import Problem
 from ..extensions import db
 from ..models import Role
@@ -136,6 +137,7 @@ def _render(actor, badge_class, values, errors, status=200):
 
 
 @bp.route("/badges/classes/new", methods=["GET", "POST"])
+@accepts_body("document")
 @login_required
 def new_class():
     actor = _staff()
@@ -150,6 +152,7 @@ def new_class():
 
 
 @bp.route("/badges/classes/<uuid:badge_class_id>/edit", methods=["GET", "POST"])
+@accepts_body("document")
 @login_required
 def edit_class(badge_class_id: uuid.UUID):
     actor = _staff()

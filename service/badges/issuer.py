@@ -59,11 +59,11 @@ def public_jwk(org: Organization, row: IssuerKey) -> dict:
 
 
 def jwks() -> dict:
-    """Every organization's published JWT keys (not the Data Integrity ones)."""
+    """Every organization's published signing keys, JWT and Data Integrity (Ed25519)
+    alike: whoever holds a kid or a key finds it here (issue 11)."""
     rows = db.session.execute(db.select(IssuerKey, Organization)
                               .join(Organization, Organization.id == IssuerKey.organization_id)
-                              .where(IssuerKey.status.in_(("active", "retired")),
-                                     IssuerKey.algorithm != keys.DATA_INTEGRITY_ALGORITHM)
+                              .where(IssuerKey.status.in_(("active", "retired")))
                               .order_by(Organization.slug, IssuerKey.created_at)).all()
     return {"keys": [public_jwk(org, row) for row, org in rows]}
 

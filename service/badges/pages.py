@@ -8,6 +8,7 @@ import uuid
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
+from sqlalchemy.orm import selectinload
 
 from .. import audit
 from ..auth import current_person, login_required
@@ -41,11 +42,12 @@ def verify_page():
         data = upload.read(MAX_INPUT_BYTES + 1) if upload and upload.filename else None
         text = (request.form.get("credential") or "").strip()
         url = (request.form.get("url") or "").strip()
-        given = {"credential": text, "url": url, "file": upload.filename if data else None}
-        inputs = {"upload": data, "credential": text or None, "url": url or None}
+        recipient = (request.form.get("recipient") or "").strip()
+        given = {"credential": text, "url": url, "file": upload.filename if data else None, "recipient": recipient}
+        inputs = {"upload": data, "credential": text or None, "url": url or None, "recipient": recipient or None}
     elif request.args.get("url"):
-        given = {"url": request.args["url"].strip()}
-        inputs = {"url": given["url"]}
+        given = {"url": request.args["url"].strip(), "recipient": (request.args.get("recipient") or "").strip()}
+        inputs = {"url": given["url"], "recipient": given["recipient"] or None}
     else:
         inputs = None
     if inputs is not None:
@@ -91,10 +93,13 @@ def badge_page(award_id: uuid.UUID):
     achievement = subject.get("achievement") or {}
     image_url = urls.baked_image_url(award.id, "png") if award.status != "revoked" else \
         urls.badge_class_image_url(award.badge_class_id)
+    # The page shows the image from wherever it is served; og:image keeps the public URL.
+    image_path = url_for("badges_pages.baked_image", award_id=award.id, fmt="png") if award.status != "revoked" \
+        else url_for("badges_public.achievement_image", badge_class_id=award.badge_class_id)
     return render_template(
         "badges/badge.html", award=award, badge_class=award.badge_class, organization=award.badge_class.organization,
         achievement=achievement, results=subject.get("result") or [], recipient=award.recipient,
-        evidence=_shared_evidence(award), image_url=image_url, page_url=urls.badge_page_url(award.id),
+        evidence=_shared_evidence(award), image_url=image_url, image_path=image_path, page_url=urls.badge_page_url(award.id),
         status_label=STATUS_LABELS.get(award.status, award.status), linkedin_url=linkedin_url(award),
         verify_url=url_for("badges_pages.verify_page", url=urls.credential_url(award.id)),
         issuer_url=urls.issuer_profile_url(award.badge_class.organization.slug))
@@ -145,7 +150,8 @@ def my_badges():
     if person.role != Role.STUDENT.value:  # only students earn badges; guardians see theirs under My children
         raise Problem(404, "Only students have badges of their own.")
     awards = db.session.scalars(visible(person, Award).where(Award.recipient_id == person.id)
-                                .order_by(Award.issued_at.desc(), Award.created_at.desc())).all()
+                                .options(selectinload(Award.badge_class))
+                                .order_by(Award.issued_at.desc(), Award.created_at.desc(), Award.id)).all()
     rows = [{"award": a, "status_label": STATUS_LABELS.get(a.status, a.status),
              "public": a.status in PUBLIC_STATUSES and bool(a.credential),
              "linkedin_url": linkedin_url(a) if a.status == "issued" else None,

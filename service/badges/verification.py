@@ -417,18 +417,34 @@ def _own_suspension(credential: dict) -> str | None:
     return None
 
 
-def verify_source(source) -> dict:
+def _recipient_summary(credential: dict) -> dict:
+    """Who the credential was issued to, as far as it says: its subject id and
+    identifiers (a hashed e-mail is shown as hashed, never guessed)."""
+    subject = credential.get("credentialSubject")
+    subject = subject[0] if isinstance(subject, list) and subject else subject
+    subject = subject if isinstance(subject, dict) else {}
+    identifiers = []
+    for entry in subject.get("identifier") or []:
+        if isinstance(entry, dict):
+            hashed = entry.get("hashed") is True
+            identifiers.append({"type": entry.get("identityType"), "hashed": hashed,
+                                "value": None if hashed else entry.get("identityHash")})
+    return {"id": subject.get("id") if isinstance(subject.get("id"), str) else None, "identifiers": identifiers}
+
+
+def verify_source(source, recipient: str | None = None) -> dict:
     """Full report for a loaded input: openbadges' checks plus issuer, badge and evidence.
 
     ``conformant``: every check passed except possibly key_binding (what 1EdTech's
     validator asserts); ``verified``: conformant AND the key is bound to the issuer.
     Only a verified credential is said to be ours or shown as the issuer's."""
     resolver = ServiceResolver()
-    report = ob_verify(source, resolver=resolver, status_fetcher=fetch_status_list)
+    report = ob_verify(source, resolver=resolver, status_fetcher=fetch_status_list, recipient=recipient)
     body = report.to_dict()
     credential = report.credential if isinstance(report.credential, dict) else None
     body["issuer"] = _issuer_summary(credential, resolver) if credential else None
     body["badge"] = _badge_summary(credential) if credential else None
+    body["recipient"] = _recipient_summary(credential) if credential else None
     body["evidence"] = []
     proof = report.check("proof")
     if credential and proof is not None and proof.status in ("pass", "warning"):
@@ -459,6 +475,9 @@ def verify_source(source) -> dict:
     return body
 
 
-def verify_input(**inputs) -> dict:
-    """load_source + verify_source; bad input raises InputError."""
-    return verify_source(load_source(**inputs))
+def verify_input(*, recipient: str | None = None, **inputs) -> dict:
+    """load_source + verify_source; bad input raises InputError. ``recipient``:
+    the applicant's e-mail (or subject id) to check against the credential."""
+    if recipient is not None and (not isinstance(recipient, str) or len(recipient) > 320):
+        raise InputError("recipient must be an e-mail address or identifier of at most 320 characters", "recipient")
+    return verify_source(load_source(**inputs), (recipient or "").strip() or None)

@@ -25,6 +25,8 @@ class VerifyRequestSchema(StrictSchema):
     credential = fields.Raw(metadata={"description": "The credential: a JSON object, or its text"})
     jwt = fields.String(metadata={"description": "A compact VC-JWT"})
     url = fields.String(metadata={"description": "An http(s) URL where the credential or baked image is published"})
+    recipient = fields.String(metadata={"description": "Optional: the applicant's e-mail address (or subject id), "
+                                                       "checked against the credential's hashed recipient"})
 
 
 class CheckSchema(Schema):
@@ -54,6 +56,8 @@ class VerificationSchema(Schema):
     badge = fields.Dict(allow_none=True, metadata={"description": "name, description, criteria, image, dates"})
     evidence = fields.List(fields.Dict(), metadata={"description": "each evidence entry and its digest check"})
     credential = fields.Dict(allow_none=True, metadata={"description": "the credential that was checked"})
+    recipient = fields.Dict(allow_none=True, metadata={"description": "who it was issued to: subject id and "
+                                                                       "identifiers (hashed ones not revealed)"})
     transcript = fields.Dict(allow_none=True, metadata={
         "description": "for a CLR transcript: policy version and URL, courses, credits and GPA as shown "
                        "(each recomputed in the `consistency` checks)"})
@@ -63,7 +67,8 @@ _MULTIPART_DOC = {"content": {
     "application/json": {"schema": VerifyRequestSchema},
     "multipart/form-data": {"schema": {"type": "object", "properties": {
         "file": {"type": "string", "format": "binary", "description": "A baked PNG or SVG badge image"},
-        "credential": {"type": "string"}, "jwt": {"type": "string"}, "url": {"type": "string"}}}},
+        "credential": {"type": "string"}, "jwt": {"type": "string"}, "url": {"type": "string"},
+        "recipient": {"type": "string"}}}},
 }}
 
 
@@ -74,12 +79,12 @@ def read_request() -> dict:
     if request.mimetype == "multipart/form-data":
         upload = request.files.get("file")
         unknown = [name for name in list(request.form) + list(request.files)
-                   if name not in ("file", "credential", "jwt", "url", "csrf_token")]
+                   if name not in ("file", "credential", "jwt", "url", "recipient", "csrf_token")]
         if unknown:
             raise validation_problem([field_error(name, "Unknown field.") for name in unknown])
         data = upload.read(MAX_INPUT_BYTES + 1) if upload and upload.filename else None
         return {"upload": data or None,
-                **{name: request.form.get(name) or None for name in ("credential", "jwt", "url")}}
+                **{name: request.form.get(name) or None for name in ("credential", "jwt", "url", "recipient")}}
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise Problem(400, "Send a JSON object with credential, jwt or url, or a multipart form with a file.",

@@ -14,6 +14,7 @@ from flask import current_app, has_request_context, url_for
 from ..extensions import db
 from ..models import Enrolment, Person, Role, utcnow
 from .models import Notification, NotificationSetting
+from ..mail import mail_enabled
 from .outbox import queue_mail
 
 
@@ -38,7 +39,8 @@ def notify(person: Person, kind: str, title: str, path: str | None, body: str | 
 def _notify(person, kind, title, path, body) -> Notification:
     note = Notification(person_id=person.id, kind=kind, title=title[:300], url=path, body=body)
     db.session.add(note)
-    if person.is_active and person.email and mail_wanted(person.id):
+    # Without SMTP there is nothing to send: skip the per-person preference lookup (bulk jobs).
+    if mail_enabled() and person.is_active and person.email and mail_wanted(person.id):
         link = f"{current_app.config['PUBLIC_BASE_URL']}{path}" if path else current_app.config["PUBLIC_BASE_URL"]
         text = (f"Hello {person.display_name},\n\n{title}.\n"
                 + (f"\n{body}\n" if body else "")
@@ -69,8 +71,15 @@ def mark_read(person: Person, notification_id: uuid.UUID | None = None) -> int:
 def _path(endpoint: str, **values) -> str:
     if has_request_context():
         return url_for(endpoint, **values)
-    with current_app.test_request_context():  # a background job: build the path all the same
-        return url_for(endpoint, **values)
+    key = (endpoint, tuple(sorted(values.items())))
+    cached = _JOB_PATHS.get(key)
+    if cached is None:  # a background job: build the path once, without a request
+        with current_app.test_request_context():
+            cached = _JOB_PATHS[key] = url_for(endpoint, **values)
+    return cached
+
+
+_JOB_PATHS: dict = {}  # only value-free paths are asked for outside requests (my badges)
 
 
 def on_submission_returned(sender, *, submission, **_):

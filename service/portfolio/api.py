@@ -8,6 +8,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import ValidationError
 
+from ..api.pagination import listing
 from .. import audit
 from ..auth import api_auth, require_person
 from ..errors import Problem, field_error, flatten_messages, validation_problem
@@ -77,6 +78,7 @@ class Artifacts(MethodView):
     @api_auth("read")
     @blp.arguments(ArtifactQuerySchema, location="query")
     @blp.response(200, ArtifactSchema(many=True))
+    @listing(blp)
     def get(self, query):
         """Artifacts you may see (your own; your students' shared ones; public ones)."""
         actor = require_person()
@@ -150,6 +152,7 @@ class ArtifactById(MethodView):
 class Versions(MethodView):
     @api_auth("read")
     @blp.response(200, VersionSchema(many=True))
+    @listing(blp)
     def get(self, artifact_id: uuid.UUID):
         return get_artifact(require_person(), artifact_id).versions
 
@@ -237,6 +240,7 @@ class Showcases(MethodView):
     @api_auth("read")
     @blp.arguments(ArtifactQuerySchema, location="query")
     @blp.response(200, ShowcaseSchema(many=True))
+    @listing(blp)
     def get(self, query):
         actor = require_person()
         select = visible(actor, Showcase).where(Showcase.owner_id == query.get("owner_id", actor.id))
@@ -294,10 +298,11 @@ class ShowcaseItems(MethodView):
 class ShareLinks(MethodView):
     @api_auth("read")
     @blp.response(200, ShareLinkSchema(many=True))
+    @listing(blp)
     def get(self):
         """Your share links (active, expired and revoked)."""
         actor = require_person()
-        return db.session.scalars(visible(actor, ShareLink).order_by(ShareLink.created_at.desc())).all()
+        return db.session.scalars(visible(actor, ShareLink).order_by(ShareLink.created_at.desc(), ShareLink.id)).all()
 
     @api_auth("write")
     @blp.arguments(ShareLinkCreateSchema)

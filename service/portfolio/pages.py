@@ -297,9 +297,11 @@ def _uuid(value):
 
 
 def _problem_text(exc) -> str:
-    text = getattr(exc, "detail", None) or str(exc)
-    reason = getattr(exc, "extensions", {}).get("reason")
-    return f"{text} (reason: {reason})" if reason else text
+    """A sentence for people: field messages joined, capitalised; reason codes stay in the API."""
+    details = [e["detail"] for e in getattr(exc, "errors", None) or [] if e.get("detail")]
+    text = "; ".join(details) or getattr(exc, "detail", None) or str(exc)
+    text = text.strip()
+    return (text[:1].upper() + text[1:]).rstrip(".") + "." if text else text
 
 
 @bp.context_processor

@@ -9,6 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from ..api.pagination import listing
 from ..api.schemas import StrictSchema
 from ..auth import api_auth, require_person
 from ..extensions import db
@@ -97,10 +98,11 @@ class CourseOutSchema(Schema):
 class Transcripts(MethodView):
     @api_auth("read")
     @blp.response(200, TranscriptSchema(many=True))
+    @listing(blp)
     def get(self):
         """Transcripts you may see (your own; your students'; your school's for admins)."""
         actor = require_person()
-        return db.session.scalars(visible(actor, Transcript).order_by(Transcript.requested_at.desc())).all()
+        return db.session.scalars(visible(actor, Transcript).order_by(Transcript.requested_at.desc(), Transcript.id)).all()
 
     @api_auth("write")
     @blp.arguments(TranscriptRequestSchema)
@@ -272,11 +274,12 @@ class RequirementImportSchema(StrictSchema):
 class RequirementSets(MethodView):
     @api_auth("read")
     @blp.response(200, RequirementSetSchema(many=True))
+    @listing(blp)
     def get(self):
         """Colleges' requirement sets imported by your school."""
         from .models import RequirementSet
 
-        return db.session.scalars(visible(require_person(), RequirementSet).order_by(RequirementSet.name)).all()
+        return db.session.scalars(visible(require_person(), RequirementSet).order_by(RequirementSet.name, RequirementSet.id)).all()
 
     @api_auth("admin")
     @blp.arguments(RequirementImportSchema)

@@ -14,15 +14,13 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from openbadges import data_integrity
-from openbadges import jwt as vcjwt
+from openbadges import data_integrity, jwt as vcjwt
 from openbadges.models import format_datetime
 
 from .. import audit
 from ..extensions import db
 from ..models import Organization, Person, Role, utcnow
-from . import builder, clr, sources, urls
-from . import policy as P
+from . import builder, clr, policy as P, sources, urls
 from .models import CreditPolicy, SchoolProfile, Transcript, TranscriptShare
 
 MAX_SHARE_DAYS = 365
@@ -135,9 +133,10 @@ def preview(student: Person, policy_row: CreditPolicy | None = None) -> dict:
 
 def issue(transcript: Transcript, *, actor: Person) -> Transcript:
     """Build, sign and store the transcript (the registrar's decision). Commits."""
-    from ..badges import issuer, keys, status
-    from ..badges import urls as badge_urls
+    from ..badges import issuer, keys, status, urls as badge_urls
 
+    # Lock the row (PostgreSQL) so two registrars cannot both sign the same request.
+    db.session.refresh(transcript, with_for_update=True)
     if transcript.status != "requested":
         raise LifecycleError(f"a {transcript.status} transcript cannot be issued")
     student = db.session.get(Person, transcript.student_id)
@@ -163,7 +162,7 @@ def issue(transcript: Transcript, *, actor: Person) -> Transcript:
     di_row, jwt_row = signing["data_integrity"], signing["jwt"]
     transcript.credential = data_integrity.sign(
         unsigned, keys.private_key(di_row), badge_urls.verification_method_id(org.slug, di_row.key_id),
-        created=unsigned["validFrom"])
+        created=unsigned["validFrom"], as_set=True)  # proof as an array, as 1EdTech's schemas want
     transcript.credential_jwt = vcjwt.sign(unsigned, keys.private_key(jwt_row),
                                            kid=badge_urls.jwt_kid(org.slug, jwt_row.key_id))
     transcript.record = record

@@ -16,6 +16,12 @@ from .builder import courses_in
 FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu")
 
 
+def _cell(text) -> str:
+    """Text cells that a spreadsheet would run as a formula are quoted (CSV injection)."""
+    text = "" if text is None else str(text)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def csv_bytes(record: dict) -> bytes:
     """student number, course, term, credits, grade, points: one row per course."""
     out = io.StringIO()
@@ -24,7 +30,8 @@ def csv_bytes(record: dict) -> bytes:
                      "credits_attempted", "credits_earned", "letter_grade", "grade_points", "weighted_points"])
     student = record["student"]
     for c in courses_in(record):
-        writer.writerow([student.get("number") or "", student.get("name") or "", c["code"], c["title"], c["term"],
+        writer.writerow([_cell(student.get("number")), _cell(student.get("name")), _cell(c["code"]),
+                         _cell(c["title"]), _cell(c["term"]),
                          c["level"], c["credits_attempted"], c["credits_earned"], c["letter"] or "IP",
                          c["points"] or "", c["weighted_points"] or ""])
     return out.getvalue().encode("utf-8")
@@ -52,15 +59,7 @@ def pdf_bytes(record: dict, *, verification_url: str, issued_at: str, status: st
     from reportlab.lib.pagesizes import LETTER
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import inch
-    from reportlab.platypus import (
-        KeepTogether,
-        PageBreak,
-        Paragraph,
-        SimpleDocTemplate,
-        Spacer,
-        Table,
-        TableStyle,
-    )
+    from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     regular, bold = _fonts()
     body = ParagraphStyle("body", fontName=regular, fontSize=9, leading=11.5)

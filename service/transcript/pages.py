@@ -7,16 +7,7 @@ from __future__ import annotations
 
 import json
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 
 from ..auth import current_person, login_required
 from ..errors import Problem

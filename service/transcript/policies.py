@@ -10,12 +10,7 @@ from __future__ import annotations
 
 from ..models import Role
 from ..policies.registry import Policy, register
-from ..policies.relations import (
-    is_admin_of,
-    may_see_student_work,
-    students_of_teacher,
-    wards_of,
-)
+from ..policies.relations import is_admin_of, may_see_student_work, students_of_teacher, wards_of
 from .models import CreditPolicy, RequirementSet, SchoolProfile, Transcript
 
 

@@ -17,8 +17,7 @@ from decimal import Decimal, InvalidOperation
 
 from ..extensions import db
 from ..models import Organization
-from . import clr as C
-from . import policy as P
+from . import clr as C, policy as P
 
 _POLICY_PATH = re.compile(r"/issuers/([a-z0-9][a-z0-9-]*)/credit-policy/(\d+)$")
 

@@ -115,7 +115,7 @@ def test_teacher_form_refuses_incomplete_scores(client, school):
     first = school["rubric"].criteria[0]
     r = client.post(f"/assessment/submissions/{submission.id}", data={
         "csrf_token": token, "action": "score", f"level-{first.id}": str(school["rubric"].levels[2].id)})
-    assert r.status_code == 200 and "score every criterion" in r.data.decode()
+    assert r.status_code == 200 and "Score every criterion" in r.data.decode()
     sign_out(client)
     token = login(client, school["t2"])
     assert client.post(f"/assessment/submissions/{submission.id}", data={"csrf_token": token}).status_code == 404

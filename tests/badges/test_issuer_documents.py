@@ -55,6 +55,11 @@ def test_jwks_and_per_key_jwk(app, client, factory):
     assert single == entry
     assert PublicKey.from_jwk(single).to_jwk() == rows["jwt"].public_jwk
     assert client.get(f"/issuers/{org.slug}/keys/rs256-9").status_code == 404
+    # every signing key is published, the Ed25519 one too
+    ed_kid = f"https://badges.test/issuers/{org.slug}/keys/ed25519-1"
+    [ed] = [k for k in jwks["keys"] if k["kid"] == ed_kid]
+    assert ed["kty"] == "OKP" and ed["alg"] == "EdDSA" and "d" not in ed
+    assert PublicKey.from_jwk(ed).to_jwk() == rows["data_integrity"].public_jwk
 
 
 def test_achievement_and_generated_image(app, client, factory):

@@ -62,6 +62,9 @@ class FixtureResolver:
     def resolve(self, ref: str) -> dict:
         if ref.startswith("did:key:"):
             return did.did_key_document(ref)
+        ob2 = _ob2_asset(ref)
+        if ob2 is not None:
+            return ob2
         doc = self._docs.get(ref)
         if doc is None:
             raise did.ResolutionError(f"{ref} is not available offline (HTTP 404 in 1EdTech's tests too)")
@@ -82,3 +85,16 @@ def context_loader() -> DocumentLoader:
     folder = FIXTURES / "contexts"
     index = json.loads((folder / "index.json").read_text("utf-8"))
     return DocumentLoader({url: json.loads((folder / name).read_text("utf-8")) for url, name in index.items()})
+
+
+def _ob2_asset(ref: str):
+    """OB 2.0 fixtures name their BadgeClasses, Issuers, keys and revocation lists
+    as http(s)://example.org/<file> (or example.com): 1EdTech serves ob20/assets/<file>."""
+    match = re.fullmatch(r"https?://example\.(?:org|com)/([A-Za-z0-9._-]+)", ref)
+    if not match:
+        return None
+    for name in (match.group(1), match.group(1) + ".json"):
+        path = FIXTURES / "ob20" / "assets" / name
+        if path.is_file() and path.suffix == ".json":
+            return json.loads(path.read_text("utf-8"))
+    return None

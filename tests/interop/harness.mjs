@@ -8,6 +8,8 @@ import * as vc from '@digitalbazaar/vc';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {cryptosuite as eddsaRdfc2022} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
+import {cryptosuite as ecdsaRdfc2019} from '@digitalbazaar/ecdsa-rdfc-2019-cryptosuite';
+import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
 import * as jose from 'jose';
 
 const CONTEXT_DIR = new URL('../../openbadges/contexts/', import.meta.url);
@@ -17,7 +19,7 @@ const contexts = new Map(Object.entries(index).map(
 const DID_V1 = 'https://www.w3.org/ns/did/v1';
 const MULTIKEY_V1 = 'https://w3id.org/security/multikey/v1';
 
-// did:key (Ed25519 only) resolved offline, like openbadges.did on the Python side.
+// did:key (Ed25519 z6Mk..., P-256 zDn...) resolved offline, like openbadges.did on the Python side.
 function didKeyDocument(did) {
   const mb = did.slice('did:key:'.length);
   const vm = {id: `${did}#${mb}`, type: 'Multikey', controller: did, publicKeyMultibase: mb};
@@ -31,7 +33,7 @@ async function documentLoader(url) {
   if(contexts.has(url)) {
     return {contextUrl: null, documentUrl: url, document: structuredClone(contexts.get(url))};
   }
-  if(url.startsWith('did:key:z6Mk')) {
+  if(url.startsWith('did:key:z6Mk') || url.startsWith('did:key:zDn')) {
     const [did, fragment] = url.split('#');
     const doc = didKeyDocument(did);
     if(!fragment) {
@@ -177,7 +179,26 @@ async function bench({credential, iterations = 200}) {
   return {iterations, verified: ok, seconds, per_second: iterations / seconds};
 }
 
-const OPS = {'di-sign': diSign, 'di-verify': diVerify, 'jwt-sign': jwtSign, 'jwt-verify': jwtVerify, bench};
+// ecdsa-rdfc-2019 (P-256) both ways: Digital Bazaar signs / verifies.
+async function ecdsaSign({credential}) {
+  const key = await EcdsaMultikey.generate({curve: 'P-256'});
+  const did = `did:key:${key.publicKeyMultibase}`;
+  key.controller = did;
+  key.id = `${did}#${key.publicKeyMultibase}`;
+  const cred = structuredClone(credential);
+  cred.issuer = typeof cred.issuer === 'object' ? {...cred.issuer, id: did} : did;
+  const suite = new DataIntegrityProof({signer: key.signer(), cryptosuite: ecdsaRdfc2019});
+  return {signed: await vc.issue({credential: cred, suite, documentLoader}), did};
+}
+
+async function ecdsaVerify({credential}) {
+  const suite = new DataIntegrityProof({cryptosuite: ecdsaRdfc2019});
+  const result = await vc.verifyCredential({credential, suite, documentLoader});
+  const error = result.error;
+  return {verified: result.verified, error: error ? String(error.message || error) : null};
+}
+
+const OPS = {'ecdsa-sign': ecdsaSign, 'ecdsa-verify': ecdsaVerify, 'di-sign': diSign, 'di-verify': diVerify, 'jwt-sign': jwtSign, 'jwt-verify': jwtVerify, bench};
 
 const chunks = [];
 for await (const chunk of process.stdin) { chunks.push(chunk); }

@@ -100,3 +100,18 @@ def test_jose_signs_we_verify(alg):
     claims["vc"]["name"] = "Forged"
     forged = f"{head}.{vcjwt._b64u(json.dumps(claims).encode())}.{sig}"
     assert not verify(forged, now=NOW).conformant
+
+
+def test_ecdsa_rdfc_2019_both_ways():
+    # we sign with P-256, Digital Bazaar's ecdsa-rdfc-2019 cryptosuite verifies...
+    key = keys.generate("ES256")
+    issuer = did.did_key(key.public_key)
+    signed = di.sign(credential(issuer), key, f"{issuer}#{key.public_key.multikey}")
+    result = harness({"op": "ecdsa-verify", "credential": signed})
+    assert result["verified"] is True, result["error"]
+    assert harness({"op": "ecdsa-verify", "credential": tamper(signed)})["verified"] is False
+    # ...and Digital Bazaar signs, we verify (key bound: the issuer is the did:key)
+    out = harness({"op": "ecdsa-sign", "credential": credential()})
+    report = verify(out["signed"], now=NOW)
+    assert report.verified, report.to_json()
+    assert not verify(tamper(out["signed"]), now=NOW).conformant

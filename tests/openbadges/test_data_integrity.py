@@ -131,7 +131,8 @@ def test_controller_must_be_issuer():
 @pytest.mark.parametrize(
     "mutate,reason",
     [
-        (lambda p: p.update(cryptosuite="ecdsa-rdfc-2019"), "unsupported"),
+        (lambda p: p.update(cryptosuite="ecdsa-rdfc-2019"), "not a P-256 key"),  # supported, needs P-256
+        (lambda p: p.update(cryptosuite="ecdsa-sd-2023"), "unsupported"),
         (lambda p: p.update(type="Ed25519Signature2018"), "unsupported"),
         (lambda p: p.update(proofPurpose="authentication"), "proofPurpose"),
         (lambda p: p.update(proofValue="uAAAA"), "base58btc"),
@@ -196,8 +197,26 @@ def test_sign_refuses_bad_inputs():
     with pytest.raises(di.ProofError, match="already has a proof"):
         di.sign(signed, key, "x")
     with pytest.raises(di.ProofError, match="Ed25519"):
-        di.sign({"@context": []}, keys.generate("ES256"), "x")
+        di.sign({"@context": []}, keys.generate("RS256"), "x")
     with pytest.raises(di.ProofError, match="dateTime"):
         di.sign({"@context": []}, key, "x", created="yesterday")
     with pytest.raises(di.ProofError):
         di.sign({"@context": ["https://unknown.example/ctx"], "a": 1}, key, "x")
+
+
+def test_ecdsa_rdfc_2019_p256_round_trip_and_tamper():
+    # ecdsa-rdfc-2019: same transformation and hashing, ECDSA P-256 over the hash data
+    p256 = keys.generate("ES256")
+    issuer = did.did_key(p256.public_key)
+    doc = {"@context": ["https://www.w3.org/ns/credentials/v2"], "id": "urn:uuid:1",
+           "type": ["VerifiableCredential"], "issuer": issuer, "credentialSubject": {"id": "did:example:1"}}
+    signed = di.sign(doc, p256, f"{issuer}#{p256.public_key.multikey}")
+    assert signed["proof"]["cryptosuite"] == "ecdsa-rdfc-2019" and len(multibase.decode(signed["proof"]["proofValue"])) == 64
+    assert di.verify(signed, issuer=issuer).verified
+    signed["credentialSubject"]["id"] = "did:example:2"
+    assert not di.verify(signed, issuer=issuer).verified
+    # an Ed25519 key cannot stand in for the P-256 suite
+    ed = keys.generate("EdDSA")
+    forged = di.sign(doc, ed, f"{issuer}#{p256.public_key.multikey}")
+    forged["proof"]["cryptosuite"] = "ecdsa-rdfc-2019"
+    assert not di.verify(forged, issuer=issuer).verified

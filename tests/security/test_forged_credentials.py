@@ -372,3 +372,23 @@ def test_status_list_signed_by_the_issuer_is_honoured(client, app, stack):
     report = client.post("/api/v1/verify", json={"credential": revoked}).json
     assert report["verified"] is False and "revoked" in _check(report, "status")["message"]
     assert client.post("/api/v1/verify", json={"credential": fine}).json["verified"] is True
+
+
+def test_forged_jwt_in_a_real_browser_is_amber_never_green(live_url, browser_page, ours, tmp_path):
+    page = browser_page
+    attacker = obkeys.generate("RS256")
+    forged = vcjwt.sign(f.unsigned_copy(ours["award"].credential), attacker)
+    page.goto(f"{live_url}/verify")
+    page.fill("#credential", forged)
+    page.click("#verify-button")
+    page.wait_for_selector("#verdict")
+    assert page.locator("#verdict").inner_text().strip() == "⚠ Signature valid, issuer not proven"
+    color = page.eval_on_selector("#verdict", "e => getComputedStyle(e).color")
+    assert color == "rgb(138, 90, 0)"  # amber (#8a5a00), not the green of a verified badge
+    assert page.locator('li[data-check="key_binding"]').get_attribute("data-status") == "fail"
+    page.screenshot(path=str(tmp_path / "forged.png"), full_page=True)
+    # the genuine credential, same page: green
+    page.fill("#credential", ours["award"].credential_jwt)
+    page.click("#verify-button")
+    page.wait_for_selector("#verdict")
+    assert page.locator("#verdict").inner_text().strip() == "✔ Verified"

@@ -10,6 +10,7 @@ from sqlalchemy import event
 from service.auth.tokens import LAST_USED_RESOLUTION
 from service.extensions import db
 from service.models import ApiToken
+from tests.support.signin import sign_in
 
 
 class Writes:
@@ -58,9 +59,8 @@ def test_token_reads_write_once_per_interval(client, factory):
 def test_session_reads_do_not_write(client, factory):
     org = factory.org()
     teacher = factory.person("teacher", org)
-    from tests.support.signin import sign_in
 
-    sign_in(client, teacher)  # through the form, with its CSRF token
+    sign_in(client, teacher)
     with Writes() as reads:
         for path in ("/home", "/api/v1/me", "/home"):
             assert client.get(path).status_code == 200

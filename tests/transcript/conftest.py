@@ -1,11 +1,6 @@
 import pytest
 
-from tests.support.assessment import (
-    item,
-    scored_submission,
-    writing_framework,
-    writing_rubric,
-)
+from tests.support.assessment import item, scored_submission, writing_framework, writing_rubric
 
 
 @pytest.fixture

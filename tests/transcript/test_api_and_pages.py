@@ -3,7 +3,6 @@ versions immutable once used, the school profile and course settings."""
 from __future__ import annotations
 
 import json
-
 from tests.support.signin import sign_in
 
 
@@ -93,7 +92,6 @@ def test_school_profile_and_course_settings(client, factory, tschool):
 
 
 def test_admin_pages_render_and_save(client, tschool):
-
     sign_in(client, tschool["admin"])
     html = client.get("/admin/transcripts").get_data(as_text=True)
     assert "Credit policy (version 1" in html and "School profile" in html

@@ -61,3 +61,14 @@ def test_the_export_zip_holds_transcripts_and_badges(client, factory, tschool):
     stem = f"transcripts/{t.issued_at:%Y-%m-%d}-{t.id}"
     assert {f"{stem}/clr.json", f"{stem}/clr.jwt", f"{stem}/transcript.pdf", f"{stem}/transcript.csv"} <= set(names)
     assert f"badges/{award.id}.json" in names and f"badges/{award.id}.jwt" in names
+
+
+def test_csv_cells_never_run_as_spreadsheet_formulas():
+    from service.transcript.outputs import csv_bytes
+
+    course = {"code": "=1+1", "title": '=HYPERLINK("http://x")', "term": "2026", "level": "standard",
+              "credits_attempted": "1.00", "credits_earned": "1.00", "letter": "B", "points": "3.00",
+              "weighted_points": "3.00"}
+    record = {"student": {"name": "@name", "number": "-7"}, "terms": [{"courses": [course]}]}
+    row = list(csv.reader(io.StringIO(csv_bytes(record).decode())))[1]
+    assert row[:4] == ["'-7", "'@name", "'=1+1", "'=HYPERLINK(\"http://x\")"]

@@ -5,6 +5,7 @@ import uuid
 
 from flask.views import MethodView
 
+from ...api.pagination import listing
 from ...auth import api_auth, require_person
 from ...errors import Problem
 from ...extensions import db
@@ -25,10 +26,12 @@ from .common import _get, blp
 class Calibrations(MethodView):
     @api_auth("read")
     @blp.response(200, CalibrationSchema(many=True))
+    @listing(blp)
     def get(self):
         """Sessions you created, rate in, or (admins) all of your organization's."""
         actor = require_person()
-        return db.session.scalars(visible(actor, CalibrationSession).order_by(CalibrationSession.created_at))
+        return db.session.scalars(visible(actor, CalibrationSession).order_by(CalibrationSession.created_at,
+                                                                                  CalibrationSession.id)).all()
 
     @api_auth("write")
     @blp.arguments(CalibrationCreateSchema)

@@ -6,6 +6,7 @@ import uuid
 from flask import request
 from flask.views import MethodView
 
+from ...api.pagination import listing
 from ... import audit
 from ...auth import api_auth, require_person
 from ...body_limits import accepts_body
@@ -39,10 +40,12 @@ def _import_failed(exc: FrameworkImportError) -> Problem:
 class Frameworks(MethodView):
     @api_auth("read")
     @blp.response(200, FrameworkSchema(many=True))
+    @listing(blp)
     def get(self):
         """Every framework version of your organization, newest first."""
         actor = require_person()
-        return db.session.scalars(visible(actor, Framework).order_by(Framework.title, Framework.version.desc()))
+        return db.session.scalars(visible(actor, Framework).order_by(Framework.title, Framework.version.desc(),
+                                                                        Framework.id)).all()
 
 
 @blp.route("/frameworks/import/case")
@@ -139,13 +142,14 @@ class CompetencyById(MethodView):
 class CourseCompetencies(MethodView):
     @api_auth("read")
     @blp.response(200, CompetencySchema(many=True))
+    @listing(blp)
     def get(self, course_id: uuid.UUID):
         actor = require_person()
         course = db.session.get(Course, course_id)
         if course is None or course.organization_id != actor.organization_id:
             raise Problem(404, "No such course.")
         return db.session.scalars(db.select(Competency).join(CourseCompetency).where(
-            CourseCompetency.course_id == course.id).order_by(Competency.human_code))
+            CourseCompetency.course_id == course.id).order_by(Competency.human_code, Competency.id)).all()
 
     @api_auth("admin")
     @blp.arguments(CourseCompetenciesSchema)

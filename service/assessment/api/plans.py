@@ -5,6 +5,7 @@ import uuid
 
 from flask.views import MethodView
 
+from ...api.pagination import listing
 from ...auth import api_auth, require_person
 from ...errors import Problem
 from ...extensions import db
@@ -25,10 +26,11 @@ def _plan_detail(plan):
 class StudentPlans(MethodView):
     @api_auth("read")
     @blp.response(200, PlanSchema(many=True))
+    @listing(blp)
     def get(self, student_id: uuid.UUID):
         student = followed_student(require_person(), student_id)
         return db.session.scalars(db.select(LearningPlan).where(LearningPlan.student_id == student.id)
-                                  .order_by(LearningPlan.created_at))
+                                  .order_by(LearningPlan.created_at, LearningPlan.id)).all()
 
     @api_auth("write")
     @blp.arguments(PlanCreateSchema)

@@ -5,6 +5,7 @@ import uuid
 
 from flask.views import MethodView
 
+from ...api.pagination import listing
 from ...auth import api_auth, require_person
 from ...extensions import db
 from ...models import Section
@@ -36,6 +37,7 @@ class StudentMastery(MethodView):
     @api_auth("read")
     @blp.arguments(MasteryQuerySchema, location="query")
     @blp.response(200, MasterySchema(many=True))
+    @listing(blp)
     def get(self, query, student_id: uuid.UUID):
         """Mastery of every competency of the current frameworks (or of `framework_id`)."""
         student = followed_student(require_person(), student_id)
@@ -65,6 +67,7 @@ class StudentCompetencyMastery(MethodView):
 class StudentHabits(MethodView):
     @api_auth("read")
     @blp.response(200, HabitSchema(many=True))
+    @listing(blp)
     def get(self, student_id: uuid.UUID):
         """Habits-of-work scores, reported apart from academic mastery."""
         return habits_for(followed_student(require_person(), student_id).id)
@@ -74,6 +77,7 @@ class StudentHabits(MethodView):
 class StudentGraduation(MethodView):
     @api_auth("read")
     @blp.response(200, DomainStandingSchema(many=True))
+    @listing(blp)
     def get(self, student_id: uuid.UUID):
         """Each domain's current level against the level required for graduation."""
         student = followed_student(require_person(), student_id)

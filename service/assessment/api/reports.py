@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Response
 from flask.views import MethodView
 
+from ...api.pagination import listing
 from ...auth import api_auth, require_person
 from ...extensions import db
 from ...models import Person, Role
@@ -18,6 +19,7 @@ class ProficiencyReport(MethodView):
     @api_auth("admin")
     @blp.arguments(ReportQuerySchema, location="query")
     @blp.response(200, ProficiencyRowSchema(many=True))
+    @listing(blp)
     def get(self, query):
         """Share of students proficient per competency, by section, at each month end."""
         actor = require_person()
@@ -44,6 +46,7 @@ class PaceReport(MethodView):
     @api_auth("admin")
     @blp.arguments(ReportQuerySchema, location="query")
     @blp.response(200, PaceSchema(many=True))
+    @listing(blp)
     def get(self, query):
         """Competencies mastered per month per student; `slowed` marks a marked slowdown."""
         actor = require_person()

@@ -5,6 +5,7 @@ import uuid
 
 from flask.views import MethodView
 
+from ...api.pagination import listing
 from ...auth import api_auth, require_person
 from ...errors import Problem
 from ...extensions import db
@@ -19,9 +20,10 @@ from .common import _get, blp
 class Rubrics(MethodView):
     @api_auth("read")
     @blp.response(200, RubricSchema(many=True))
+    @listing(blp)
     def get(self):
         actor = require_person()
-        return db.session.scalars(visible(actor, Rubric).order_by(Rubric.title, Rubric.version.desc()))
+        return db.session.scalars(visible(actor, Rubric).order_by(Rubric.title, Rubric.version.desc(), Rubric.id)).all()
 
     @api_auth("write")
     @blp.arguments(RubricSchema)

@@ -4,7 +4,9 @@ from __future__ import annotations
 import uuid
 
 from flask.views import MethodView
+from sqlalchemy.orm import selectinload
 
+from ...api.pagination import listing
 from ...auth import api_auth, require_person
 from ...errors import Problem
 from ...extensions import db
@@ -29,6 +31,7 @@ class Submissions(MethodView):
     @api_auth("read")
     @blp.arguments(SubmissionQuerySchema, location="query")
     @blp.response(200, SubmissionSchema(many=True))
+    @listing(blp)
     def get(self, query):
         """Submissions you may see. Teachers: `?status=submitted` is your review queue (oldest first)."""
         actor = require_person()
@@ -36,7 +39,8 @@ class Submissions(MethodView):
         for key in ("status", "section_id", "student_id"):
             if key in query:
                 select = select.where(getattr(Submission, key) == query[key])
-        return db.session.scalars(select.order_by(Submission.submitted_at)).all()
+        return db.session.scalars(select.options(selectinload(Submission.evidence))
+                                  .order_by(Submission.submitted_at, Submission.id)).all()
 
     @api_auth("write")
     @blp.arguments(SubmissionCreateSchema)

@@ -10,6 +10,7 @@ from ...errors import Problem
 from ...extensions import db
 from ...models import Person, Role
 from ...policies import allowed, authorize, visible
+from ...web.messages import problem_text
 from ..models import Assessment, CalibrationSession, Rubric, Submission
 from .common import _actor, _scores_from_form, _uuid_or_none, bp
 
@@ -35,7 +36,7 @@ def calibrations():
             return redirect(url_for("assessment.calibration_page", session_id=session.id))
         except Problem as problem:
             db.session.rollback()
-            error = "; ".join(e["detail"] for e in (problem.errors or [])) or problem.detail
+            error = problem_text(problem)
     sessions = db.session.scalars(visible(actor, CalibrationSession).order_by(CalibrationSession.created_at.desc()))
     submissions = db.session.scalars(visible(actor, Submission).order_by(Submission.submitted_at.desc())
                                      .limit(200)).all() if can_create else []
@@ -69,7 +70,7 @@ def calibration_page(session_id: uuid.UUID):
             return redirect(url_for("assessment.calibration_page", session_id=session.id))
         except Problem as problem:
             db.session.rollback()
-            error = "; ".join(e["detail"] for e in (problem.errors or [])) or problem.detail
+            error = problem_text(problem)
     done = set(db.session.scalars(db.select(Assessment.submission_id).where(
         Assessment.calibration_id == session.id, Assessment.assessor_id == actor.id)))
     items = db.session.scalars(db.select(Submission).where(

@@ -26,8 +26,7 @@ def section_dashboard(section_id: uuid.UUID):
     authorize(actor, "view_roster", section, what="section")
     heat = reports.section_heatmap(section)
     scale = scale_for(section.organization_id)
-    db.session.commit()
-    return render_template("assessment/heatmap.html", section=section, heat=heat, scale=scale)
+    return _render_then_commit("assessment/heatmap.html", section=section, heat=heat, scale=scale)
 
 
 @bp.get("/students/<uuid:student_id>")
@@ -50,11 +49,19 @@ def progress(student_id: uuid.UUID):
     standings = reports.graduation_snapshot(student)
     chart = Markup(reports.graduation_svg(standings, max(lv["value"] for lv in scale.levels)))
     plans = db.session.scalars(db.select(LearningPlan).where(LearningPlan.student_id == student.id)).all()
-    db.session.commit()
-    return render_template("assessment/progress.html", student=student, rows=rows, scale=scale,
+    return _render_then_commit("assessment/progress.html", student=student, rows=rows, scale=scale,
                            submissions=submissions, habits=habits_for(student.id), standings=standings, chart=chart,
                            plans=plans, read_only=not allowed(actor, "create", LearningPlan(
                                organization_id=student.organization_id, student_id=student.id)))
+
+
+def _render_then_commit(template: str, **context) -> str:
+    """Render, then commit what first use created (a default scale or settings).
+    Committing first would expire every loaded row and reload each one, one
+    query per row, while the template reads it."""
+    html = render_template(template, **context)
+    db.session.commit()
+    return html
 
 
 def _still_needed(result, config, pieces) -> str:

@@ -10,7 +10,9 @@ from ...errors import Problem
 from ...extensions import db
 from ...models import Person, Section
 from ...policies import allowed, authorize, visible
+from ...web.messages import problem_text
 from .. import scoring
+from ..policies import scorable
 from ..models import Assessment, Rubric, Submission
 from .common import _actor, _current_competencies, _scores_from_form, _uuid_or_none, bp
 
@@ -19,8 +21,9 @@ from .common import _actor, _current_competencies, _scores_from_form, _uuid_or_n
 @login_required
 def queue():
     actor = _actor()
-    waiting = [s for s in db.session.scalars(visible(actor, Submission).where(Submission.status == "submitted")
-                                             .order_by(Submission.submitted_at)) if allowed(actor, "score", s)]
+    waiting = list(db.session.scalars(scorable(actor, visible(actor, Submission))
+                                      .where(Submission.status == "submitted")
+                                      .order_by(Submission.submitted_at, Submission.id)))
     people = {p.id: p for p in db.session.scalars(db.select(Person).where(
         Person.id.in_({s.student_id for s in waiting})))} if waiting else {}
     return render_template("assessment/queue.html", waiting=waiting, people=people)
@@ -45,7 +48,7 @@ def submission_page(submission_id: uuid.UUID):
             return redirect(url_for("assessment.submission_page", submission_id=submission.id))
         except Problem as problem:
             db.session.rollback()
-            error = "; ".join(e["detail"] for e in (problem.errors or [])) or problem.detail
+            error = problem_text(problem)
     assessments = [a for a in db.session.scalars(db.select(Assessment).where(
         Assessment.submission_id == submission.id, Assessment.kind == "official")) if allowed(actor, "view", a)]
     from ...portfolio.models import ArtifactVersion
@@ -90,7 +93,7 @@ def submit_page():
             return redirect(url_for("assessment.submission_page", submission_id=submission.id))
         except Problem as problem:
             db.session.rollback()
-            error = "; ".join(e["detail"] for e in (problem.errors or [])) or problem.detail
+            error = problem_text(problem)
     sections = db.session.scalars(db.select(Section).join(Enrolment, Enrolment.section_id == Section.id).where(
         Enrolment.person_id == actor.id, Enrolment.role == "student").order_by(Section.name)).all()
     rubrics = db.session.scalars(visible(actor, Rubric).where(Rubric.status == "current").order_by(Rubric.title)).all()

@@ -23,6 +23,7 @@ depends_on = None
 
 # (table, index name, columns): filters and joins of the pages and API lists (issue 15).
 INDEXES = [
+    ('awards', 'ix_awards_org_created', ['organization_id', 'created_at']),
 ]
 
 
