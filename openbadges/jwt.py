@@ -7,15 +7,12 @@ algorithm - in particular not ``none`` or HMAC - is ever accepted.
 """
 from __future__ import annotations
 
-import base64
-import binascii
 import json
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
 
-from . import did
+from . import b64url, did
 from .key_binding import KeyBinding, bind
 from .keys import KeyMaterialError, PrivateKey, PublicKey
 
@@ -24,7 +21,6 @@ __all__ = ["JwtError", "JwtResult", "sign", "verify", "decode_unverified", "look
 ALGORITHMS = ("RS256", "ES256", "EdDSA")
 _HEADER_MEMBERS = {"alg", "kid", "jwk", "typ"}  # "Additional JOSE Headers are NOT allowed"
 _MAX_TOKEN = 1024 * 1024
-_B64URL = re.compile(r"[A-Za-z0-9_-]*")
 
 
 class JwtError(ValueError):
@@ -50,16 +46,13 @@ class JwtResult:
         return None if self.key_binding is None else self.key_binding.bound
 
 
-def _b64u(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+_b64u = b64url.encode
 
 
 def _unb64u(segment: str) -> bytes:
-    if not _B64URL.fullmatch(segment) or len(segment) % 4 == 1:
-        raise JwtError("segment is not base64url")
     try:
-        return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
-    except (binascii.Error, ValueError):
+        return b64url.decode(segment)
+    except ValueError:
         raise JwtError("segment is not base64url") from None
 
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import Select, and_, exists, or_, select as sql_select
+from sqlalchemy import Select, and_, exists, false, or_, select as sql_select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -104,7 +104,7 @@ def scorable(actor: Person, select: Select) -> Select:
     """`select` of submissions narrowed to those the actor may score (can_score
     below, as a filter): a list checks the rule in SQL, not once per row."""
     if actor.role != Role.TEACHER.value:
-        return select.where(False)
+        return select.where(false())
     return select.where(Submission.section_id.in_(sql_select(Enrolment.section_id).where(
         Enrolment.person_id == actor.id, Enrolment.role == "teacher")))
 
