@@ -10,7 +10,6 @@ PORT   ?= 5000
 # service is really served (a wildcard bind is reached on loopback).
 PUBLIC_BASE_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 export FLASK_APP = service
-export PUBLIC_BASE_URL
 
 .PHONY: run test lint install install-dev system-deps bench clean
 
@@ -28,6 +27,8 @@ install-dev: $(BIN)/python
 	@if [ -f tests/web/package-lock.json ] && command -v npm >/dev/null; then \
 	  npm ci --silent --no-audit --no-fund --prefix tests/web; fi
 
+# Only `run` passes PUBLIC_BASE_URL on: the test suite sets its own per app.
+run: export PUBLIC_BASE_URL := $(PUBLIC_BASE_URL)
 run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo-data

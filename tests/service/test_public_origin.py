@@ -1,14 +1,18 @@
 """`PORT=5101 make run` must not sign credentials for :5000 silently (issue 12)."""
 from __future__ import annotations
 
+import os
 import subprocess
 
 
 def test_make_run_derives_the_public_url_from_host_and_port():
-    out = subprocess.run(["make", "-n", "run", "PORT=5101"], capture_output=True, text=True, check=True).stdout
+    # A PUBLIC_BASE_URL in the environment wins by design; this checks the derived default.
+    env = {k: v for k, v in os.environ.items() if k not in ("PUBLIC_BASE_URL", "MAKEFLAGS", "MAKELEVEL")}
+    out = subprocess.run(["make", "-n", "run", "PORT=5101"], capture_output=True, text=True, check=True,
+                         env=env).stdout
     assert "as http://127.0.0.1:5101" in out
     out = subprocess.run(["make", "-n", "run", "HOST=0.0.0.0", "PORT=8080"], capture_output=True, text=True,
-                         check=True).stdout
+                         check=True, env=env).stdout
     assert "as http://127.0.0.1:8080" in out
 
 
