@@ -161,7 +161,8 @@ def test_cleanup_removes_only_old_orphans(store, as_callable):
     old_kept = store.put(io.BytesIO(b"old but referenced")).digest
     refreshed = store.put(io.BytesIO(b"old, uploaded again")).digest
     make_stale_temporary(store)
-    time.sleep(2.5)  # S3 timestamps have one-second resolution
+    time.sleep(4)  # S3 timestamps have one-second resolution: the old ones are then >= 4 s old
+    young_at = time.monotonic()
     young = store.put(io.BytesIO(b"young orphan")).digest
     assert not store.put(io.BytesIO(b"old, uploaded again")).created  # restarts its age
 
@@ -172,7 +173,10 @@ def test_cleanup_removes_only_old_orphans(store, as_callable):
         asked.append(digest)
         return digest in refs
 
-    removed = remove_orphans(store, is_referenced if as_callable else refs, timedelta(seconds=1.5))
+    # The grace window sits between the young blob's age (plus a second of timestamp
+    # rounding) and the old ones', however slow a loaded machine made the steps above.
+    grace = timedelta(seconds=time.monotonic() - young_at + 2)
+    removed = remove_orphans(store, is_referenced if as_callable else refs, grace)
 
     assert removed == [old_orphan]
     assert not store.exists(old_orphan)
