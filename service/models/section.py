@@ -29,7 +29,7 @@ class Course(db.Model):
     description: Mapped[str | None] = mapped_column(Text)
     # Carnegie units earned when every competency of the course is mastered.
     credit_value: Mapped[Decimal] = mapped_column(Numeric(4, 2), default=Decimal("1.00"))
-    # standard | honors | ap: the credit policy weights honors and AP grades (migration 0007_transcript).
+    # standard | honors | ap: the credit policy weights honors and AP grades (migration 0009_transcript).
     level: Mapped[str] = mapped_column(String(16), default="standard", server_default="standard")
     # The student information system's id (OneRoster sourcedId), for re-imports.
     sourced_id: Mapped[str | None] = mapped_column(String(255), index=True)

@@ -3,7 +3,7 @@ approvals waiting) and the same by e-mail, with a per-person opt-out.
 
 Listens to `service.events`; other features never call it directly.
 """
-from . import models  # noqa: F401  (registers the tables; migration 0008_web)
+from . import models  # noqa: F401  (registers the tables; migration 0010_web)
 
 
 def init_app(app):

@@ -8,7 +8,7 @@ checks added to every verification report), outputs (PDF, CSV), actions
 (shared by api and pages), policies (authorization).
 """
 from . import (
-    models,  # noqa: F401  (registers the tables; migration 0007_transcript)
+    models,  # noqa: F401  (registers the tables; migration 0009_transcript)
     policies,  # noqa: F401  (registers the authorization policies)
 )
 

@@ -1,7 +1,7 @@
 """transcript: credit policies, school profiles, transcripts, share links, admission requirement sets; course level
 
-Revision ID: 0007_transcript
-Revises: 0011_speed
+Revision ID: 0009_transcript
+Revises: 0008_speed
 Create Date: 2026-12-02
 
 """
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0007_transcript'
-down_revision = '0011_speed'
+revision = '0009_transcript'
+down_revision = '0008_speed'
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """structure: blob holds (uploads in flight keep shared blobs from deletion)
 
-Revision ID: 0009_structure
+Revision ID: 0007_structure
 Revises: 0006_hardening
 Create Date: 2026-12-02
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0009_structure'
+revision = '0007_structure'
 down_revision = '0006_hardening'
 branch_labels = None
 depends_on = None

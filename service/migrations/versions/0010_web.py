@@ -1,7 +1,7 @@
 """web: notifications, notification settings, public status reasons, roster sourcedIds
 
-Revision ID: 0008_web
-Revises: 0007_transcript
+Revision ID: 0010_web
+Revises: 0009_transcript
 Create Date: 2026-12-02
 
 """
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0008_web'
-down_revision = '0007_transcript'
+revision = '0010_web'
+down_revision = '0009_transcript'
 branch_labels = None
 depends_on = None
 

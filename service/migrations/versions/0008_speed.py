@@ -6,8 +6,8 @@
 built on first read when `mastery_state_builds` has no row for it, so
 existing data needs no backfill here.
 
-Revision ID: 0011_speed
-Revises: 0009_structure
+Revision ID: 0008_speed
+Revises: 0007_structure
 Create Date: 2026-12-02
 
 """
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0011_speed'
-down_revision = '0009_structure'
+revision = '0008_speed'
+down_revision = '0007_structure'
 branch_labels = None
 depends_on = None
 
