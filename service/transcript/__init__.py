@@ -49,26 +49,22 @@ def home_links(person):
     return links(person)
 
 
-def _own_source(path: str):
+def _own_source(url: str):
     """A transcript share link or a transcript's own URL -> its signed CLR (for /verify)."""
-    import re
-    import uuid
-
     from ..badges.verification import InputError
     from ..extensions import db
+    from ..urls import own_route
     from . import lifecycle
     from .models import Transcript
 
-    path = path.split("?", 1)[0]
-    match = re.fullmatch(r"/t/([A-Za-z0-9_-]{20,100})", path)
-    if match:
-        row, why = lifecycle.by_token(match.group(1))
+    route = own_route(url)
+    if route is not None and route.endpoint == "transcript_pages.shared":  # urls.share_url
+        row, why = lifecycle.by_token(route.args["token"])
         if why:
             raise InputError(why, "url")
         return row.transcript.credential
-    match = re.fullmatch(r"/transcripts/([0-9a-f-]{36})(/verify)?", path)
-    if match:
-        transcript = db.session.get(Transcript, uuid.UUID(match.group(1)))
+    if route is not None and route.endpoint in ("transcript_pages.detail", "transcript_pages.verify"):
+        transcript = db.session.get(Transcript, route.args["transcript_id"])
         if transcript is None or transcript.credential is None:
             raise InputError("this service has no issued transcript at that address", "url")
         return transcript.credential
