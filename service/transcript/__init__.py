@@ -34,7 +34,6 @@ def init_app(app):
     except ImportError:  # the portfolio feature is not installed
         return
     register_export_contributor("transcripts", _export)
-    register_export_contributor("badges", _export_badges)
 
 
 def load_demo(context):
@@ -92,18 +91,3 @@ def _export(person):
         yield ExportEntry(f"{stem}/transcript.pdf", outputs.pdf_bytes(
             t.record, verification_url=urls.ids(org.slug).verification(t.id), issued_at=t.issued_at.isoformat(),
             status=t.status, issuer_name=org.name))
-
-
-def _export_badges(person):
-    import json
-
-    from ..badges.models import Award
-    from ..extensions import db
-    from ..portfolio.export import ExportEntry
-
-    awards = db.session.scalars(db.select(Award).where(Award.recipient_id == person.id,
-                                                       Award.credential.is_not(None))).all()
-    for award in awards:
-        yield ExportEntry(f"{award.id}.json", json.dumps(award.credential, indent=2).encode())
-        if award.credential_jwt:
-            yield ExportEntry(f"{award.id}.jwt", award.credential_jwt.encode())
