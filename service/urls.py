@@ -19,7 +19,12 @@ from flask import current_app
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
-__all__ = ["Route", "own_path", "own_route"]
+__all__ = ["Route", "base_url", "own_path", "own_route"]
+
+
+def base_url() -> str:
+    """PUBLIC_BASE_URL without a trailing slash: the origin (and path) every public URL starts with."""
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/")
 
 
 class Route(NamedTuple):

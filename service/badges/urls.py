@@ -12,15 +12,9 @@ from __future__ import annotations
 import uuid
 from typing import NamedTuple
 
-from flask import current_app
-
 from openbadges.did import did_web
 
-from ..urls import own_route
-
-
-def base_url() -> str:
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+from ..urls import base_url, own_route
 
 
 def issuer_profile_url(slug: str) -> str:

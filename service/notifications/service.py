@@ -94,19 +94,16 @@ def on_submission_scored(sender, *, submission, assessment, **_):
            _path("assessment.submission_page", submission_id=submission.id), assessment.feedback)
 
 
+# The award events carry the Award; its badge_class relationship names the badge
+# without this feature importing badges.
 def on_award_issued(sender, *, award, **_):
-    from ..badges.models import BadgeClass
-
     student = db.session.get(Person, award.recipient_id)
-    badge_class = db.session.get(BadgeClass, award.badge_class_id)
-    notify(student, "badge_earned", f"You earned the badge “{badge_class.name}”", _path("badges_pages.my_badges"))
+    notify(student, "badge_earned", f"You earned the badge “{award.badge_class.name}”", _path("badges_pages.my_badges"))
 
 
 def on_award_pending(sender, *, award, **_):
-    from ..badges.models import BadgeClass
-
     student = db.session.get(Person, award.recipient_id)
-    badge_class = db.session.get(BadgeClass, award.badge_class_id)
+    badge_class = award.badge_class
     teachers = db.session.scalars(db.select(Person).distinct().join(Enrolment, Enrolment.person_id == Person.id).where(
         Enrolment.role == Role.TEACHER.value, Enrolment.section_id.in_(db.select(Enrolment.section_id).where(
             Enrolment.person_id == student.id, Enrolment.role == Role.STUDENT.value))))

@@ -30,7 +30,7 @@ def init_app(app):
     if _own_source not in verification.SOURCE_HOOKS:
         verification.SOURCE_HOOKS.append(_own_source)
     try:
-        from ..portfolio.export import register_export_contributor
+        from ..portfolio import register_export_contributor
     except ImportError:  # the portfolio feature is not installed
         return
     register_export_contributor("transcripts", _export)
@@ -75,7 +75,7 @@ def _export(person):
     import json
 
     from ..extensions import db
-    from ..portfolio.export import ExportEntry
+    from ..portfolio import ExportEntry
     from . import outputs, urls
     from .models import Transcript
 
