@@ -191,7 +191,7 @@ def queue_for_approval(badge_class: BadgeClass, unit: Unit, *, actor: Person | N
         db.session.add(award)
         db.session.flush()
         audit.record("award.queue", obj=award, actor=actor)
-        events.award_pending.send(current_app._get_current_object(), award=award)
+        events.award_pending.send(current_app._get_current_object(), award=award, badge_name=badge_class.name)
         db.session.commit()
         return Outcome(award, True)
     except IntegrityError:
@@ -324,7 +324,7 @@ def _complete(signer: Signer, award: Award | None, unit: Unit, actor, *, source_
         lock_versions(versions, f"evidence for badge {badge_class.name}"[:200])
     if audit_each:  # batches flush once at commit: one multi-row INSERT per table
         db.session.flush()
-    events.award_issued.send(current_app._get_current_object(), award=award)
+    events.award_issued.send(current_app._get_current_object(), award=award, badge_name=badge_class.name)
     return award
 
 
