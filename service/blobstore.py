@@ -90,7 +90,7 @@ def is_referenced(digest: str, *, connection: Connection | None = None) -> bool:
 
 
 # -- holds -----------------------------------------------------------------------------------
-def _single_writer(engine) -> bool:
+def _single_writer(engine: Any) -> bool:
     """SQLite: one write transaction at a time for the whole database file."""
     return engine.dialect.name == "sqlite"
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import Select, and_, exists, false, or_, select as sql_select
+from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select as sql_select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -243,7 +243,7 @@ def reviewed_version_ids(actor: Person) -> Select:
     """The artifact versions submitted to the actor for review: evidence of
     submissions in sections they teach, or in calibration sessions they rate
     (portfolio lets reviewers open exactly these, whatever the artifact's visibility)."""
-    reviewing = Submission.id.in_(rated_submission_ids(actor))
+    reviewing: ColumnElement[bool] = Submission.id.in_(rated_submission_ids(actor))
     if actor.role == Role.TEACHER.value:
         reviewing = or_(Submission.section_id.in_(taught_section_ids(actor)), reviewing)
     return sql_select(SubmissionEvidence.artifact_version_id).join(

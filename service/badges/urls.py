@@ -92,7 +92,7 @@ def artifact_version_url(artifact_id: uuid.UUID | str, number: int) -> str:
 CREDENTIAL_ENDPOINTS = ("badges_public.credential", "badges_pages.badge_page")  # credential_url, badge_page_url
 
 
-def _uuid(value) -> uuid.UUID | None:
+def _uuid(value: object) -> uuid.UUID | None:
     if isinstance(value, uuid.UUID):
         return value
     try:
