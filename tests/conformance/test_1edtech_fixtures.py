@@ -162,8 +162,6 @@ NOT_YET = {
                           "is not among the fixtures: we answer valid with a warning",
     "ob30/credential-status-revoked.json": "revoked in 1EdTech's test through the live list at dc.1edtech.org, "
                                            "which is not among the fixtures: offline we can only warn",
-    "ob30/sd/derivedcredential.json": "ecdsa-sd-2023 (selective disclosure) is not implemented: no well-kept "
-                                      "Python implementation exists",
 }
 
 

@@ -10,6 +10,7 @@ import {cryptosuite as eddsaRdfc2022} from '@digitalbazaar/eddsa-rdfc-2022-crypt
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import {cryptosuite as ecdsaRdfc2019} from '@digitalbazaar/ecdsa-rdfc-2019-cryptosuite';
 import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
+import * as ecdsaSd2023 from '@digitalbazaar/ecdsa-sd-2023-cryptosuite';
 import * as jose from 'jose';
 
 const CONTEXT_DIR = new URL('../../openbadges/contexts/', import.meta.url);
@@ -198,7 +199,32 @@ async function ecdsaVerify({credential}) {
   return {verified: result.verified, error: error ? String(error.message || error) : null};
 }
 
-const OPS = {'ecdsa-sign': ecdsaSign, 'ecdsa-verify': ecdsaVerify, 'di-sign': diSign, 'di-verify': diVerify, 'jwt-sign': jwtSign, 'jwt-verify': jwtVerify, bench};
+// ecdsa-sd-2023: Digital Bazaar signs a base proof (issuer) and derives a
+// selectively disclosed credential from it (holder); and verifies derived ones.
+async function sdDerive({credential, mandatoryPointers = ['/issuer'], selectivePointers = []}) {
+  const key = await EcdsaMultikey.generate({curve: 'P-256'});
+  const did = `did:key:${key.publicKeyMultibase}`;
+  key.controller = did;
+  key.id = `${did}#${key.publicKeyMultibase}`;
+  const cred = structuredClone(credential);
+  cred.issuer = typeof cred.issuer === 'object' ? {...cred.issuer, id: did} : did;
+  const signSuite = new DataIntegrityProof({signer: key.signer(),
+    cryptosuite: ecdsaSd2023.createSignCryptosuite({mandatoryPointers})});
+  const base = await vc.issue({credential: cred, suite: signSuite, documentLoader});
+  const discloseSuite = new DataIntegrityProof({
+    cryptosuite: ecdsaSd2023.createDiscloseCryptosuite({selectivePointers})});
+  const derived = await vc.derive({verifiableCredential: base, suite: discloseSuite, documentLoader});
+  return {base, derived, did};
+}
+
+async function sdVerify({credential, documents}) {
+  const suite = new DataIntegrityProof({cryptosuite: ecdsaSd2023.createVerifyCryptosuite()});
+  const result = await vc.verifyCredential({credential, suite, documentLoader: loaderWith(documents)});
+  const error = result.error;
+  return {verified: result.verified, error: error ? String(error.message || error) : null};
+}
+
+const OPS = {'sd-derive': sdDerive, 'sd-verify': sdVerify, 'ecdsa-sign': ecdsaSign, 'ecdsa-verify': ecdsaVerify, 'di-sign': diSign, 'di-verify': diVerify, 'jwt-sign': jwtSign, 'jwt-verify': jwtVerify, bench};
 
 const chunks = [];
 for await (const chunk of process.stdin) { chunks.push(chunk); }
