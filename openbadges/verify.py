@@ -483,7 +483,7 @@ def verify(
     step("parse", parse)
     if not _status_list and ob2.is_ob2(state["credential"]):  # Open Badges 2.0: its own rules
         binding = ob2.run_checks(run, step, state["credential"], state["token"], resolver=resolver,
-                                 status_fetcher=status_fetcher, now=now, recipient=recipient)
+                                 status_fetcher=status_fetcher, now=now, recipient=recipient, loader=loader)
         conformant = not run.failed()
         return VerificationReport(conformant and binding is not None and binding.bound, run.checks,
                                   state["credential"], state["format"], conformant, binding)

@@ -150,13 +150,7 @@ DIVERGENT = {
                  "signature does not match"),
 }
 
-_RDF = ("1EdTech validates every OB 2.0 node against the OB 2.0 RDF classes and extension schemas; "
-        "we check the Assertion, BadgeClass and Issuer nodes only")
 NOT_YET = {
-    "ob20/assertion-with-extension-node-invalid.json": _RDF,
-    "ob20/rdf-validation/invalid-one-invalid-class.json": _RDF,
-    "ob20/rdf-validation/valid-alignment-object.json": _RDF,
-    "ob20/rdf-validation/valid-cool-class.json": _RDF,
     "ob30/complete.json": "1EdTech calls it invalid only because its test cannot fetch the inline schema URL "
                           "(404); we bundle that schema and the credential passes it, and its revocation list "
                           "is not among the fixtures: we answer valid with a warning",
