@@ -7,7 +7,8 @@
   the issuer's controller document listing that key for assertionMethod.
 - OB 2.0 extension schemas: ``extensions/`` (1EdTech bundles them in its catalog).
 - Status lists: the Bitstring list 1EdTech's fixtures point at on GitHub is
-  the local ``bit-string-list/testlist``.
+  the local ``bit-string-list/testlist``; the 1EdTech revocation list its test
+  fetches live from dc.1edtech.org is reconstructed (``reconstructed/``).
 """
 from __future__ import annotations
 
@@ -24,6 +25,9 @@ FIXTURES = Path(__file__).with_name("fixtures")
 STATUS_LISTS = {
     "https://raw.githubusercontent.com/1EdTech/digital-credentials-public-validator/refs/heads/main/"
     "inspector-vc/src/test/resources/ob30/bit-string-list/testlist": FIXTURES / "ob30/bit-string-list/testlist",
+    # fetched live by 1EdTech's test; a reconstruction, not a copy (fixtures/reconstructed/README.md)
+    "https://dc.1edtech.org/wellspring2022/wellspring-portal/api/revocations/da1e96e9-afcc-4eed-b9a2-2ddf7353214c":
+        FIXTURES / "reconstructed/dc.1edtech.org-revocations-da1e96e9.json",
 }
 
 # OB 2.0 extension schemas, served as 1EdTech's validator serves them from its catalog
