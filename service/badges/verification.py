@@ -399,9 +399,7 @@ def _check_evidence(entry) -> dict:
     return dict(out, status="pass", message=f"evidence unchanged ({algorithm} digest matches)")
 
 
-def _own_suspension(credential: dict) -> str | None:
-    """Our credentials carry only their revocation entry (the OB 3.0 schema allows
-    one credentialStatus); a suspension is known from the award itself."""
+def _own_award(credential: dict):
     cred_id = credential.get("id")
     path = own_path(cred_id) if isinstance(cred_id, str) else None
     match = _OWN_CREDENTIAL.match(path) if path else None
@@ -410,10 +408,18 @@ def _own_suspension(credential: dict) -> str | None:
     from .models import Award
 
     award_id = _as_uuid(match.group(1))
-    award = db.session.get(Award, award_id) if award_id else None
-    if award is not None and award.status == "suspended":
+    return db.session.get(Award, award_id) if award_id else None
+
+
+def _own_status(credential: dict, status: str) -> str | None:
+    """Our award's status when it is ``status`` (suspended, revoked), as the issuer says it.
+    Older credentials carry only a revocation entry, so their suspension is known
+    only from the award; newer ones carry one suspension entry that a revocation
+    also sets, which the status list alone cannot tell from a suspension."""
+    award = _own_award(credential)
+    if award is not None and award.status == status:
         reason = f": {award.status_reason}" if award.status_reason and award.status_reason_public else ""
-        return f"credential is suspended by its issuer{reason}"
+        return f"credential is {status} by its issuer{reason}"
     return None
 
 
@@ -460,9 +466,15 @@ def verify_source(source, recipient: str | None = None) -> dict:
             body["checks"].append({"check": "evidence", "status": "warning",
                                    "message": f"only the first {MAX_EVIDENCE_CHECKED} evidence entries were checked"})
     if credential and proof is not None and proof.status in ("pass", "warning") and report.verified:
-        suspended = _own_suspension(credential)  # only a credential proven ours is looked up as ours
+        suspended = _own_status(credential, "suspended")  # only a credential proven ours is looked up as ours
         if suspended:
             body["checks"].append({"check": "status", "status": "fail", "message": suspended})
+    binding = report.check("key_binding")
+    if credential and binding is not None and binding.status == "pass":  # signed by our issuer's key
+        revoked = _own_status(credential, "revoked")
+        for c in body["checks"] if revoked else ():
+            if c["check"] == "status" and c["status"] == "fail":
+                c["message"] = f"{revoked} ({c['message']})"
     for hook in REPORT_HOOKS:
         hook(body, credential)
     body["conformant"] = report.conformant and not any(

@@ -11,6 +11,7 @@ import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import {cryptosuite as ecdsaRdfc2019} from '@digitalbazaar/ecdsa-rdfc-2019-cryptosuite';
 import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
 import * as ecdsaSd2023 from '@digitalbazaar/ecdsa-sd-2023-cryptosuite';
+import {checkStatus as dbCheckStatus} from '@digitalbazaar/vc-bitstring-status-list';
 import * as jose from 'jose';
 
 const CONTEXT_DIR = new URL('../../openbadges/contexts/', import.meta.url);
@@ -224,7 +225,21 @@ async function sdVerify({credential, documents}) {
   return {verified: result.verified, error: error ? String(error.message || error) : null};
 }
 
-const OPS = {'sd-derive': sdDerive, 'sd-verify': sdVerify, 'ecdsa-sign': ecdsaSign, 'ecdsa-verify': ecdsaVerify, 'di-sign': diSign, 'di-verify': diVerify, 'jwt-sign': jwtSign, 'jwt-verify': jwtVerify, bench};
+// Digital Bazaar's own Bitstring Status List checker (not the one above): it
+// verifies the list credential and its issuer, then reports each entry's bit
+// as `status` for the application to read (verified stays true when a bit is set).
+async function dbStatusVerify({credential, documents}) {
+  const suite = new DataIntegrityProof({cryptosuite: eddsaRdfc2022});
+  const loader = loaderWith(documents);
+  const result = await vc.verifyCredential({credential, suite, documentLoader: loader, checkStatus: dbCheckStatus});
+  const statusResult = result.statusResult || {};
+  const error = result.error || statusResult.error;
+  return {verified: result.verified, statusVerified: statusResult.verified ?? null,
+    statuses: (statusResult.results || []).map(r => ({purpose: r.credentialStatus.statusPurpose, set: r.status})),
+    error: error ? String(error.message || error) : null};
+}
+
+const OPS = {'db-status-verify': dbStatusVerify, 'sd-derive': sdDerive, 'sd-verify': sdVerify, 'ecdsa-sign': ecdsaSign, 'ecdsa-verify': ecdsaVerify, 'di-sign': diSign, 'di-verify': diVerify, 'jwt-sign': jwtSign, 'jwt-verify': jwtVerify, bench};
 
 const chunks = [];
 for await (const chunk of process.stdin) { chunks.push(chunk); }
