@@ -27,7 +27,7 @@ from . import did, ob2_nodes
 from .key_binding import KeyBinding
 from .keys import KeyMaterialError, PublicKey
 
-__all__ = ["CONTEXTS", "Failed", "is_ob2", "run_checks"]
+__all__ = ["CONTEXTS", "Failed", "display_view", "is_ob2", "run_checks"]
 
 CONTEXTS = ("https://w3id.org/openbadges/v2", "https://openbadgespec.org/v2/context.json")
 _TYPES = ("Assertion", "BadgeClass", "Issuer", "Profile")
@@ -69,7 +69,7 @@ def _fetch(resolver, ref, what: str, notes: list | None = None) -> dict:
     if not isinstance(ref, str) or not ref:
         raise Failed(f"{what} is neither an embedded object nor a URL")
     try:
-        doc = resolver.resolve(ref)
+        doc = ob2_nodes.fetch_document(resolver, ref)
     except did.ResolutionError as exc:
         raise Failed(f"cannot fetch the {what} at {ref}: {exc}") from None
     if not isinstance(doc, dict):
@@ -101,7 +101,8 @@ def _origin(url: str) -> str | None:
 
 def run_checks(run, step, document, token: str | None, *, resolver, status_fetcher, now, recipient,
                loader=None):
-    """Add the OB 2.0 checks to ``run`` through ``step(name, fn)``; returns the KeyBinding."""
+    """Add the OB 2.0 checks to ``run`` through ``step(name, fn)``; returns the KeyBinding and the
+    documents fetched on the way (``badge``: the BadgeClass, ``issuer``: the Issuer Profile)."""
     state: dict = {"binding": None}
 
     def context():
@@ -234,7 +235,7 @@ def run_checks(run, step, document, token: str | None, *, resolver, status_fetch
             raise Failed(f"assertion id {assertion_id} is not on the issuer's host")
         # the issuer is proven only by the copy served at the id being this one
         try:
-            served = resolver.resolve(assertion_id)
+            served = ob2_nodes.fetch_document(resolver, assertion_id)
         except did.ResolutionError as exc:
             state["binding"] = KeyBinding(False, "unbound", f"the hosted assertion could not be fetched from "
                                                             f"{assertion_id}: {exc}")
@@ -300,4 +301,21 @@ def run_checks(run, step, document, token: str | None, *, resolver, status_fetch
                      ("schema", extensions), ("proof", proof), ("key_binding", key_binding), ("status", status),
                      ("recipient", recipient_check)):
         step(name, fn)
-    return state["binding"]
+    return state["binding"], {k: state[k] for k in ("badge", "issuer") if isinstance(state.get(k), dict)}
+
+
+def display_view(assertion: dict, documents: dict) -> dict:
+    """The assertion with its BadgeClass and Issuer, shaped like an OB 3.0
+    credential, for a report or page to name the badge, its issuer and the
+    recipient the same way for both versions. Display only: never verified."""
+    badge = documents.get("badge") or (assertion.get("badge") if isinstance(assertion.get("badge"), dict) else {})
+    recipient = assertion.get("recipient") if isinstance(assertion.get("recipient"), dict) else {}
+    identifier = [{"identityType": recipient.get("type", "email"), "hashed": recipient.get("hashed") is True,
+                   "identityHash": recipient.get("identity")}] if recipient else []
+    return {
+        "id": assertion.get("id"),
+        "issuer": documents.get("issuer") or {},
+        "validFrom": assertion.get("issuedOn"), "validUntil": assertion.get("expires"),
+        "image": assertion.get("image"),
+        "credentialSubject": {"achievement": badge, "identifier": identifier},
+    }

@@ -24,7 +24,7 @@ from pyld import jsonld as _pyld
 from . import did
 from .jsonld import DocumentLoader, default_loader
 
-__all__ = ["NodeError", "node_class", "check_rdf_types", "check_class_properties", "check_extensions"]
+__all__ = ["NodeError", "fetch_document", "node_class", "check_rdf_types", "check_class_properties", "check_extensions"]
 
 OB2_CONTEXT = "https://w3id.org/openbadges/v2"
 _OBI = "https://w3id.org/openbadges#"
@@ -174,7 +174,7 @@ def check_extensions(document: dict, *, resolver, loader: DocumentLoader | None 
         contexts = {}
         for url in urls:
             try:
-                contexts[url] = loader(url)["document"] if url in loader else resolver.resolve(url)
+                contexts[url] = loader(url)["document"] if url in loader else fetch_document(resolver, url)
             except (did.ResolutionError, LookupError) as exc:
                 raise NodeError(f"cannot fetch the extension context {url}: {exc}") from None
         ext_loader = DocumentLoader({u: d for u, d in contexts.items() if isinstance(d, dict)})
@@ -202,13 +202,22 @@ def check_extensions(document: dict, *, resolver, loader: DocumentLoader | None 
     return checked
 
 
+def fetch_document(resolver, url: str) -> dict:
+    """A document an OB 2.0 badge names (its BadgeClass, Issuer, key, revocation
+    list, the hosted assertion, extension contexts and schemas). OB 2.0 ids are
+    http or https IRIs: a resolver that offers ``resolve_document`` (the
+    service's, which still guards every fetch) is asked through it, so that
+    plain http is allowed here and only here; otherwise ``resolve``."""
+    return getattr(resolver, "resolve_document", resolver.resolve)(url)
+
+
 def _as_list(value) -> list:
     return value if isinstance(value, list) else [] if value is None else [value]
 
 
 def _check_schema(node: dict, context_url: str, schema_url: str, ext_type: str, resolver, loader) -> None:
     try:
-        schema = resolver.resolve(schema_url)
+        schema = fetch_document(resolver, schema_url)
     except did.ResolutionError as exc:
         raise NodeError(f"cannot fetch the JSON Schema {schema_url} of {ext_type}: {exc}") from None
     try:
