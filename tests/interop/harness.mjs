@@ -181,14 +181,20 @@ async function bench({credential, iterations = 200}) {
   return {iterations, verified: ok, seconds, per_second: iterations / seconds};
 }
 
-// ecdsa-rdfc-2019 (P-256) both ways: Digital Bazaar signs / verifies.
-async function ecdsaSign({credential}) {
+// A fresh P-256 did:key issuer and a copy of the credential issued by it.
+async function p256Issuer(credential) {
   const key = await EcdsaMultikey.generate({curve: 'P-256'});
   const did = `did:key:${key.publicKeyMultibase}`;
   key.controller = did;
   key.id = `${did}#${key.publicKeyMultibase}`;
   const cred = structuredClone(credential);
   cred.issuer = typeof cred.issuer === 'object' ? {...cred.issuer, id: did} : did;
+  return {key, did, cred};
+}
+
+// ecdsa-rdfc-2019 (P-256) both ways: Digital Bazaar signs / verifies.
+async function ecdsaSign({credential}) {
+  const {key, did, cred} = await p256Issuer(credential);
   const suite = new DataIntegrityProof({signer: key.signer(), cryptosuite: ecdsaRdfc2019});
   return {signed: await vc.issue({credential: cred, suite, documentLoader}), did};
 }
@@ -203,12 +209,7 @@ async function ecdsaVerify({credential}) {
 // ecdsa-sd-2023: Digital Bazaar signs a base proof (issuer) and derives a
 // selectively disclosed credential from it (holder); and verifies derived ones.
 async function sdDerive({credential, mandatoryPointers = ['/issuer'], selectivePointers = []}) {
-  const key = await EcdsaMultikey.generate({curve: 'P-256'});
-  const did = `did:key:${key.publicKeyMultibase}`;
-  key.controller = did;
-  key.id = `${did}#${key.publicKeyMultibase}`;
-  const cred = structuredClone(credential);
-  cred.issuer = typeof cred.issuer === 'object' ? {...cred.issuer, id: did} : did;
+  const {key, did, cred} = await p256Issuer(credential);
   const signSuite = new DataIntegrityProof({signer: key.signer(),
     cryptosuite: ecdsaSd2023.createSignCryptosuite({mandatoryPointers})});
   const base = await vc.issue({credential: cred, suite: signSuite, documentLoader});
