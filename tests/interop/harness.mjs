@@ -165,8 +165,9 @@ async function jwtVerify({jwt}) {
   }
 }
 
-async function bench({credential, iterations = 200}) {
-  const suite = new DataIntegrityProof({cryptosuite: eddsaRdfc2022});
+async function bench({credential, iterations = 200, cryptosuite = 'eddsa-rdfc-2022'}) {
+  const suite = new DataIntegrityProof({cryptosuite: cryptosuite === 'ecdsa-sd-2023' ?
+    ecdsaSd2023.createVerifyCryptosuite() : eddsaRdfc2022});
   // warm up (JIT, context processing caches), then time inside node
   for(let i = 0; i < 10; ++i) {
     await vc.verifyCredential({credential, suite, documentLoader});
