@@ -34,8 +34,9 @@ SUITE = "ecdsa-sd-2023"
 _BASE_HEADER, _DERIVED_HEADER = b"\xd9\x5d\x00", b"\xd9\x5d\x01"
 _P256_MULTIKEY = b"\x80\x24"
 _MAX_ITEMS = 100_000  # far beyond any credential; bounds what a hostile proofValue can ask for
-# an N-Quads literal (kept as it is) or a canonical blank-node label (relabelled)
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|_:c14n(\d+)')
+# an N-Quads literal or IRI (kept as they are: text that looks like a label is not a blank node)
+# or a canonical blank-node label (relabelled)
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|<[^>]*>|_:c14n(\d+)')
 
 
 class SdProofError(ValueError):

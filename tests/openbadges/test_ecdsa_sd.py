@@ -70,3 +70,13 @@ def test_malformed_proof_values_give_a_reason(value, reason):
     doc["proof"]["proofValue"] = value
     result = di.verify(doc)
     assert not result.verified and reason in result.reason, result.reason
+
+
+def test_only_blank_nodes_are_relabelled_never_text_that_looks_like_one():
+    # the specification relabels the dataset's blank nodes (3.4.4); a literal or an IRI that
+    # contains "_:c14n1" is data and stays as signed
+    line = '_:c14n0 <http://x.example/_:c14n1> "a _:c14n1 \\" _:c14n1" _:c14n1 .'
+    assert ecdsa_sd._relabel(line, {"c14n0": "uA", "c14n1": "uB"}) == [
+        '_:uA <http://x.example/_:c14n1> "a _:c14n1 \\" _:c14n1" _:uB .\n']
+    with pytest.raises(ecdsa_sd.SdProofError, match="no label for blank node _:c14n1"):
+        ecdsa_sd._relabel("_:c14n1 <http://x.example/p> _:c14n0 .", {"c14n0": "uA"})
