@@ -167,11 +167,14 @@ def run_checks(run, step, document, token: str | None, *, resolver, status_fetch
 
     def extensions():
         try:
-            count = ob2_nodes.check_extensions(document, resolver=resolver, loader=loader)
+            count, notes = ob2_nodes.check_extensions(document, resolver=resolver, loader=loader)
         except ob2_nodes.NodeError as exc:
             raise Failed(str(exc)) from None
-        run.add("schema", "pass" if count else "skipped",
-                f"{count} extension(s) match their schemas" if count else "no extensions")
+        if notes:
+            run.add("schema", "warning", "; ".join(notes))
+        else:
+            run.add("schema", "pass" if count else "skipped",
+                    f"{count} extension(s) match their schemas" if count else "no extensions")
 
     def proof():
         if state["kind"] != "Assertion":

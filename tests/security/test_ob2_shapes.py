@@ -47,3 +47,24 @@ def test_never_green_on_the_page(name, client):
 def test_the_page_says_nothing_is_signed(client):
     html = client.post("/verify", data={"credential": json.dumps(SHAPES["alignment object"])}).get_data(as_text=True)
     assert "Well formed, but nothing here is signed" in html and "Signature valid" not in html
+
+
+@pytest.mark.parametrize("keyword", ["pattern", "patternProperties", "$ref"])
+def test_another_sites_extension_schema_is_not_run_with_regexes_or_references(keyword):
+    # a schema from another site could hang the verifier (catastrophic regex) or make it fetch more
+    from openbadges.verify import verify
+    from tests.conformance.fixture_web import EXTENSION_SCHEMAS, FixtureResolver, context_loader
+
+    hostile = {"type": "object", "properties": {"exampleProperty": {"type": "string"}}}
+    hostile["properties"]["exampleProperty"][keyword] = {"pattern": "(a+)+$", "patternProperties": {"(a+)+$": {}},
+                                                         "$ref": "https://evil.example/more.json"}[keyword]
+
+    class Resolver(FixtureResolver):
+        def resolve(self, ref):
+            return hostile if ref in EXTENSION_SCHEMAS else super().resolve(ref)
+
+    doc = json.loads((FIXTURES / "ob20/assertion-with-extension-node-basic.json").read_text("utf-8"))
+    doc["extensions:exampleExtension"]["http://schema.org/text"] = "a" * 40 + "!"
+    report = verify(doc, resolver=Resolver(), loader=context_loader())
+    schema = report.check("schema")
+    assert schema.status == "warning" and keyword in schema.message and "not checked" in schema.message
