@@ -19,6 +19,7 @@ import uuid
 from typing import NamedTuple
 
 from openbadges import did
+from openbadges.ob2 import display_view as ob2_display_view
 from openbadges.verify import verify as ob_verify
 
 from ..extensions import db
@@ -72,22 +73,31 @@ def _jwks() -> dict:
 
 
 class NetworkResolver:
-    """did:web and https documents of other issuers, through the guarded fetch."""
+    """did:web and https documents of other issuers, through the guarded fetch.
+    ``allow_http``: also plain http, for Open Badges 2.0 documents only (their
+    ids are http(s) IRIs); the fetch guard applies all the same."""
+
+    def __init__(self, *, allow_http: bool = False):
+        self._schemes = ("https://", "http://") if allow_http else ("https://",)
 
     def resolve(self, did_or_url: str) -> dict:
         url = did.did_web_url(did_or_url) if did_or_url.startswith("did:web:") else did_or_url
-        if not url.startswith("https://"):
+        if not url.startswith(self._schemes):
             raise did.ResolutionError(f"refusing to resolve {url!r}: only https and did:web")
-        try:
-            fetched = fetch(url, max_bytes=MAX_DOCUMENT_BYTES, accept=_JSON_ACCEPT)
-            doc = json.loads(fetched.body)
-        except FetchError as exc:
-            raise did.ResolutionError(str(exc)) from None
-        except ValueError:
-            raise did.ResolutionError(f"{url} did not return JSON") from None
-        if not isinstance(doc, dict):
-            raise did.ResolutionError(f"{url} did not return a JSON object")
-        return doc
+        return _fetch_json(url)
+
+
+def _fetch_json(url: str) -> dict:
+    """A JSON object through the guarded fetch (ours answered by the app itself)."""
+    try:
+        doc = json.loads(fetch(url, max_bytes=MAX_DOCUMENT_BYTES, accept=_JSON_ACCEPT).body)
+    except FetchError as exc:
+        raise did.ResolutionError(str(exc)) from None
+    except ValueError:
+        raise did.ResolutionError(f"{url} did not return JSON") from None
+    if not isinstance(doc, dict):
+        raise did.ResolutionError(f"{url} did not return a JSON object")
+    return doc
 
 
 class ServiceResolver:
@@ -111,6 +121,17 @@ class ServiceResolver:
         if did_or_url not in self._cache:
             self._cache[did_or_url] = self._resolve(did_or_url)
         return self._cache[did_or_url]
+
+    def resolve_document(self, url: str) -> dict:
+        """An Open Badges 2.0 document (openbadges.ob2_nodes.fetch_document): http or
+        https; ours answered by the app itself, others through the guarded fetch."""
+        if not isinstance(url, str):
+            raise did.ResolutionError("a URL must be a string")
+        key = "ob2 " + url
+        if key not in self._cache:
+            self._cache[key] = (_fetch_json(url) if own_path(url) is not None
+                                else NetworkResolver(allow_http=True).resolve(url))
+        return self._cache[key]
 
     def issuer(self, slug: str) -> "_Issuer | None":
         """Our organization with this slug and its published Data Integrity keys (one query, memoized)."""
@@ -376,19 +397,25 @@ def _check_evidence(entry) -> dict:
     return dict(out, status="pass", message=f"evidence unchanged ({algorithm} digest matches)")
 
 
-def _own_suspension(credential: dict) -> str | None:
-    """Our credentials carry only their revocation entry (the OB 3.0 schema allows
-    one credentialStatus); a suspension is known from the award itself."""
+def _own_award(credential: dict):
     cred_id = credential.get("id")
     award_id = urls.award_id_of(cred_id) if isinstance(cred_id, str) else None
     if award_id is None:
         return None
     from .models import Award
 
-    award = db.session.get(Award, award_id)
-    if award is not None and award.status == "suspended":
+    return db.session.get(Award, award_id)
+
+
+def _own_status(credential: dict, status: str) -> str | None:
+    """Our award's status when it is ``status`` (suspended, revoked), as the issuer says it.
+    Older credentials carry only a revocation entry, so their suspension is known
+    only from the award; newer ones carry one suspension entry that a revocation
+    also sets, which the status list alone cannot tell from a suspension."""
+    award = _own_award(credential)
+    if award is not None and award.status == status:
         reason = f": {award.status_reason}" if award.status_reason and award.status_reason_public else ""
-        return f"credential is suspended by its issuer{reason}"
+        return f"credential is {status} by its issuer{reason}"
     return None
 
 
@@ -417,9 +444,11 @@ def verify_source(source, recipient: str | None = None) -> dict:
     report = ob_verify(source, resolver=resolver, status_fetcher=fetch_status_list, recipient=recipient)
     body = report.to_dict()
     credential = report.credential if isinstance(report.credential, dict) else None
-    body["issuer"] = _issuer_summary(credential, resolver) if credential else None
-    body["badge"] = _badge_summary(credential) if credential else None
-    body["recipient"] = _recipient_summary(credential) if credential else None
+    # an OB 2.0 assertion names its badge and issuer by URL: show the documents fetched to verify it
+    view = ob2_display_view(credential, report.documents) if credential and report.documents else credential
+    body["issuer"] = _issuer_summary(view, resolver) if view else None
+    body["badge"] = _badge_summary(view) if view else None
+    body["recipient"] = _recipient_summary(view) if view else None
     body["evidence"] = []
     proof = report.check("proof")
     if credential and proof is not None and proof.status in ("pass", "warning"):
@@ -435,9 +464,15 @@ def verify_source(source, recipient: str | None = None) -> dict:
             body["checks"].append({"check": "evidence", "status": "warning",
                                    "message": f"only the first {MAX_EVIDENCE_CHECKED} evidence entries were checked"})
     if credential and proof is not None and proof.status in ("pass", "warning") and report.verified:
-        suspended = _own_suspension(credential)  # only a credential proven ours is looked up as ours
+        suspended = _own_status(credential, "suspended")  # only a credential proven ours is looked up as ours
         if suspended:
             body["checks"].append({"check": "status", "status": "fail", "message": suspended})
+    binding = report.check("key_binding")
+    if credential and binding is not None and binding.status == "pass":  # signed by our issuer's key
+        revoked = _own_status(credential, "revoked")
+        for c in body["checks"] if revoked else ():
+            if c["check"] == "status" and c["status"] == "fail":
+                c["message"] = f"{revoked} ({c['message']})"
     for hook in REPORT_HOOKS:
         hook(body, credential)
     body["conformant"] = report.conformant and not any(
