@@ -13,6 +13,7 @@ Two paths that must always agree (tests cross-check them):
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 import weakref
 
@@ -25,6 +26,9 @@ from .jsonld import ContextNotAvailable, DocumentLoader, default_loader
 from .jsonld_rdf import Compiler, Unsupported
 
 __all__ = ["CanonicalizationError", "UndefinedTermError", "canonicalize", "canonicalize_generic"]
+
+_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 class CanonicalizationError(ValueError):
@@ -83,14 +87,23 @@ def _processor():
     return _pyld.JsonLdProcessor(on_property_dropped=_refuse_dropped)
 
 
-def _to_dataset(document, loader: DocumentLoader) -> dict:
+def _to_rdf(document, loader: DocumentLoader) -> dict:
     opts = _options(loader)
     opts.pop("format")
     opts["produceGeneralizedRdf"] = False
-    try:
-        return _processor().to_rdf(document, opts)
-    except Exception as exc:  # pyld raises many types on hostile input
-        raise CanonicalizationError(f"JSON-LD expansion failed: {_explain(exc)}") from exc
+    return _processor().to_rdf(document, opts)
+
+
+class _Rdfc10(URDNA2015):
+    """pyld's RDFC-1.0, counting a quad once for a blank node it names twice
+    (``_:x <p> _:x``), as the spec's blank node to quads map and Digital
+    Bazaar's rdf-canonize do; pyld 3.3 counts it twice, changing the hashes."""
+
+    def hash_first_degree_quads(self, id_):
+        info = self.blank_node_info[id_]
+        if "hash" not in info:
+            info["quads"] = list({id(quad): quad for quad in info["quads"]}.values())
+        return super().hash_first_degree_quads(id_)
 
 
 def canonicalize_generic(document, *, loader: DocumentLoader | None = None) -> str:
@@ -99,7 +112,7 @@ def canonicalize_generic(document, *, loader: DocumentLoader | None = None) -> s
     if not isinstance(document, dict):
         raise CanonicalizationError("document must be a JSON object")
     try:
-        return _processor().normalize(document, _options(loader))
+        return _Rdfc10().main(_to_rdf(document, loader), {"format": "application/n-quads"})
     except Exception as exc:
         cause = exc
         while cause is not None and not isinstance(cause, UndefinedTermError):
@@ -160,8 +173,7 @@ def _label_and_serialize(quads: list) -> str:
         forms.sort()
         hashes[node] = hashlib.sha256("".join(forms).encode()).hexdigest()
     if len(set(hashes.values())) != len(hashes):
-        dataset = _pyld.JsonLdProcessor.parse_nquads("".join(_line(q, str) for q in quads))
-        return URDNA2015().main(dataset, {"format": "application/n-quads"})
+        return _Rdfc10().main(_dataset(quads), {"format": "application/n-quads"})
     canon = {node: f"_:c14n{i}" for i, node in enumerate(sorted(hashes, key=hashes.__getitem__))}
     seen: set = set()
     for refs in mentions.values():
@@ -174,6 +186,33 @@ def _label_and_serialize(quads: list) -> str:
                 lines.append(f"{s} {p} {o} .\n" if g is None else f"{s} {p} {o} {canon.get(g, g)} .\n")
     lines.sort()
     return "".join(lines)
+
+
+_UNESCAPE = {"\\\\": "\\", "\\t": "\t", "\\n": "\n", "\\r": "\r", '\\"': '"'}
+
+
+def _component(term: str) -> dict:
+    """A quad term string back to pyld's form (for the N-degree fallback only)."""
+    if term[0] == "<":
+        return {"type": "IRI", "value": term[1:-1]}
+    if term[0] == "_":
+        return {"type": "blank node", "value": term}
+    end = 1
+    while term[end] != '"':  # the closing quote: the first one not escaped
+        end += 2 if term[end] == "\\" else 1
+    value = re.sub(r'\\[\\tnr"]', lambda m: _UNESCAPE[m.group(0)], term[1:end])
+    rest = term[end + 1:]
+    if rest.startswith("@"):
+        return {"type": "literal", "value": value, "datatype": _LANGSTRING, "language": rest[1:]}
+    return {"type": "literal", "value": value, "datatype": rest[3:-1] if rest else _XSD_STRING}
+
+
+def _dataset(quads: list) -> dict:
+    dataset: dict = {}
+    for s, p, o, g in quads:
+        dataset.setdefault("@default" if g is None else g[1:-1] if g[0] == "<" else g, []).append(
+            {"subject": _component(s), "predicate": _component(p), "object": _component(o)})
+    return dataset
 
 
 def _line(quad, label) -> str:
