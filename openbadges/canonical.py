@@ -13,7 +13,6 @@ Two paths that must always agree (tests cross-check them):
 from __future__ import annotations
 
 import hashlib
-import re
 import threading
 import weakref
 
@@ -22,10 +21,13 @@ from pyld import jsonld as _pyld
 from pyld.canon import URDNA2015
 from pyld.context_resolver import ContextResolver
 
+from . import nquads
 from .jsonld import ContextNotAvailable, DocumentLoader, default_loader
 from .jsonld_rdf import Compiler, Unsupported
 
 __all__ = ["CanonicalizationError", "UndefinedTermError", "canonicalize", "canonicalize_generic"]
+
+nquads.use_in_pyld()  # canonical N-Quads escaping, as rdf-canonize (see openbadges.nquads)
 
 _LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -188,29 +190,26 @@ def _label_and_serialize(quads: list) -> str:
     return "".join(lines)
 
 
-_UNESCAPE = {"\\\\": "\\", "\\t": "\t", "\\n": "\n", "\\r": "\r", '\\"': '"'}
-
-
 def _component(term: str) -> dict:
     """A quad term string back to pyld's form (for the N-degree fallback only)."""
     if term[0] == "<":
-        return {"type": "IRI", "value": term[1:-1]}
+        return {"type": "IRI", "value": nquads.unescape(term[1:-1])}
     if term[0] == "_":
         return {"type": "blank node", "value": term}
     end = 1
     while term[end] != '"':  # the closing quote: the first one not escaped
         end += 2 if term[end] == "\\" else 1
-    value = re.sub(r'\\[\\tnr"]', lambda m: _UNESCAPE[m.group(0)], term[1:end])
+    value = nquads.unescape(term[1:end])
     rest = term[end + 1:]
     if rest.startswith("@"):
         return {"type": "literal", "value": value, "datatype": _LANGSTRING, "language": rest[1:]}
-    return {"type": "literal", "value": value, "datatype": rest[3:-1] if rest else _XSD_STRING}
+    return {"type": "literal", "value": value, "datatype": nquads.unescape(rest[3:-1]) if rest else _XSD_STRING}
 
 
 def _dataset(quads: list) -> dict:
     dataset: dict = {}
     for s, p, o, g in quads:
-        dataset.setdefault("@default" if g is None else g[1:-1] if g[0] == "<" else g, []).append(
+        dataset.setdefault("@default" if g is None else nquads.unescape(g[1:-1]) if g[0] == "<" else g, []).append(
             {"subject": _component(s), "predicate": _component(p), "object": _component(o)})
     return dataset
 

@@ -29,7 +29,8 @@ import threading
 
 from c14n.Canonicalize import canonicalize as _json_canonicalize
 from pyld import jsonld as _pyld
-from pyld.nquads import escape as _escape
+
+from .nquads import iri as _iri, literal_text as _escape
 
 __all__ = ["Unsupported", "Compiler", "Quad"]
 
@@ -37,8 +38,8 @@ Quad = tuple  # (subject, predicate, object, graph or None): N-Quads term string
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
-_TYPE = f"<{_RDF}type>"
-_FIRST, _REST, _NIL = f"<{_RDF}first>", f"<{_RDF}rest>", f"<{_RDF}nil>"
+_TYPE = _iri(_RDF + "type")
+_FIRST, _REST, _NIL = _iri(_RDF + "first"), _iri(_RDF + "rest"), _iri(_RDF + "nil")
 _LANGSTRING, _JSON = _RDF + "langString", _RDF + "JSON"
 _XSD_STRING, _XSD_BOOLEAN = _XSD + "string", _XSD + "boolean"
 _XSD_DOUBLE, _XSD_INTEGER = _XSD + "double", _XSD + "integer"
@@ -72,7 +73,7 @@ class _Term:
         self.language = get(raw, key, "@language")
         self.direction = get(raw, key, "@direction")
         self.reverse = bool(entry and entry.get("reverse"))
-        self.predicate = f"<{iri}>" if isinstance(iri, str) else None
+        self.predicate = _iri(iri) if isinstance(iri, str) else None
         # how a plain string value is written after its quoted lexical form (None: the general path)
         self.string_suffix = None
         if self.coerce in (None, "@none"):
@@ -81,7 +82,7 @@ class _Term:
         elif self.coerce in (_XSD_STRING, _LANGSTRING):
             self.string_suffix = ""
         elif self.coerce[:1] != "@" and self.coerce != _XSD_DOUBLE:
-            self.string_suffix = f"^^<{self.coerce}>"
+            self.string_suffix = "^^" + _iri(self.coerce)
         if iri == "@type":
             self.kind = _TYPE_KEY
         elif iri == "@id":
@@ -95,10 +96,12 @@ class _Term:
 class _Ctx:
     """A pyld active context plus memoized lookups and derived contexts."""
 
-    __slots__ = ("raw", "owner", "terms", "derived", "types", "previous")
+    __slots__ = ("raw", "owner", "terms", "derived", "types", "previous", "type_keys")
 
     def __init__(self, raw: dict, owner: "Compiler"):
         self.raw, self.owner = raw, owner
+        # keys that expand to @type: the keyword and the terms aliasing it
+        self.type_keys = frozenset(["@type"] + [k for k, v in raw["mappings"].items() if v and v.get("@id") == "@type"])
         self.terms: dict = {}
         self.derived: dict = {}
         self.types: dict = {}
@@ -215,7 +218,7 @@ class _Walk:
             if label is None:
                 label = self.labels[iri] = self.fresh()
             return label
-        return f"<{iri}>" if _absolute(iri) else None
+        return _iri(iri) if _absolute(iri) else None
 
     def node(self, ctx: _Ctx, key, term, element: dict, graph):
         """_expand of a node object plus its node-map triples; returns its term (None: no term)."""
@@ -242,13 +245,13 @@ class _Walk:
             ctx = ctx.apply(local, ("d", _context_key(local)))
         # _prepare_nested_context: type-scoped contexts, found with the context before them
         type_scoped, type_key, types = ctx, None, None
-        for k, value in element.items():
-            if k != "@context" and (ctx.terms.get(k) or ctx.term(k)).kind == _TYPE_KEY:
-                if type_key is not None:
-                    raise Unsupported  # two keys expanding to @type
-                type_key, types = k, (value if isinstance(value, list) else [value])
-                if not all(isinstance(v, str) for v in types):
-                    raise Unsupported
+        for k in ctx.type_keys.intersection(element):
+            if type_key is not None:
+                raise Unsupported  # two keys expanding to @type
+            value = element[k]
+            type_key, types = k, (value if type(value) is list else [value])
+            if not all(type(v) is str for v in types):
+                raise Unsupported
         for v in sorted(types or ()):
             scoped = type_scoped.term(v).context
             if scoped is not None and scoped is not False:
@@ -300,7 +303,7 @@ class _Walk:
         if t.coerce == "@json":
             if "@list" in container or "@graph" in container:
                 raise Unsupported
-            literal = '"' + _escape(_json_canonicalize(value).decode("utf-8")) + f'"^^<{_JSON}>'
+            literal = '"' + _escape(_json_canonicalize(value).decode("utf-8")) + '"^^' + _iri(_JSON)
             if subject is not None:
                 out.append((subject, predicate, literal, graph))
             return
@@ -410,5 +413,5 @@ def _literal(value, datatype, language) -> str:
         if language:
             out += "@" + language
     elif datatype != _XSD_STRING:
-        out += "^^<" + datatype + ">"
+        out += "^^" + _iri(datatype)
     return out
