@@ -96,16 +96,22 @@ class _Term:
 class _Ctx:
     """A pyld active context plus memoized lookups and derived contexts."""
 
-    __slots__ = ("raw", "owner", "terms", "derived", "types", "previous", "type_keys")
+    __slots__ = ("raw", "owner", "terms", "derived", "types", "previous", "type_keys", "id_keys")
 
     def __init__(self, raw: dict, owner: "Compiler"):
         self.raw, self.owner = raw, owner
         # keys that expand to @type: the keyword and the terms aliasing it
-        self.type_keys = frozenset(["@type"] + [k for k, v in raw["mappings"].items() if v and v.get("@id") == "@type"])
+        self.type_keys = self._aliases(raw, "@type")
+        self.id_keys = self._aliases(raw, "@id")
         self.terms: dict = {}
         self.derived: dict = {}
         self.types: dict = {}
         self.previous = None
+
+    @staticmethod
+    def _aliases(raw: dict, keyword: str) -> frozenset:
+        """The keys that expand to ``keyword``: itself and the terms aliasing it."""
+        return frozenset([keyword] + [k for k, v in raw["mappings"].items() if v and v.get("@id") == keyword])
 
     def term(self, key: str) -> _Term:
         term = self.terms.get(key)
@@ -257,27 +263,18 @@ class _Walk:
             if scoped is not None and scoped is not False:
                 ctx = ctx.apply(scoped, ("t", id(scoped)), propagate=False)
         # _expand_object, then the node map's triples
-        subject_iri, props = None, []
-        terms = ctx.terms
-        for k, value in element.items():
-            if k == "@context":
-                continue
-            t = terms.get(k) or ctx.term(k)
-            kind = t.kind
-            if kind == _PROPERTY:
-                props.append((k, t, value))
-            elif kind == _TYPE_KEY:
-                if k != type_key:
-                    raise Unsupported
-            elif kind == _ID_KEY and subject_iri is None and type(value) is str:
-                subject_iri = value
-            else:
-                raise Unsupported
-        if type_key is not None and ctx.term(type_key).iri != "@type":
-            raise Unsupported  # a type-scoped context re-aliased the type key
-        if subject_iri is None:
+        if ctx is not type_scoped and len(ctx.type_keys.intersection(element)) != (type_key is not None) or \
+                type_key is not None and type_key not in ctx.type_keys:
+            raise Unsupported  # a type-scoped context re-aliased @type
+        ids = ctx.id_keys.intersection(element)
+        if not ids:
             subject = self.fresh()
         else:
+            if len(ids) > 1:
+                raise Unsupported  # colliding keywords
+            subject_iri = element[next(iter(ids))]
+            if type(subject_iri) is not str:
+                raise Unsupported
             subject_iri = ctx.expand_id(subject_iri)
             if not isinstance(subject_iri, str):
                 raise Unsupported
@@ -288,7 +285,13 @@ class _Walk:
                 o = self._subject(type_scoped.expand_type(v))
                 if o is not None:
                     out.append((subject, _TYPE, o, graph))
-        for k, t, value in props:
+        terms = ctx.terms
+        for k, value in element.items():
+            if k == "@context" or k == type_key or k in ids:
+                continue
+            t = terms.get(k) or ctx.term(k)
+            if t.kind != _PROPERTY:
+                raise Unsupported  # keywords we leave to pyld, and dropped (undefined) terms
             self.property(ctx, k, t, value, subject, graph)
         return subject
 
