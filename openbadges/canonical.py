@@ -145,19 +145,27 @@ def _label_and_serialize(quads: list) -> str:
     """RDFC-1.0 on a dataset of N-Quads term strings ("_:" = blank node). Blank
     nodes told apart by their first-degree hashes are labeled here; ties need
     the N-degree algorithm, which pyld runs."""
-    lines, mentions = [], {}
+    lines, mentions, labeled = [], {}, []
+
+    def mention(node, quad):
+        refs = mentions.get(node)
+        if refs is None:
+            mentions[node] = [quad]
+        else:
+            refs.append(quad)
+
     for quad in quads:
         s, p, o, g = quad
         if s[0] != "_" and o[0] != "_" and (g is None or g[0] != "_"):
             lines.append(f"{s} {p} {o} .\n" if g is None else f"{s} {p} {o} {g} .\n")
             continue
-        for node in {s, o, g}:
-            if node is not None and node[0] == "_":
-                refs = mentions.get(node)
-                if refs is None:
-                    mentions[node] = [quad]
-                else:
-                    refs.append(quad)
+        labeled.append(quad)
+        if s[0] == "_":  # each blank node once per quad, as rdf-canonize's set
+            mention(s, quad)
+        if o[0] == "_" and o != s:
+            mention(o, quad)
+        if g is not None and g[0] == "_" and g != s and g != o:
+            mention(g, quad)
     if not mentions:
         lines.sort()
         return "".join(lines)
@@ -177,15 +185,10 @@ def _label_and_serialize(quads: list) -> str:
     if len(set(hashes.values())) != len(hashes):
         return _Rdfc10().main(_dataset(quads), {"format": "application/n-quads"})
     canon = {node: f"_:c14n{i}" for i, node in enumerate(sorted(hashes, key=hashes.__getitem__))}
-    seen: set = set()
-    for refs in mentions.values():
-        for quad in refs:
-            if id(quad) not in seen:
-                seen.add(id(quad))
-                s, p, o, g = quad
-                s = canon.get(s, s)
-                o = canon.get(o, o)
-                lines.append(f"{s} {p} {o} .\n" if g is None else f"{s} {p} {o} {canon.get(g, g)} .\n")
+    for s, p, o, g in labeled:
+        s = canon.get(s, s)
+        o = canon.get(o, o)
+        lines.append(f"{s} {p} {o} .\n" if g is None else f"{s} {p} {o} {canon.get(g, g)} .\n")
     lines.sort()
     return "".join(lines)
 

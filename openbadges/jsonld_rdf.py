@@ -50,6 +50,7 @@ _MAX_CONTEXTS = 2000
 # pyld's absolute-IRI test (blank node labels pass it too)
 _absolute = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$").match
 _PROPERTY, _TYPE_KEY, _ID_KEY, _OTHER = range(4)
+_PLAIN, _GRAPH, _LIST, _JSON_VALUE, _UNSUPPORTED = range(5)  # how a property's value is written
 _is_integer, _is_double, _double = _pyld._is_integer, _pyld._is_double, _pyld._canonicalize_double
 
 
@@ -61,7 +62,7 @@ class _Term:
     """What expansion needs to know about one key in one active context."""
 
     __slots__ = ("iri", "kind", "context", "container", "coerce", "language", "direction", "reverse", "predicate",
-                 "string_suffix")
+                 "string_suffix", "mode")
 
     def __init__(self, raw: dict, key: str, iri):
         entry = raw["mappings"].get(key) if key in raw["mappings"] else None
@@ -74,6 +75,13 @@ class _Term:
         self.direction = get(raw, key, "@direction")
         self.reverse = bool(entry and entry.get("reverse"))
         self.predicate = _iri(iri) if isinstance(iri, str) else None
+        container = self.container
+        if container & _MAPS or self.reverse or "@graph" in container and "@list" in container:
+            self.mode = _UNSUPPORTED
+        elif self.coerce == "@json":
+            self.mode = _UNSUPPORTED if "@graph" in container or "@list" in container else _JSON_VALUE
+        else:
+            self.mode = _GRAPH if "@graph" in container else _LIST if "@list" in container else _PLAIN
         # how a plain string value is written after its quoted lexical form (None: the general path)
         self.string_suffix = None
         if self.coerce in (None, "@none"):
@@ -296,27 +304,24 @@ class _Walk:
         return subject
 
     def property(self, ctx: _Ctx, key: str, t: _Term, value, subject, graph):
-        if t.reverse:
-            raise Unsupported
-        term_ctx = ctx if t.context is None else ctx.apply(t.context, ("p", id(t.context)), override=True)
-        container = t.container
-        if container & _MAPS:
+        mode = t.mode
+        if mode == _UNSUPPORTED:
             raise Unsupported
         predicate, out = t.predicate, self.out
-        if t.coerce == "@json":
-            if "@list" in container or "@graph" in container:
-                raise Unsupported
+        if mode == _JSON_VALUE:
             literal = '"' + _escape(_json_canonicalize(value).decode("utf-8")) + '"^^' + _iri(_JSON)
             if subject is not None:
                 out.append((subject, predicate, literal, graph))
             return
-        vt = term_ctx.term(key) if term_ctx is not ctx else t
-        if vt is not t and (vt.container != container or vt.coerce != t.coerce or vt.reverse):
-            raise Unsupported  # a scoped context redefining its own term: leave to pyld
+        if t.context is None:
+            term_ctx, vt = ctx, t
+        else:
+            term_ctx = ctx.apply(t.context, ("p", id(t.context)), override=True)
+            vt = term_ctx.term(key)
+            if vt.container != t.container or vt.coerce != t.coerce or vt.reverse:
+                raise Unsupported  # a scoped context redefining its own term: leave to pyld
         items = value if type(value) is list else (value,)
-        if "@graph" in container:
-            if "@list" in container:
-                raise Unsupported
+        if mode == _GRAPH:
             for item in items:
                 if item is None:
                     continue
@@ -327,7 +332,7 @@ class _Walk:
                 if subject is not None:
                     out.append((subject, predicate, name, graph))
             return
-        if "@list" in container:
+        if mode == _LIST:
             if value is not None:
                 self._list(term_ctx, key, vt, items, subject, predicate, graph)
             return
