@@ -203,7 +203,7 @@ class Compiler:
             walk.node(self.initial, None, None, document, None)
         except Unsupported:
             raise
-        except (RecursionError, TypeError, ValueError, AttributeError, KeyError) as exc:
+        except Exception as exc:  # hostile input: pyld gives the verdict and the error
             raise Unsupported from exc
         return list(dict.fromkeys(walk.out))
 

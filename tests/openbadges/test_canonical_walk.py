@@ -210,3 +210,14 @@ def test_a_blank_node_named_twice_in_a_quad_counts_once_as_in_rdf_canonize():
     assert URDNA2015().main(pyld_jsonld.JsonLdProcessor.parse_nquads(text), {"format": "application/n-quads"}) != expected
     doc = {"@context": [V2], "id": "_:n0", "type": "VerifiableCredential", "issuer": "_:n0"}
     assert canonical.canonicalize(doc) == canonical.canonicalize_generic(doc)
+
+
+def test_many_distinct_embedded_contexts_only_reset_the_cache(monkeypatch):
+    from openbadges import jsonld_rdf
+
+    monkeypatch.setattr(jsonld_rdf, "_MAX_CONTEXTS", 20)
+    for n in range(40):
+        doc = {"@context": [V2, OB, {f"extra{n}": f"https://example.org/extra{n}"}], "id": f"urn:uuid:{n}",
+               "type": ["VerifiableCredential", "OpenBadgeCredential"], f"extra{n}": "x"}
+        assert canonical.canonicalize(doc) == canonical.canonicalize_generic(doc)
+    assert len(canonical._compiler(canonical.default_loader())._wrapped) <= 21
