@@ -40,6 +40,9 @@ sys.path.insert(0, str(ROOT))
 
 from tests.support.processes import free_port  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "bench"))
+from procstat import workers_cpu_seconds  # noqa: E402
+
 
 def start_gunicorn(app: str, port: int, env: dict, workers: int, log: Path, source: Path,
                    threads: int = 1) -> subprocess.Popen:
@@ -49,20 +52,7 @@ def start_gunicorn(app: str, port: int, env: dict, workers: int, log: Path, sour
 
 
 def cpu_seconds(master: subprocess.Popen) -> float:
-    """User + system CPU of a gunicorn master's workers so far (Linux /proc)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    try:
-        children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
-    except OSError:
-        return 0.0
-    for pid in children:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / ticks
+    return workers_cpu_seconds(master.pid)
 
 
 def wait_up(url: str, timeout: float = 60) -> None:
