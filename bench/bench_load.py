@@ -43,7 +43,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-from procstat import workers_cpu_seconds  # noqa: E402
+from procstat import StateSampler, workers_cpu_seconds  # noqa: E402
 
 HOST = "127.0.0.1"  # loopback only, always
 MAX_CLIENTS, MAX_SECONDS = 1000, 600
@@ -305,7 +305,8 @@ def main() -> None:
                   f"{args.seconds:.0f} s on {os.cpu_count()} cores (client and server share them); "
                   f"load average {os.getloadavg()[0]:.1f}...")
             server_before, client_before = workers_cpu_seconds(master), time.process_time()
-            elapsed = load.run(args.clients)
+            with StateSampler(master) as states:
+                elapsed = load.run(args.clients)
             server_cpu, client_cpu = workers_cpu_seconds(master) - server_before, time.process_time() - client_before
             report(load, elapsed, f"{label}, {args.clients} clients")
             served = max(1, sum(len(v) for v in load.results.values()))
@@ -313,6 +314,8 @@ def main() -> None:
             print(f"CPU per request: server workers {server_cpu * 1000 / served:.1f} ms, this client "
                   f"{client_cpu * 1000 / served:.1f} ms; the workers used {server_cpu / elapsed:.2f} of "
                   f"{os.cpu_count()} cores, the client {client_cpu / elapsed:.2f}")
+            print("worker states sampled: " + ", ".join(f"{state} {share:.0%}" for state, share in states.shares().items())
+                  + " (R: running or waiting for a core; S: waiting for the client, the database or a lock)")
             print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
