@@ -373,7 +373,9 @@ def _check_status(run, credential, status_fetcher, resolver, loader, now):
             fetched = status_fetcher(url)
         except Exception as exc:  # network, HTTP, JSON... all mean "cannot check"
             raise _Failed(f"cannot fetch status list {url}: {exc}") from None
-        list_report = verify(fetched, resolver=resolver, now=now, _status_list=True, loader=loader)
+        # A fetcher may hand back the report of a list it has already verified (a cache of its own).
+        list_report = fetched if isinstance(fetched, VerificationReport) else \
+            verify(fetched, resolver=resolver, now=now, _status_list=True, loader=loader)
         list_cred = list_report.credential
         if isinstance(list_cred, dict) and _issuer_id(list_cred) != _issuer_id(credential):
             raise _Failed("status list credential has a different issuer than the credential")

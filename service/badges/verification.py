@@ -24,7 +24,7 @@ from openbadges.verify import verify as ob_verify
 
 from ..extensions import db
 from ..models import Organization
-from . import issuer, keys, urls
+from . import issuer, keys, status_cache, urls
 from .fetch import FetchError, fetch, own_path
 
 __all__ = ["InputError", "NetworkResolver", "ServiceResolver", "fetch_status_list", "load_source", "verify_input",
@@ -139,6 +139,15 @@ class ServiceResolver:
             self._issuers[slug] = _load_issuer(slug)
         return self._issuers[slug]
 
+    def published_keys(self, issuer_id) -> tuple | None:
+        """Our issuer's published key set for its DID (None: not one of ours)."""
+        issuer_id = issuer_id.get("id") if isinstance(issuer_id, dict) else issuer_id
+        slug = urls.issuer_slug_of(issuer_id) if isinstance(issuer_id, str) else None
+        if slug is None:
+            return None
+        found = self.issuer(slug)
+        return found.keys if found is not None else None
+
     def _resolve(self, ref: str) -> dict:
         slug = urls.issuer_slug_of(ref)
         if slug is not None:
@@ -210,8 +219,10 @@ def _did_key_document(ref: str) -> dict:
 
 
 # -- status lists --------------------------------------------------------------
-def fetch_status_list(url: str):
-    """The status list credential at ``url``: ours from the database, others fetched."""
+def fetch_status_list(url: str, resolver: ServiceResolver | None = None):
+    """The status list credential at ``url``: ours from the database, others fetched.
+    With the request's `resolver`, ours comes back as its (per-process cached)
+    verification report: see status_cache.py."""
     if own_path(url) is not None:
         from .models import StatusList
 
@@ -219,7 +230,10 @@ def fetch_status_list(url: str):
         row = db.session.get(StatusList, list_id) if list_id else None
         if row is None or row.credential is None:
             raise FetchError(f"this service publishes no status list at {url}")
-        return row.credential
+        if resolver is None:
+            return row.credential
+        return status_cache.own_list_report(row.credential, resolver.published_keys(row.credential.get("issuer")),
+                                            resolver)
     fetched = fetch(url, max_bytes=MAX_INPUT_BYTES, accept="application/vc+ld+json, application/json, "
                                                            "application/vc+jwt, */*;q=0.1")
     text = fetched.body.decode("utf-8", errors="replace").strip()
@@ -441,7 +455,8 @@ def verify_source(source, recipient: str | None = None) -> dict:
     validator asserts); ``verified``: conformant AND the key is bound to the issuer.
     Only a verified credential is said to be ours or shown as the issuer's."""
     resolver = ServiceResolver()
-    report = ob_verify(source, resolver=resolver, status_fetcher=fetch_status_list, recipient=recipient)
+    report = ob_verify(source, resolver=resolver, status_fetcher=functools.partial(fetch_status_list, resolver=resolver),
+                       recipient=recipient)
     body = report.to_dict()
     credential = report.credential if isinstance(report.credential, dict) else None
     # an OB 2.0 assertion names its badge and issuer by URL: show the documents fetched to verify it

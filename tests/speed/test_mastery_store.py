@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 
+from service import jobs
 from service.assessment import mastery_store
 from service.assessment.models import Competency, MasteryInterval, MasteryState, MasteryStateBuild
 from service.assessment.progress import mastery_table
@@ -27,6 +28,7 @@ def _mastered_at(student_id, competency_id, at) -> bool:
 
 
 def _assert_agrees(school, instants=()):
+    jobs.join_threads()  # a settings change or a new framework rebuilds in a background job
     db.session.expire_all()
     students = [school["s1"].id, school["s2"].id, school["s3"].id]
     competencies = _competencies(school["org"].id)

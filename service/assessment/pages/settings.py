@@ -11,7 +11,7 @@ from ...errors import Problem, flatten_messages
 from ...extensions import db
 from ...models import Organization
 from ...policies import authorize
-from .. import actions
+from .. import actions, mastery_jobs
 from ..mastery import METHODS
 from ..schemas import ScaleSchema, SettingsSchema
 from ..settings import scale_for, settings_for
@@ -69,6 +69,7 @@ def settings_page():
                 errors = [e["detail"] for e in problem.errors or []] or [problem.detail]
         db.session.rollback()
         scale, settings = scale_for(org.id), settings_for(org.id)
+    rebuild = mastery_jobs.progress(mastery_jobs.latest(org.id))
     db.session.commit()
     return render_template("assessment/settings.html", scale=scale, settings=settings, methods=METHODS,
-                           errors=errors), 422 if errors else 200
+                           errors=errors, rebuild=rebuild), 422 if errors else 200
