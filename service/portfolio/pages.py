@@ -29,10 +29,12 @@ def _links_for(actor, **target):
 @login_required
 def index():
     actor = current_person()
-    owner_id = _uuid(request.args["student"]) if request.args.get("student") else actor.id
-    select = visible(actor, Artifact).where(Artifact.owner_id == owner_id)
-    artifacts = db.session.scalars(select.order_by(Artifact.updated_at.desc())).all()
-    owner = db.session.get(Person, owner_id)
+    # Only students have a portfolio of their own; others pick one of the students they may see.
+    own = actor.id if actor.role == "student" else None
+    owner_id = _uuid(request.args["student"]) if request.args.get("student") else own
+    owner = db.session.get(Person, owner_id) if owner_id else None
+    artifacts = db.session.scalars(visible(actor, Artifact).where(Artifact.owner_id == owner_id)
+                                   .order_by(Artifact.updated_at.desc())).all() if owner else []
     students = []
     if actor.role != "student":
         ids = db.select(Artifact.owner_id).where(Artifact.id.in_(visible(actor, Artifact).with_only_columns(

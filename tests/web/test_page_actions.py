@@ -1,0 +1,47 @@
+"""Page actions that had only an API, checked without a browser (issue 12 follow-up):
+awarding one student by hand with scored evidence, rotating the issuer's keys, and
+API tokens. Each goes through the same action as its API operation."""
+from __future__ import annotations
+
+from service.extensions import db
+from tests.support.badges import badge_class
+
+
+def test_award_one_student_citing_scored_work_from_the_page(app, client, factory):
+    from service.badges.models import Award
+    from service.portfolio import artifacts
+    from tests.support.badges import competency_and_rubric, scored_work
+
+    school = factory.school()
+    competency, rubric = competency_and_rubric(school["org"], school["t1"])
+    bc = badge_class(school["org"], name="Lab Leader", issue_mode="approval")
+    version, _ = scored_work(school, rubric, competency)
+    draft = artifacts.create_artifact(school["s1"], kind="link", title="Draft", url="https://example.test/draft")
+    db.session.commit()
+    teacher = factory.auth(school["t1"])
+    url = f"/badges/classes/{bc.id}/award-one"
+
+    page = client.get(url, headers=teacher, query_string={"recipient_id": str(school["s1"].id)})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and f'value="{version.id}"' in html and "Draft" not in html  # scored work only
+    refused = client.post(url, headers=teacher, data={"recipient_id": str(school["s1"].id),
+                                                      "evidence_version_ids": [str(draft.versions[0].id)],
+                                                      "narrative": "Ran the lab safely."})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and 'id="f-evidence_version_ids-error"' in html
+    assert "At least one piece of evidence must have been scored" in html and "Ran the lab safely." in html
+    assert db.session.scalar(db.select(db.func.count(Award.id))) == 0
+
+    done = client.post(url, headers=teacher, data={"recipient_id": str(school["s1"].id),
+                                                   "evidence_version_ids": [str(version.id)],
+                                                   "narrative": "Ran the lab safely."})
+    assert done.status_code == 302
+    award = db.session.scalar(db.select(Award).where(Award.badge_class_id == bc.id))
+    assert done.headers["Location"].endswith(f"/badges/awards/{award.id}")
+    assert award.status == "issued" and award.source == "manual"  # a teacher's own award needs no approval
+    assert [e["artifact_version_id"] for e in award.evidence] == [str(version.id)]
+    db.session.rollback()
+    # Another teacher's student is not offered, and posting them is refused beside the field.
+    other = client.post(url, headers=factory.auth(school["t2"]),
+                        data={"recipient_id": str(school["s1"].id), "evidence_version_ids": [str(version.id)]})
+    assert other.status_code == 422 and 'id="f-recipient_id-error"' in other.get_data(as_text=True)
