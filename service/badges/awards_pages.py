@@ -96,6 +96,14 @@ def award_page(award_id: uuid.UUID):
         values = {"reason": request.form.get("reason", ""), "reason_public": request.form.get("reason_public") == "on"}
         if action not in actions.STATUS_CHANGES:
             raise Problem(422, "Choose revoke, suspend or unsuspend.")
+        if action == "revoke" and request.form.get("confirmed") != "yes":
+            # Revoking cannot be undone: ask once more, showing what will happen.
+            if not values["reason"].strip():
+                errors = {"reason": "Say why (the student sees it; the public only if you choose)."}
+            return render_template("badges/award.html", award=award, labels=STATUS_LABELS, errors=errors,
+                                   values=values, may_change=allowed(actor, "change_status", award),
+                                   confirm_revoke=not errors, public=award.status in PUBLIC_STATUSES
+                                   and bool(award.credential)), 422 if errors else 200
         try:
             actions.change_status(actor, award, action, reason=values["reason"],
                                   reason_public=values["reason_public"])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from ..auth import current_person, login_required
 from ..errors import Problem
@@ -83,9 +83,10 @@ def artifact(artifact_id: uuid.UUID):
     return _artifact_page(actor, item)
 
 
-def _artifact_page(actor, item, *, error=None, new_link=None, status=200):
+def _artifact_page(actor, item, *, error=None, new_link=None, status=200, confirm_error=None):
     can_edit = allowed(actor, "edit", item)
     return render_template("portfolio/artifact.html", artifact=item, can_edit=can_edit, error=error,
+                           confirm_error=confirm_error,
                            owner=db.session.get(Person, item.owner_id), visibilities=VISIBILITIES,
                            links=_links_for(actor, artifact_id=item.id) if can_edit else [],
                            new_link=new_link, may_show_inline=may_show_inline), status
@@ -152,6 +153,10 @@ def download(artifact_id: uuid.UUID, number: int):
 def delete_artifact(artifact_id: uuid.UUID):
     actor = current_person()
     item = get_artifact(actor, artifact_id, "edit")
+    if request.form.get("confirmed") != "yes":
+        return _artifact_page(actor, item, status=422,
+                              confirm_error="Tick the box to confirm: a deleted piece of work cannot be brought back.")
+    title = item.title
     try:
         ops.delete_artifact(item)
         db.session.commit()
@@ -159,6 +164,7 @@ def delete_artifact(artifact_id: uuid.UUID):
         db.session.rollback()
         return _artifact_page(actor, db.session.get(Artifact, artifact_id), error=_problem_text(problem),
                               status=problem.status)
+    flash(f"“{title}” was deleted.", "success")
     return redirect(url_for(".index"))
 
 
@@ -217,7 +223,7 @@ def showcase(showcase_id: uuid.UUID):
     return _showcase_page(actor, get_showcase(actor, showcase_id))
 
 
-def _showcase_page(actor, item, *, error=None, new_link=None, status=200):
+def _showcase_page(actor, item, *, error=None, new_link=None, status=200, confirm_error=None):
     can_edit = allowed(actor, "edit", item)
     in_showcase = {i.artifact_id for i in item.items}
     candidates = []
@@ -225,7 +231,7 @@ def _showcase_page(actor, item, *, error=None, new_link=None, status=200):
         candidates = [a for a in db.session.scalars(db.select(Artifact).where(Artifact.owner_id == actor.id)
                                                     .order_by(Artifact.title)) if a.id not in in_showcase]
     return render_template("portfolio/showcase.html", showcase=item, can_edit=can_edit, candidates=candidates,
-                           visibilities=VISIBILITIES, error=error, new_link=new_link,
+                           visibilities=VISIBILITIES, error=error, new_link=new_link, confirm_error=confirm_error,
                            links=_links_for(actor, showcase_id=item.id) if can_edit else [],
                            owner=db.session.get(Person, item.owner_id)), status
 
@@ -282,8 +288,14 @@ def change_items(showcase_id: uuid.UUID):
 @bp.post("/showcases/<uuid:showcase_id>/delete")
 @login_required
 def delete_showcase(showcase_id: uuid.UUID):
-    showcases.delete_showcase(get_showcase(current_person(), showcase_id, "edit"))
+    actor = current_person()
+    item = get_showcase(actor, showcase_id, "edit")
+    if request.form.get("confirmed") != "yes":
+        return _showcase_page(actor, item, status=422, confirm_error="Tick the box to confirm.")
+    title = item.title
+    showcases.delete_showcase(item)
     db.session.commit()
+    flash(f"The showcase “{title}” was deleted.", "success")
     return redirect(url_for(".showcase_list"))
 
 

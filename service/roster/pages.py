@@ -15,7 +15,7 @@ from ..errors import Problem
 from ..extensions import db
 from ..models import Course, Enrolment, GuardianLink, Organization, Person, Role, Section
 from ..policies import allowed, authorize, visible
-from . import actions, oneroster
+from . import actions, oneroster, staging
 
 bp = Blueprint("roster", __name__)
 PAGE_SIZE = 50
@@ -123,35 +123,50 @@ def person_page(person_id: uuid.UUID):
 @accepts_body("document")
 @login_required
 def roster_import():
+    """Upload, check (a dry run: nothing kept), confirm, import. All or nothing."""
     actor = _admin()
-    result, errors = None, {}
+    result, errors, token = None, {}, None
     if request.method == "POST":
-        files = {}
-        for name in oneroster.FILES + ("roles.csv",):
-            upload = request.files.get(name.replace(".csv", ""))
-            if upload and upload.filename:
-                data = upload.read(MAX_ROSTER_BYTES + 1)
-                if len(data) > MAX_ROSTER_BYTES:
-                    errors[name.replace(".csv", "")] = "This file is larger than 16 MiB; ask for the export in parts."
-                    continue
-                try:
-                    files[name] = data.decode("utf-8-sig")
-                except UnicodeDecodeError:
-                    errors[name.replace(".csv", "")] = "This file is not UTF-8 text."
-        if "users.csv" not in files and "users" not in errors:
-            errors["users"] = "Choose the users.csv file of the export."
+        if request.form.get("stage"):
+            files = staging.take(actor.id, request.form["stage"])
+            if files is None:
+                errors["users"] = "That upload is no longer waiting (over an hour old, or already imported): choose the files again."
+        else:
+            files = _roster_files(errors)
         if not errors:
             org = db.session.get(Organization, actor.organization_id)
+            confirmed = request.form.get("confirmed") == "yes"
             result = oneroster.import_roster(org, files, actor=actor)
-            if result.errors:
-                db.session.rollback()
+            if result.errors or not confirmed:
+                db.session.rollback()  # a check, or a refusal: nothing is kept
+                if not result.errors:
+                    token = staging.stage(actor.id, files)
             else:
                 db.session.commit()
                 created = result.created
                 flash(f"Roster imported: {created['people']} people, {created['courses']} courses, "
                       f"{created['sections']} sections and {created['enrolments']} enrolments added.", "success")
+                return render_template("roster/import.html", result=result, errors={}, done=True)
     status = 422 if errors or (result and result.errors) else 200
-    return render_template("roster/import.html", result=result, errors=errors), status
+    return render_template("roster/import.html", result=result, errors=errors, token=token), status
+
+
+def _roster_files(errors: dict) -> dict[str, str]:
+    files = {}
+    for name in oneroster.FILES + ("roles.csv",):
+        upload = request.files.get(name.replace(".csv", ""))
+        if upload and upload.filename:
+            data = upload.read(MAX_ROSTER_BYTES + 1)
+            if len(data) > MAX_ROSTER_BYTES:
+                errors[name.replace(".csv", "")] = "This file is larger than 16 MiB; ask for the export in parts."
+                continue
+            try:
+                files[name] = data.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                errors[name.replace(".csv", "")] = "This file is not UTF-8 text."
+    if "users.csv" not in files and "users" not in errors:
+        errors["users"] = "Choose the users.csv file of the export."
+    return files
 
 
 # -- courses and sections ----------------------------------------------------------------------

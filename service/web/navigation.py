@@ -61,8 +61,8 @@ def _items(person) -> list[NavItem]:
         staff.append(NavItem("Review queue", "assessment.queue", active_for=("assessment.submission_page",)))
     staff += [NavItem("Sections", "roster.sections", active_for=("roster.section_page", "assessment.section_dashboard")),
               NavItem("Badges", "badges_manage.manage", active_for=(
-                  "badges_design.", "badges_manage.", "badges_awards.award_students", "badges_awards.award_one",
-                  "badges_awards.bulk_upload")),
+                  "badges_design.", "badges_manage.", "badges_keys.", "badges_awards.award_students",
+                  "badges_awards.award_one", "badges_awards.bulk_upload")),
               NavItem("Awards", "badges_awards.awards", active_for=("badges_awards.award_page",)),
               NavItem("Rubrics", "rubric_builder.rubrics", active_for=("rubric_builder.",)),
               NavItem("Frameworks", "assessment.frameworks", active_for=("assessment.framework_page",)),
@@ -91,6 +91,7 @@ PARENTS = {
     "badges_awards.award_page": ("Awards", "badges_awards.awards"),
     "badges_awards.award_students": ("Badges", "badges_manage.manage"),
     "badges_awards.award_one": ("Badges", "badges_manage.manage"),
+    "badges_keys.signing_keys": ("Badges", "badges_manage.manage"),
     "badges_awards.bulk_upload": ("Badges", "badges_manage.manage"),
     "rubric_builder.edit_rubric": ("Rubrics", "rubric_builder.rubrics"),
     "rubric_builder.new_rubric": ("Rubrics", "rubric_builder.rubrics"),

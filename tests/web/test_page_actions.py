@@ -45,3 +45,52 @@ def test_award_one_student_citing_scored_work_from_the_page(app, client, factory
     other = client.post(url, headers=factory.auth(school["t2"]),
                         data={"recipient_id": str(school["s1"].id), "evidence_version_ids": [str(version.id)]})
     assert other.status_code == 422 and 'id="f-recipient_id-error"' in other.get_data(as_text=True)
+
+
+def test_deleting_work_or_a_showcase_asks_for_a_tick_first(app, client, factory):
+    from service.portfolio import artifacts, showcases
+    from service.portfolio.models import Artifact, Showcase
+    from tests.support.signin import form_csrf, sign_in
+
+    student = factory.person("student", factory.org())
+    work = artifacts.create_artifact(student, kind="link", title="Bridge model", url="https://example.test/bridge")
+    case = showcases.create_showcase(student, title="Engineering", description=None, visibility="private")
+    db.session.commit()
+    work_id, case_id = work.id, case.id
+    sign_in(client, student)
+    csrf = form_csrf(client, f"/portfolio/artifacts/{work_id}")
+    refused = client.post(f"/portfolio/artifacts/{work_id}/delete", data={"csrf_token": csrf})
+    assert refused.status_code == 422 and 'id="f-confirm-delete-error"' in refused.get_data(as_text=True)
+    assert db.session.get(Artifact, work_id) is not None
+    done = client.post(f"/portfolio/artifacts/{work_id}/delete", data={"csrf_token": csrf, "confirmed": "yes"})
+    assert done.status_code == 302 and "“Bridge model” was deleted" in client.get("/portfolio").get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Artifact, work_id) is None
+    refused = client.post(f"/portfolio/showcases/{case_id}/delete", data={"csrf_token": csrf})
+    assert refused.status_code == 422 and db.session.get(Showcase, case_id) is not None
+    assert client.post(f"/portfolio/showcases/{case_id}/delete",
+                       data={"csrf_token": csrf, "confirmed": "yes"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Showcase, case_id) is None
+
+
+def test_admin_rotates_the_signing_keys_after_confirming(app, client, factory):
+    from service.badges import issuance
+    from service.badges.models import IssuerKey
+
+    school = factory.school()
+    issuance.issue(badge_class(school["org"], name="Chess Club"), issuance.Unit(school["s1"]), source_kind="bulk")
+    admin = factory.auth(school["admin"])
+    before = set(db.session.scalars(db.select(IssuerKey.key_id).where(IssuerKey.status == "active")))
+    db.session.rollback()
+    page = client.get("/admin/keys", headers=admin)
+    assert page.status_code == 200 and all(k in page.get_data(as_text=True) for k in before)
+    refused = client.post("/admin/keys", headers=admin, data={"reason": "yearly"})
+    assert refused.status_code == 422 and 'id="f-confirmed-error"' in refused.get_data(as_text=True)
+    assert set(db.session.scalars(db.select(IssuerKey.key_id).where(IssuerKey.status == "active"))) == before
+    db.session.rollback()
+    done = client.post("/admin/keys", headers=admin, data={"reason": "yearly", "confirmed": "yes"})
+    assert done.status_code == 302
+    active = set(db.session.scalars(db.select(IssuerKey.key_id).where(IssuerKey.status == "active")))
+    assert active and not active & before
+    assert client.get("/admin/keys", headers=factory.auth(school["t1"])).status_code in (403, 404)
