@@ -13,8 +13,9 @@ from . import keys, urls
 from .models import IssuerKey
 
 bp = Blueprint("badges_keys", __name__)
-ALGORITHMS = {"Ed25519": "Ed25519 (Data Integrity proofs)", "RS256": "RSA (VC-JWT)", "ES256": "P-256 (VC-JWT)",
-              "EdDSA": "Ed25519 (VC-JWT)"}
+# What each key signs (EdDSA: the Data Integrity proof, and the VC-JWT too when JWT_ALGORITHM is EdDSA).
+ALGORITHMS = {"EdDSA": "Ed25519: signs each credential's proof", "RS256": "RSA: signs the VC-JWT form",
+              "ES256": "P-256: signs the VC-JWT form"}
 
 
 @bp.route("/admin/keys", methods=["GET", "POST"])

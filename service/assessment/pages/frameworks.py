@@ -24,12 +24,15 @@ def frameworks():
     actor = _actor()
     org = db.session.get(Organization, actor.organization_id)
     can_import = allowed(actor, "manage", org)
-    errors = []
+    problems: list[str] = []  # what is wrong with the file, shown under the file field
+    values = {k: request.form.get(k, "") for k in ("format", "title", "subject", "school_year")}
     if request.method == "POST":
         authorize(actor, "manage", org, what="organization")
         upload = request.files.get("file")
         raw = upload.read().decode("utf-8", errors="replace") if upload else ""
         try:
+            if not raw.strip():
+                raise FrameworkImportError(["choose a CASE JSON package or a CSV file"])
             if request.form.get("format") == "case":
                 try:
                     package = json.loads(raw)
@@ -44,10 +47,11 @@ def frameworks():
             return redirect(url_for("assessment.framework_page", framework_id=framework.id))
         except FrameworkImportError as exc:
             db.session.rollback()
-            errors = exc.errors
+            problems = [e[:1].upper() + e[1:] for e in exc.errors]
     listing = db.session.scalars(visible(actor, Framework).order_by(Framework.title, Framework.version.desc())).all()
-    return render_template("assessment/frameworks.html", frameworks=listing, can_import=can_import,
-                           errors=errors), 422 if errors else 200
+    errors = {"file": "The file could not be imported:" if len(problems) > 1 else problems[0]} if problems else {}
+    return render_template("assessment/frameworks.html", frameworks=listing, can_import=can_import, values=values,
+                           errors=errors, problems=problems if len(problems) > 1 else []), 422 if errors else 200
 
 
 @bp.get("/frameworks/<uuid:framework_id>")
