@@ -94,3 +94,34 @@ def test_admin_rotates_the_signing_keys_after_confirming(app, client, factory):
     active = set(db.session.scalars(db.select(IssuerKey.key_id).where(IssuerKey.status == "active")))
     assert active and not active & before
     assert client.get("/admin/keys", headers=factory.auth(school["t1"])).status_code in (403, 404)
+
+
+def test_admin_edits_a_person_and_links_a_guardian_from_the_page(app, client, factory):
+    from service.models import GuardianLink, Person
+
+    school = factory.school()
+    org = school["org"]
+    guardian = factory.person("guardian", org, name="Pat Guardian")
+    admin = factory.auth(school["admin"])
+    student_id, guardian_id = school["s1"].id, guardian.id
+    url = f"/people/{student_id}"
+    refused = client.post(url, headers=admin, data={"form": "details", "display_name": "", "grade_level": "10"})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and 'id="f-display_name-error"' in html and 'value="10"' in html
+    done = client.post(url, headers=admin, data={"form": "details", "display_name": "Sam Student", "grade_level": "11",
+                                                 "is_active": "on"})
+    assert done.status_code == 302
+    db.session.expire_all()
+    person = db.session.get(Person, student_id)
+    assert (person.display_name, person.grade_level, person.is_active) == ("Sam Student", "11", True)
+    db.session.rollback()
+    page = client.get(url, headers=admin).get_data(as_text=True)
+    assert f'value="{guardian_id}"' in page  # offered as a guardian
+    linked = client.post(url, headers=admin, data={"form": "link", "other_id": str(guardian_id),
+                                                   "relationship_label": "aunt"})
+    assert linked.status_code == 302
+    assert db.session.scalar(db.select(GuardianLink).where(GuardianLink.student_id == student_id,
+                                                           GuardianLink.guardian_id == guardian_id))
+    db.session.rollback()
+    wrong = client.post(url, headers=admin, data={"form": "link", "other_id": str(school["t1"].id)})
+    assert wrong.status_code == 422 and 'id="f-other_id-error"' in wrong.get_data(as_text=True)
