@@ -125,3 +125,52 @@ def test_admin_edits_a_person_and_links_a_guardian_from_the_page(app, client, fa
     db.session.rollback()
     wrong = client.post(url, headers=admin, data={"form": "link", "other_id": str(school["t1"].id)})
     assert wrong.status_code == 422 and 'id="f-other_id-error"' in wrong.get_data(as_text=True)
+
+
+def test_api_tokens_page_creates_shows_once_and_revokes(app, client, factory):
+    import re
+
+    from tests.support.factory import PASSWORD
+    from tests.support.signin import form_csrf, sign_in
+
+    teacher = factory.person("teacher", factory.org())
+    sign_in(client, teacher)
+    csrf = form_csrf(client, "/account/tokens")
+    wrong = client.post("/account/tokens", data={"csrf_token": csrf, "name": "Gradebook sync", "scopes": ["read"],
+                                                 "password": "not my password"})
+    html = wrong.get_data(as_text=True)
+    assert wrong.status_code == 422 and 'id="f-password-error"' in html and 'value="Gradebook sync"' in html
+    made = client.post("/account/tokens", data={"csrf_token": csrf, "name": "Gradebook sync",
+                                                "scopes": ["read", "issue"], "days": "30", "password": PASSWORD})
+    html = made.get_data(as_text=True)
+    assert made.status_code == 201 and "shown only this once" in html
+    secret = re.search(r'id="token-secret" readonly value="([^"]+)"', html).group(1)
+    api = app.test_client()
+    assert api.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
+    assert secret not in client.get("/account/tokens").get_data(as_text=True)  # never again
+    token_id = re.search(r'name="token_id" value="([^"]+)"', html).group(1)
+    unticked = client.post("/account/tokens", data={"csrf_token": csrf, "action": "revoke", "token_id": token_id})
+    assert unticked.status_code == 422
+    assert api.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
+    client.post("/account/tokens", data={"csrf_token": csrf, "action": "revoke", "token_id": token_id,
+                                         "confirmed": "yes"})
+    assert api.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
+
+
+def test_archiving_a_badge_class_from_its_page_needs_a_tick(app, client, factory):
+    from service.badges.models import BadgeClass
+
+    school = factory.school()
+    bc = badge_class(school["org"], name="Old Club")
+    bc_id = bc.id
+    teacher = factory.auth(school["admin"])  # the school's admin may edit every class
+    assert "Archive this badge class" in client.get(f"/badges/classes/{bc_id}/edit", headers=teacher).get_data(as_text=True)
+    refused = client.post(f"/badges/classes/{bc_id}/archive", headers=teacher, data={})
+    assert refused.status_code == 422 and 'id="f-confirmed-error"' in refused.get_data(as_text=True)
+    assert db.session.get(BadgeClass, bc_id).archived_at is None
+    db.session.rollback()
+    assert client.post(f"/badges/classes/{bc_id}/archive", headers=teacher, data={"confirmed": "yes"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(BadgeClass, bc_id).archived_at is not None
+    manage = client.get("/badges/manage", headers=teacher).get_data(as_text=True)
+    assert "“Old Club” is archived" in manage and f'id="class-{bc_id}"' not in manage
