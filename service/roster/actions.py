@@ -136,3 +136,13 @@ def link_guardian(actor, student: Person | None, guardian_id, relationship_label
         audit.record("guardian.link", obj=student, guardian_id=str(guardian.id))
         db.session.commit()
     return guardian
+
+
+def update_organization(actor, body: dict) -> Organization:
+    """Name, web address, e-mail and description: the issuer profile every badge names. Commits."""
+    org = _manage_org(actor)
+    for key, value in body.items():
+        setattr(org, key, value)
+    audit.record("organization.update", obj=org, organization_id=org.id, fields=sorted(body))
+    db.session.commit()
+    return org

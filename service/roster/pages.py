@@ -8,7 +8,8 @@ import uuid
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
-from ..api.schemas import CourseSchema, PersonCreateSchema, PersonUpdateSchema, SectionSchema
+from ..api.schemas import (CourseSchema, OrganizationUpdateSchema, PersonCreateSchema, PersonUpdateSchema,
+                           SectionSchema)
 from ..auth import current_person, login_required
 from ..body_limits import accepts_body
 from ..errors import Problem
@@ -162,6 +163,32 @@ def person_page(person_id: uuid.UUID):
     return render_template("roster/person.html", person=person, sections=sections, links=links, errors=errors,
                            values=values, form_name=form_name,
                            linkable=[(str(p.id), p.display_name) for p in linkable]), 422 if errors else 200
+
+
+@bp.route("/admin/organization", methods=["GET", "POST"])
+@login_required
+def organization_page():
+    """The school's name, web address, e-mail and description (PATCH /api/v1/organization)."""
+    actor = _admin()
+    org = db.session.get(Organization, actor.organization_id)
+    keys = ("name", "url", "email", "description")
+    errors, values = {}, {k: getattr(org, k) or "" for k in keys}
+    if request.method == "POST":
+        values = {k: request.form.get(k, "").strip() for k in keys}
+        try:
+            body = OrganizationUpdateSchema().load({k: values[k] or None for k in keys if k != "name"}
+                                                   | {"name": values["name"]})
+        except ValidationError as exc:
+            errors = {k: ORG_MESSAGES.get(k, "Check this value.") for k in exc.messages}
+        else:
+            actions.update_organization(actor, body)
+            flash("The school's details are saved. Badges issued from now on name them.", "success")
+            return redirect(url_for("roster.organization_page"))
+    return render_template("roster/organization.html", org=org, values=values, errors=errors), 422 if errors else 200
+
+
+ORG_MESSAGES = {"name": "Give the school's name.", "url": "Give a full web address, such as https://school.example.",
+                "email": "Give a valid e-mail address, or leave it empty.", "description": "At most 5,000 characters."}
 
 
 @bp.route("/people/import", methods=["GET", "POST"])

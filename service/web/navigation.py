@@ -61,7 +61,7 @@ def _items(person) -> list[NavItem]:
         staff.append(NavItem("Review queue", "assessment.queue", active_for=("assessment.submission_page",)))
     staff += [NavItem("Sections", "roster.sections", active_for=("roster.section_page", "assessment.section_dashboard")),
               NavItem("Badges", "badges_manage.manage", active_for=(
-                  "badges_design.", "badges_manage.", "badges_keys.", "badges_awards.award_students",
+                  "badges_design.", "badges_manage.", "badges_awards.award_students",
                   "badges_awards.award_one", "badges_awards.bulk_upload")),
               NavItem("Awards", "badges_awards.awards", active_for=("badges_awards.award_page",)),
               NavItem("Rubrics", "rubric_builder.rubrics", active_for=("rubric_builder.",)),
@@ -71,7 +71,8 @@ def _items(person) -> list[NavItem]:
         staff += [NavItem("People", "roster.people", active_for=("roster.person_page", "roster.roster_import")),
                   NavItem("Transcripts", "transcript_pages.index", active_for=("transcript_pages.",)),
                   NavItem("Reports", "assessment.admin_reports"),
-                  NavItem("Settings", "assessment.settings_page")]
+                  NavItem("Settings", "assessment.settings_page", active_for=("roster.organization_page",
+                                                                              "badges_keys.signing_keys"))]
     return staff
 
 
@@ -91,7 +92,8 @@ PARENTS = {
     "badges_awards.award_page": ("Awards", "badges_awards.awards"),
     "badges_awards.award_students": ("Badges", "badges_manage.manage"),
     "badges_awards.award_one": ("Badges", "badges_manage.manage"),
-    "badges_keys.signing_keys": ("Badges", "badges_manage.manage"),
+    "badges_keys.signing_keys": ("Settings", "assessment.settings_page"),
+    "roster.organization_page": ("Settings", "assessment.settings_page"),
     "badges_awards.bulk_upload": ("Badges", "badges_manage.manage"),
     "rubric_builder.edit_rubric": ("Rubrics", "rubric_builder.rubrics"),
     "rubric_builder.new_rubric": ("Rubrics", "rubric_builder.rubrics"),

@@ -196,6 +196,12 @@ def test_settings_page_relabels_the_scale(client, school):
     db.session.expire_all()
     assert [lv["code"] for lv in scale_for(school["org"].id).levels] == ["LP", "IP", "P", "E"]
     assert settings_for(school["org"].id).mastery_method == "n_at_or_above"
+    assert settings_for(school["org"].id).graduation_requirements == {}  # left empty: the proficient level
+    page = client.get("/assessment/settings").data.decode()
+    grad = re.search(r'name="(grad-[^"]+)"', page).group(1)
+    assert client.post("/assessment/settings", data={**form, grad: "3.5"}).status_code == 302
+    db.session.expire_all()
+    assert settings_for(school["org"].id).graduation_requirements == {grad[5:]: 3.5}
     r = client.post("/assessment/settings", data={**form, "label-0": "", "decay_weight": "7"})
     html = r.data.decode()
     assert r.status_code == 422 and "needs a label" in html

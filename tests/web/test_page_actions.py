@@ -174,3 +174,19 @@ def test_archiving_a_badge_class_from_its_page_needs_a_tick(app, client, factory
     assert db.session.get(BadgeClass, bc_id).archived_at is not None
     manage = client.get("/badges/manage", headers=teacher).get_data(as_text=True)
     assert "“Old Club” is archived" in manage and f'id="class-{bc_id}"' not in manage
+
+
+def test_admin_edits_the_school_details(app, client, factory):
+    from service.models import Organization
+
+    school = factory.school()
+    admin = factory.auth(school["admin"])
+    refused = client.post("/admin/organization", headers=admin, data={"name": "Riverside High", "url": "not a url"})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and 'id="f-url-error"' in html and 'value="not a url"' in html
+    done = client.post("/admin/organization", headers=admin, data={"name": "Riverside High",
+                                                                    "url": "https://riverside.example", "email": ""})
+    assert done.status_code == 302
+    org = db.session.get(Organization, school["org"].id)
+    assert (org.name, org.url, org.email) == ("Riverside High", "https://riverside.example", None)
+    assert client.get("/admin/organization", headers=factory.auth(school["t1"])).status_code == 403

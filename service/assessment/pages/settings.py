@@ -14,6 +14,7 @@ from ...web.messages import sentence
 from ...policies import authorize
 from .. import actions
 from ..mastery import METHODS
+from ..models import Competency, Framework
 from ..schemas import ScaleSchema, SettingsSchema
 from ..settings import scale_for, settings_for
 from .common import _actor, bp
@@ -38,6 +39,9 @@ def _field_of(error: dict) -> tuple[str, str]:
         return f"{part}-{n}", (f"Level {n + 1} needs a label (at most 60 characters)." if part == "label"
                                else "At most 8 characters.")
     name = field.split(".")[0]
+    if name == "graduation_requirements":
+        key = field.split(".")[1] if "." in field else ""
+        return f"grad-{key}", "Give a level from 0 to 100, or leave it empty."
     return (name if name in _FRIENDLY else "form"), _FRIENDLY.get(name, sentence(error["detail"]))
 
 
@@ -61,7 +65,12 @@ def settings_page():
     org = authorize(actor, "manage", db.session.get(Organization, actor.organization_id), what="organization")
     scale, settings = scale_for(org.id), settings_for(org.id)
     errors: dict[str, str] = {}
-    values = {"proficient_value": str(scale.proficient_value), "mastery_method": settings.mastery_method,
+    # Domains: the top-level items of current frameworks (as the graduation snapshot counts them).
+    domains = db.session.scalars(db.select(Competency).join(Framework).where(
+        Framework.organization_id == org.id, Framework.status == "current", Competency.parent_id.is_(None))
+        .order_by(Framework.title, Competency.position)).all()
+    values = {**{f"grad-{k}": v for k, v in (settings.graduation_requirements or {}).items()},
+              "proficient_value": str(scale.proficient_value), "mastery_method": settings.mastery_method,
               "decay_weight": settings.decay_weight, "evidence_required": settings.evidence_required,
               "new_evidence": settings.reassessment_requires_new_evidence,
               **{f"label-{n}": lv["label"] for n, lv in enumerate(scale.levels)},
@@ -74,10 +83,19 @@ def settings_page():
             "levels": [{"value": lv["value"], "label": (form.get(f"label-{n}") or "").strip(),
                         "code": (form.get(f"code-{n}") or "").strip() or None}
                        for n, lv in enumerate(scale.levels)]}, errors)
+        graduation = {}
+        for domain in domains:
+            raw = (form.get(f"grad-{domain.identifier}") or "").strip()
+            try:
+                if raw:
+                    graduation[domain.identifier] = float(raw)
+            except ValueError:
+                errors[f"grad-{domain.identifier}"] = "Give a level such as 3 or 3.5, or leave it empty."
         settings_data = _load(SettingsSchema(), {
             "mastery_method": form.get("mastery_method") or "", "decay_weight": form.get("decay_weight") or None,
             "evidence_required": form.get("evidence_required") or None,
-            "reassessment_requires_new_evidence": values["new_evidence"]}, errors)
+            "reassessment_requires_new_evidence": values["new_evidence"], "graduation_requirements": graduation},
+            errors)
         if not errors:
             try:
                 actions.update_settings(actor, scale=scale_data, settings=settings_data)
@@ -92,4 +110,5 @@ def settings_page():
     db.session.commit()
     return render_template("assessment/settings.html", scale=scale, methods=[(m, METHOD_LABELS.get(m, m))
                                                                              for m in METHODS],
-                           values=values, errors=errors), 422 if errors else 200
+                           values=values, errors=errors, domains=domains,
+                           proficient=scale.proficient_value), 422 if errors else 200
