@@ -4,9 +4,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from .. import audit
 from ..auth import api_auth, require_person
-from ..extensions import db
 from ..policies import authorize
 from .schemas import OrganizationSchema, OrganizationUpdateSchema
 
