@@ -13,7 +13,7 @@ from ..policies import allowed, authorize, visible
 from ..body_limits import accepts_body
 from . import artifacts as ops
 from . import sharing, showcases
-from .api import get_artifact, get_showcase, get_visible_version, share_url
+from .api import get_artifact, get_showcase, get_version, get_visible_version, share_url
 from .downloads import may_show_inline, send_version, wants_inline
 from .models import VISIBILITIES, Artifact, ShareLink, Showcase
 
@@ -138,6 +138,32 @@ def add_version(artifact_id: uuid.UUID):
         db.session.rollback()
         return _artifact_page(actor, db.session.get(Artifact, artifact_id), error=_problem_text(problem),
                               status=problem.status)
+    return redirect(url_for(".artifact", artifact_id=item.id))
+
+
+@bp.post("/artifacts/<uuid:artifact_id>/versions/<int:number>/<any(rename, delete):change>")
+@login_required
+def change_version(artifact_id: uuid.UUID, number: int, change: str):
+    """Rename a file version's download name, or delete a version after a tick (as PATCH and
+    DELETE /api/v1/artifacts/<id>/versions/<n>); locked versions are refused either way."""
+    actor = current_person()
+    item = get_artifact(actor, artifact_id, "edit")
+    version = get_version(item, number)
+    try:
+        if change == "delete":
+            if request.form.get("confirmed") != "yes":
+                raise Problem(422, f"Tick the box to confirm deleting version {number}.")
+            ops.delete_version(version)
+            message = f"Version {number} was deleted."
+        else:
+            ops.rename_version(version, (request.form.get("filename") or "").strip())
+            message = f"Version {number} now downloads as “{version.filename}”."
+        db.session.commit()
+    except Problem as problem:
+        db.session.rollback()
+        return _artifact_page(actor, db.session.get(Artifact, artifact_id), status=problem.status,
+                              error=f"Version {number}: {_problem_text(problem)}")
+    flash(message, "success")
     return redirect(url_for(".artifact", artifact_id=item.id))
 
 

@@ -190,3 +190,37 @@ def test_admin_edits_the_school_details(app, client, factory):
     org = db.session.get(Organization, school["org"].id)
     assert (org.name, org.url, org.email) == ("Riverside High", "https://riverside.example", None)
     assert client.get("/admin/organization", headers=factory.auth(school["t1"])).status_code == 403
+
+
+def test_versions_are_renamed_and_deleted_from_the_artifact_page(app, client, factory):
+    import io
+    import uuid
+
+    from service.portfolio.models import Artifact
+    from tests.support.signin import form_csrf, sign_in
+
+    student = factory.person("student", factory.org())
+    sign_in(client, student)
+    csrf = form_csrf(client, "/portfolio/new")
+    made = client.post("/portfolio/new", content_type="multipart/form-data", data={
+        "csrf_token": csrf, "kind": "file", "title": "Essay", "file": (io.BytesIO(b"first draft\n"), "draft.txt")})
+    assert made.status_code == 302
+    artifact_id = made.headers["Location"].rstrip("/").rsplit("/", 1)[1]
+    client.post(f"/portfolio/artifacts/{artifact_id}/versions", content_type="multipart/form-data",
+                data={"csrf_token": csrf, "file": (io.BytesIO(b"second draft\n"), "draft2.txt")})
+    renamed = client.post(f"/portfolio/artifacts/{artifact_id}/versions/2/rename",
+                          data={"csrf_token": csrf, "filename": "final essay.txt"})
+    assert renamed.status_code == 302
+    page = client.get(f"/portfolio/artifacts/{artifact_id}").get_data(as_text=True)
+    assert "now downloads as" in page
+    unticked = client.post(f"/portfolio/artifacts/{artifact_id}/versions/1/delete", data={"csrf_token": csrf})
+    assert unticked.status_code == 422 and "Tick the box" in unticked.get_data(as_text=True)
+    deleted = client.post(f"/portfolio/artifacts/{artifact_id}/versions/1/delete",
+                          data={"csrf_token": csrf, "confirmed": "yes"})
+    assert deleted.status_code == 302
+    db.session.expire_all()
+    artifact = db.session.get(Artifact, uuid.UUID(artifact_id))
+    assert [v.number for v in artifact.versions] == [2] and artifact.versions[0].filename.startswith("final")
+    last = client.post(f"/portfolio/artifacts/{artifact_id}/versions/2/delete",
+                       data={"csrf_token": csrf, "confirmed": "yes"})
+    assert last.status_code == 409 and "at least one version" in last.get_data(as_text=True)
