@@ -224,3 +224,35 @@ def test_versions_are_renamed_and_deleted_from_the_artifact_page(app, client, fa
     last = client.post(f"/portfolio/artifacts/{artifact_id}/versions/2/delete",
                        data={"csrf_token": csrf, "confirmed": "yes"})
     assert last.status_code == 409 and "at least one version" in last.get_data(as_text=True)
+
+
+def test_framework_page_sets_its_method_and_starts_the_next_version(app, client, factory):
+    import uuid
+
+    from service.assessment.framework_import import read_csv
+    from service.assessment.frameworks import save_draft
+    from service.assessment.models import Framework
+
+    school = factory.school()
+    draft = read_csv("identifier,parent,human_code,statement\ns,,SCI,Science\ns1,s,SCI.1,Plan investigations\n",
+                     "Science")
+    framework = save_draft(school["org"].id, draft, school_year="2026-2027")
+    db.session.commit()
+    fid = framework.id
+    admin = factory.auth(school["admin"])
+    saved = client.post(f"/assessment/frameworks/{fid}", headers=admin,
+                        data={"form": "settings", "title": "Science", "mastery_method": "highest"})
+    assert saved.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Framework, fid).mastery_method == "highest"
+    bad = client.post(f"/assessment/frameworks/{fid}", headers=admin, data={"form": "version", "school_year": "next"})
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and 'id="f-school_year-error"' in html and 'value="next"' in html
+    made = client.post(f"/assessment/frameworks/{fid}", headers=admin, data={"form": "version", "school_year": "2027-2028"})
+    assert made.status_code == 302
+    new_id = made.headers["Location"].rsplit("/", 1)[1]
+    db.session.expire_all()
+    copy = db.session.get(Framework, uuid.UUID(new_id))
+    assert (copy.version, copy.school_year, copy.status) == (2, "2027-2028", "current")
+    assert client.post(f"/assessment/frameworks/{fid}", headers=factory.auth(school["t1"]),
+                       data={"form": "settings", "title": "X"}).status_code in (403, 404)
