@@ -60,6 +60,7 @@ def api_tokens():
         if not errors:
             try:
                 new_token = create_token(person, values["name"][:100], values["scopes"], days)
+                values = {"name": "", "scopes": ["read"], "days": ""}  # the form is ready for the next one
             except Problem as exc:
                 if exc.status != 422:
                     raise
