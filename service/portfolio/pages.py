@@ -72,7 +72,10 @@ def new():
         except Problem as problem:
             db.session.rollback()
             error = _problem_text(problem)
-    return render_template("portfolio/new.html", error=error, visibilities=VISIBILITIES), 422 if error else 200
+    # The message sits beside what it is about: the link, or the file (which must be chosen again).
+    field = ("url" if request.form.get("kind") == "link" else "file") if error else None
+    return render_template("portfolio/new.html", error=error, errors={field: error} if field else {},
+                           values=request.form, visibilities=VISIBILITIES), 422 if error else 200
 
 
 @bp.get("/artifacts/<uuid:artifact_id>")
