@@ -69,10 +69,11 @@ def init_app(app):
     from . import manage  # badge classes, approvals and bulk awards for teachers and admins
 
     manage.init_app(app)
-    from . import awards_pages, designer  # awards list and status changes; the badge class designer
+    from . import awards_pages, designer, keys_pages  # awards and status changes; the designer; signing keys
 
     awards_pages.init_app(app)
     designer.init_app(app)
+    keys_pages.init_app(app)
 
 
 def home_links(person):

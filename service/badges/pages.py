@@ -93,8 +93,9 @@ def badge_page(award_id: uuid.UUID):
     achievement = subject.get("achievement") or {}
     image_url = urls.baked_image_url(award.id, "png") if award.status != "revoked" else \
         urls.badge_class_image_url(award.badge_class_id)
-    # The page shows the image from wherever it is served; og:image keeps the public URL.
-    image_path = url_for("badges_pages.baked_image", award_id=award.id, fmt="png") if award.status != "revoked" \
+    # The page shows the image from wherever it is served; og:image keeps the public URL (PNG, for
+    # link previews). The page itself shows the SVG: the PNG form of a drawn badge is a plain disc.
+    image_path = url_for("badges_pages.baked_image", award_id=award.id, fmt="svg") if award.status != "revoked" \
         else url_for("badges_public.achievement_image", badge_class_id=award.badge_class_id)
     return render_template(
         "badges/badge.html", award=award, badge_class=award.badge_class, organization=award.badge_class.organization,

@@ -72,7 +72,12 @@ def test_awards_list_filters_and_status_changes_with_public_or_private_reasons(c
     assert "under review by the debate league" in client.get(f"/badges/{a1.id}").get_data(as_text=True)
     # Unsuspend, then revoke privately: the public page says revoked, and nothing more.
     client.post(f"/badges/awards/{a1.id}", headers=auth, data={"action": "unsuspend"})
-    client.post(f"/badges/awards/{a1.id}", headers=auth, data={"action": "revoke", "reason": "forged signature"})
+    # Revoking asks once more (nothing changes until confirmed).
+    ask = client.post(f"/badges/awards/{a1.id}", headers=auth, data={"action": "revoke", "reason": "forged signature"})
+    assert ask.status_code == 200 and "cannot be undone" in ask.get_data(as_text=True)
+    assert "Valid" in client.get(f"/badges/{a1.id}").get_data(as_text=True)
+    client.post(f"/badges/awards/{a1.id}", headers=auth, data={"action": "revoke", "reason": "forged signature",
+                                                              "confirmed": "yes"})
     public = client.get(f"/badges/{a1.id}").get_data(as_text=True)
     assert "revoked" in public and "forged signature" not in public
     page = client.get(f"/badges/awards/{a1.id}", headers=auth).get_data(as_text=True)
