@@ -365,11 +365,12 @@ def sweep_abandoned() -> list[uuid.UUID]:
 _sweeper_pid: int | None = None
 
 
-def start_sweeper(app, interval: float | None = None) -> threading.Event:
+def start_sweeper(app, interval: float | None = None, after_sweep=None) -> threading.Event:
     """With the inline runner nobody else resumes a job whose process died, so
     each web process runs this daemon thread: every JOB_SWEEP_SECONDS it hands
     abandoned jobs to new threads (take_lease lets one process in). Set the
-    returned event to stop it."""
+    returned event to stop it. ``after_sweep(resumed_ids)`` is called after each
+    sweep (tests wait on it instead of polling)."""
     interval = float(interval if interval is not None else app.config["JOB_SWEEP_SECONDS"])
     stop = threading.Event()
 
@@ -377,8 +378,9 @@ def start_sweeper(app, interval: float | None = None) -> threading.Event:
         while not stop.wait(interval * (0.75 + secrets.randbelow(500) / 1000)):  # jitter: workers spread out
             with app.app_context():
                 try:
-                    if _queue_url() == "inline":
-                        sweep_abandoned()
+                    resumed = sweep_abandoned() if _queue_url() == "inline" else []
+                    if after_sweep is not None:
+                        after_sweep(resumed)
                 except Exception:  # a failed sweep (database down) must not end the loop
                     log.exception("sweeping abandoned jobs failed")
                 finally:

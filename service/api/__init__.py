@@ -78,9 +78,10 @@ def register_api(app: Flask) -> None:
     for key, value in API_SETTINGS.items():
         app.config.setdefault(key, value)
     api.init_app(app)
+    from ..auth import reset_api
     from . import audit, courses, me, organizations, people, sections, tokens
 
-    for module in (tokens, me, organizations, people, sections, courses, audit):
+    for module in (tokens, reset_api, me, organizations, people, sections, courses, audit):
         api.register_blueprint(module.blp, url_prefix="/api/v1")
     for feature_blueprint in feature_blueprints():
         api.register_blueprint(feature_blueprint, url_prefix="/api/v1")

@@ -4,9 +4,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from .. import audit
 from ..auth import api_auth, require_person
-from ..extensions import db
 from ..policies import authorize
 from .schemas import OrganizationSchema, OrganizationUpdateSchema
 
@@ -26,11 +24,6 @@ class OwnOrganization(MethodView):
     @blp.arguments(OrganizationUpdateSchema)
     @blp.response(200, OrganizationSchema)
     def patch(self, body):
-        person = require_person()
-        org = person.organization
-        authorize(person, "manage", org, what="organization")
-        for key, value in body.items():
-            setattr(org, key, value)
-        audit.record("organization.update", obj=org, organization_id=org.id, fields=sorted(body))
-        db.session.commit()
-        return org
+        from ..roster.actions import update_organization  # one action for the page and the API
+
+        return update_organization(require_person(), body)

@@ -7,13 +7,12 @@ from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from .. import audit
 from ..auth import api_auth, require_person
 from ..auth.account import set_password
 from ..auth.passwords import check_password
 from ..errors import Problem, field_error, validation_problem
 from ..extensions import db
-from ..models import Enrolment, GuardianLink, Person, Role
+from ..models import Enrolment, Person
 from ..policies import allowed, authorize, visible
 from .schemas import GuardianLinkSchema, PersonCreateSchema, PersonQuerySchema, PersonSchema, PersonUpdateSchema
 
@@ -72,12 +71,9 @@ class PersonById(MethodView):
             raise Problem(403, "Only an admin of the organization may activate or deactivate a person.")
         if "new_password" in body:
             self._change_password(actor, person, body)
-        for key in ("display_name", "given_name", "family_name", "grade_level", "external_id", "is_active"):
-            if key in body:
-                setattr(person, key, body[key])
-        audit.record("person.update", obj=person, fields=sorted(k for k in body if "password" not in k))
-        db.session.commit()
-        return person
+        from ..roster.actions import update_person  # one action for the page and the API
+
+        return update_person(actor, person, body)
 
     @staticmethod
     def _change_password(actor, person, body):
@@ -96,21 +92,7 @@ class Guardians(MethodView):
     @blp.response(201, PersonSchema)
     def post(self, body, student_id: uuid.UUID):
         """Link a guardian to a student (admins)."""
-        actor = require_person()
-        student = db.session.get(Person, student_id)
-        authorize(actor, "administer", student, what="person")
-        guardian = db.session.get(Person, body["guardian_id"])
-        if student.role != Role.STUDENT.value:
-            raise validation_problem([field_error("student_id", "is not a student")])
-        if guardian is None or guardian.organization_id != actor.organization_id \
-                or guardian.role != Role.GUARDIAN.value:
-            raise validation_problem([field_error("guardian_id", "is not a guardian in your organization")])
-        exists = db.session.scalar(db.select(GuardianLink).where(
-            GuardianLink.guardian_id == guardian.id, GuardianLink.student_id == student.id))
-        if exists is None:
-            link = GuardianLink(guardian_id=guardian.id, student_id=student.id,
-                                relationship_label=body.get("relationship_label"))
-            db.session.add(link)
-            audit.record("guardian.link", obj=student, guardian_id=str(guardian.id))
-            db.session.commit()
-        return guardian
+        from ..roster.actions import link_guardian  # one action for the page and the API
+
+        return link_guardian(require_person(), db.session.get(Person, student_id), body["guardian_id"],
+                             body.get("relationship_label"))

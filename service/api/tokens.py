@@ -28,6 +28,33 @@ SCOPES_BY_ROLE = {
 }
 
 
+def create_token(person, name: str, scopes: list[str], days: int | None) -> ApiToken:
+    """A new token of the (already authenticated) person; `.secret` holds the secret, shown once.
+    Shared by POST /tokens and the page /account/tokens. Commits."""
+    refused = sorted(set(scopes) - SCOPES_BY_ROLE[person.role])
+    if refused:
+        raise validation_problem([field_error("scopes", f"a {person.role} may not hold: {', '.join(refused)}")])
+    days = days or current_app.config["API_TOKEN_DEFAULT_DAYS"]
+    token, secret = issue_token(person, name=name, scopes=scopes, days=days)
+    db.session.flush()
+    audit.record("token.create", obj=token, actor=person, organization_id=person.organization_id,
+                 scopes=token.scopes)
+    db.session.commit()
+    token.secret = secret  # transient: returned this once, never stored
+    return token
+
+
+def revoke_token(person, token_id) -> None:
+    """Revoke one of the person's own tokens (404 for anyone else's). Commits."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.person_id != person.id:
+        raise Problem(404, "No such token.")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        audit.record("token.revoke", obj=token, organization_id=person.organization_id)
+        db.session.commit()
+
+
 @blp.route("/tokens")
 class Tokens(MethodView):
     @blp.arguments(TokenCreateSchema)
@@ -36,18 +63,7 @@ class Tokens(MethodView):
     def post(self, body):
         """Create a token from an email and password."""
         person = authenticate(body["email"], body["password"])  # 401, or 429 with Retry-After
-        allowed = SCOPES_BY_ROLE[person.role]
-        refused = sorted(set(body["scopes"]) - allowed)
-        if refused:
-            raise validation_problem([field_error("scopes", f"a {person.role} may not hold: {', '.join(refused)}")])
-        days = body["expires_in_days"] or current_app.config["API_TOKEN_DEFAULT_DAYS"]
-        token, secret = issue_token(person, name=body["name"], scopes=body["scopes"], days=days)
-        db.session.flush()
-        audit.record("token.create", obj=token, actor=person, organization_id=person.organization_id,
-                     scopes=token.scopes)
-        db.session.commit()
-        token.secret = secret  # transient: returned this once, never stored
-        return token
+        return create_token(person, body["name"], body["scopes"], body["expires_in_days"])
 
     @api_auth("read")
     @blp.response(200, TokenSchema(many=True))
@@ -65,11 +81,4 @@ class TokenById(MethodView):
     @blp.response(204)
     def delete(self, token_id: uuid.UUID):
         """Revoke one of your tokens."""
-        person = require_person()
-        token = db.session.get(ApiToken, token_id)
-        if token is None or token.person_id != person.id:
-            raise Problem(404, "No such token.")
-        if token.revoked_at is None:
-            token.revoked_at = utcnow()
-            audit.record("token.revoke", obj=token, organization_id=person.organization_id)
-            db.session.commit()
+        revoke_token(require_person(), token_id)

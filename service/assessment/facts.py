@@ -29,7 +29,7 @@ from .models import (
 )
 
 __all__ = ["CriterionFact", "competency_by_identifier", "competency_level", "competency_levels", "criterion_level",
-           "criterion_scores", "current_rubrics", "is_scored", "rubric_outline", "rule_targets",
+           "criterion_scores", "current_rubrics", "is_scored", "scored_versions", "rubric_outline", "rule_targets",
            "submission_versions"]
 
 
@@ -122,6 +122,22 @@ def submission_versions(submission_ids: Iterable[uuid.UUID]) -> list[uuid.UUID]:
     rows = db.session.scalars(db.select(SubmissionEvidence.artifact_version_id).where(
         SubmissionEvidence.submission_id.in_(submission_ids)).order_by(SubmissionEvidence.id))
     return list(dict.fromkeys(rows))
+
+
+def scored_versions(student_id: uuid.UUID) -> list[tuple[uuid.UUID, str, datetime]]:
+    """(artifact version, submission title, last scored) of each version of the student's
+    officially scored submissions, most recently scored first: what a badge may cite."""
+    rows = db.session.execute(
+        db.select(SubmissionEvidence.artifact_version_id, Submission.title, db.func.max(Assessment.assessed_at))
+        .join(Submission, Submission.id == SubmissionEvidence.submission_id)
+        .join(Assessment, Assessment.submission_id == Submission.id)
+        .where(Submission.student_id == student_id, Assessment.kind == "official")
+        .group_by(SubmissionEvidence.artifact_version_id, Submission.title)
+        .order_by(db.func.max(Assessment.assessed_at).desc())).all()
+    seen: dict[uuid.UUID, tuple[uuid.UUID, str, datetime]] = {}
+    for version_id, title, scored_at in rows:
+        seen.setdefault(version_id, (version_id, title, scored_at))
+    return list(seen.values())
 
 
 def is_scored(artifact_version_id: uuid.UUID) -> bool:

@@ -91,6 +91,15 @@ def new_version(framework: Framework, *, actor=None, school_year: str | None = N
     return copy
 
 
+def update_framework(framework: Framework, changes: dict, *, actor=None) -> Framework:
+    """Title and mastery method override (FrameworkUpdateSchema data); the caller commits.
+    Shared by PATCH /frameworks/<id> and the framework page."""
+    for key, value in changes.items():
+        setattr(framework, key, value)
+    audit.record("framework.update", obj=framework, actor=actor, fields=sorted(changes))
+    return framework
+
+
 def _supersede(key: uuid.UUID, organization_id: uuid.UUID) -> None:
     db.session.execute(db.update(Framework).where(Framework.organization_id == organization_id,
                                                   Framework.key == key).values(status="superseded"))

@@ -5,6 +5,11 @@ SHA-256; it works once, for PASSWORD_RESET_MINUTES, and using it ends every
 session and API token of the account (account.set_password). Asking for a
 reset answers the same whether or not the address has an account, and the
 mail leaves from a background thread so the answer takes the same time too.
+
+`ask_for_reset` and `reset_with_token` are the actions the pages
+(/password/forgot, /password/reset/<token>) and the API (POST
+/api/v1/password-reset, .../confirm) share: both count every request and every
+unusable link against the client address (throttle.py, 429 with Retry-After).
 """
 from __future__ import annotations
 
@@ -17,9 +22,12 @@ from datetime import timedelta
 from flask import current_app, request
 
 from .. import audit
+from ..errors import Problem, field_error, validation_problem
 from ..extensions import db
 from ..models import PasswordReset, Person, utcnow
+from . import throttle
 from .account import set_password
+from .passwords import password_problems
 
 log = logging.getLogger(__name__)
 
@@ -100,3 +108,47 @@ def complete_reset(row: PasswordReset, new_password: str) -> Person:
         other.used_at = now
     set_password(row.person, new_password, reason="password_reset")
     return row.person
+
+
+# -- the actions the pages and the API share ------------------------------------------------------
+def _address_key() -> list[str]:
+    return [f"reset:{request.remote_addr or 'unknown'}"]
+
+
+def _refuse_if_throttled() -> None:
+    wait = throttle.retry_after(_address_key())
+    if wait is not None:
+        raise Problem(429, f"Too many password-reset attempts from here; try again in {wait} seconds.",
+                      type="too-many-attempts", headers={"Retry-After": str(wait)}, retry_after=wait)
+
+
+def ask_for_reset(email: str) -> None:
+    """Mail a link if the address has an account; the same answer either way. Counts against
+    the client address (429 once over LOGIN_MAX_FAILURES_PER_ADDRESS). Commits."""
+    _refuse_if_throttled()
+    throttle.record_failure(_address_key())  # every request counts: no flooding of anyone's mailbox
+    request_reset(email)
+
+
+def reset_with_token(token: str, new_password: str, confirm: str | None = None) -> Person:
+    """Set a new password with a mailed link. Raises a 422 problem naming `token`,
+    `new_password` or `confirm_password`; an unusable link counts against the address. Commits."""
+    _refuse_if_throttled()
+    row = find_usable(token)
+    if row is None:
+        throttle.record_failure(_address_key())
+        db.session.commit()
+        raise validation_problem([field_error("token", "This link is not valid: it was already used, it expired, "
+                                                       "or it is mistyped. Ask for a new one.")])
+    errors = [field_error("new_password", f"The new password {p}.") for p in password_problems(new_password)][:1]
+    if confirm is not None and new_password != confirm:
+        errors.append(field_error("confirm_password", "The two passwords differ."))
+    if errors:
+        raise validation_problem(errors)
+    try:
+        person = complete_reset(row, new_password)
+    except ResetLinkSpent:
+        db.session.rollback()
+        raise validation_problem([field_error("token", "This link was just used; ask for a new one.")]) from None
+    db.session.commit()
+    return person

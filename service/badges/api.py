@@ -12,13 +12,11 @@ from .. import jobs as job_runner
 from ..auth import api_auth, require_person
 from ..errors import Problem, field_error, validation_problem
 from ..extensions import db
-from ..models import Job, Organization, Person
-from ..policies import allowed, authorize, visible
+from ..models import Job, Organization
+from ..policies import authorize, visible
 from ..body_limits import accepts_body
-from . import actions, classes, issuance, jobs, keys
-from .mastery import AssessmentMastery
+from . import actions, classes, jobs, keys, manual_award
 from .models import Award, BadgeClass, IssuerKey
-from .policies import may_issue_to
 from .schemas import (
     AwardQuerySchema,
     AwardSchema,
@@ -142,25 +140,10 @@ class ManualIssue(MethodView):
     def post(self, body, badge_class_id):
         """Issue a badge by hand: a teacher of the student, with at least one scored piece of evidence."""
         actor = require_person()
-        badge_class = _badge_class(actor, badge_class_id)
-        student = db.session.get(Person, body["recipient_id"])
-        if student is None or not allowed(actor, "view", student):
-            raise validation_problem([field_error("recipient_id", "is not a student you teach")])
-        if not may_issue_to(actor, student):
-            raise Problem(403, "Only a teacher of this student's sections may issue them a badge.")
-        source = AssessmentMastery()
-        unscored = [str(v) for v in body["evidence_version_ids"] if not source.is_scored(v)]
-        if len(unscored) == len(body["evidence_version_ids"]):
-            raise validation_problem([field_error("evidence_version_ids",
-                                                  "at least one piece of evidence must have been scored")])
-        results = body["results"] or source.results_for_versions(student.id, body["evidence_version_ids"], badge_class)
-        unit = issuance.Unit(student, body["evidence_version_ids"], results, body.get("narrative"))
-        try:
-            outcome = issuance.issue(badge_class, unit, source_kind="manual", actor=actor)
-        except issuance.IssuanceRefused as exc:
-            db.session.rollback()
-            raise Problem(409, str(exc)) from None
-        return outcome.award, 201 if outcome.created else 200
+        award, created = manual_award.issue_by_hand(
+            actor, _badge_class(actor, badge_class_id), body["recipient_id"], body["evidence_version_ids"],
+            results=body["results"], narrative=body.get("narrative"))
+        return award, 201 if created else 200
 
 
 def _change(award_id, action, body):

@@ -17,7 +17,7 @@ from ..errors import Problem
 from ..extensions import db
 from ..models import Person, Role, Section
 from ..policies import allowed, authorize, visible
-from . import actions, jobs
+from . import actions, jobs, manual_award
 from .models import Award, BadgeClass
 from .pages import PUBLIC_STATUSES, STATUS_LABELS
 
@@ -96,6 +96,14 @@ def award_page(award_id: uuid.UUID):
         values = {"reason": request.form.get("reason", ""), "reason_public": request.form.get("reason_public") == "on"}
         if action not in actions.STATUS_CHANGES:
             raise Problem(422, "Choose revoke, suspend or unsuspend.")
+        if action == "revoke" and request.form.get("confirmed") != "yes":
+            # Revoking cannot be undone: ask once more, showing what will happen.
+            if not values["reason"].strip():
+                errors = {"reason": "Say why (the student sees it; the public only if you choose)."}
+            return render_template("badges/award.html", award=award, labels=STATUS_LABELS, errors=errors,
+                                   values=values, may_change=allowed(actor, "change_status", award),
+                                   confirm_revoke=not errors, public=award.status in PUBLIC_STATUSES
+                                   and bool(award.credential)), 422 if errors else 200
         try:
             actions.change_status(actor, award, action, reason=values["reason"],
                                   reason_public=values["reason_public"])
@@ -179,6 +187,42 @@ def _preview_page(actor, badge_class, recipients, skipped, errors, via="page"):
                            new=[p for p in recipients if p.id not in have],
                            already=[p for p in recipients if p.id in have], recipients=recipients,
                            skipped=skipped, names=names, errors=errors, via=via)
+
+
+# -- award one student by hand, citing scored evidence -------------------------------------------
+@bp.route("/badges/classes/<uuid:badge_class_id>/award-one", methods=["GET", "POST"])
+@login_required
+def award_one(badge_class_id: uuid.UUID):
+    """Pick a student, tick the scored work the badge cites, add a note: issued at once."""
+    actor = _staff()
+    badge_class = db.session.get(BadgeClass, badge_class_id)
+    authorize(actor, "view", badge_class, what="badge class")
+    students = sorted({p.id: p for _, people in _candidates(actor) for p in people}.values(),
+                      key=lambda p: p.display_name)
+    form = request.form if request.method == "POST" else request.args
+    student = next((p for p in students if str(p.id) == form.get("recipient_id")), None)
+    values = {"recipient_id": form.get("recipient_id", ""), "narrative": form.get("narrative", ""),
+              "evidence_version_ids": form.getlist("evidence_version_ids")}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            award, created = manual_award.issue_by_hand(
+                actor, badge_class, _uuid(values["recipient_id"]),
+                [v for v in (_uuid(i) for i in values["evidence_version_ids"]) if v], narrative=values["narrative"])
+        except Problem as exc:
+            if exc.status not in (403, 409, 422):
+                raise
+            errors = _field_errors(exc)
+        else:
+            name = award.recipient.display_name
+            flash(f"“{badge_class.name}” was issued to {name}." if created
+                  else f"{name} already had “{badge_class.name}”; nothing changed.", "success")
+            return redirect(url_for(".award_page", award_id=award.id))
+    return render_template("badges/award_one.html", badge_class=badge_class, student=student,
+                           student_options=[(str(p.id), p.display_name) for p in students],
+                           evidence=manual_award.scored_evidence(student) if student else [],
+                           values=values, errors=errors, may_issue=actor.role == Role.TEACHER.value
+                           ), 422 if errors else 200
 
 
 # -- CSV upload ----------------------------------------------------------------------------------

@@ -169,5 +169,22 @@ def edit_class(badge_class_id: uuid.UUID):
     return _render(actor, badge_class, _values_of(badge_class), {})
 
 
+@bp.post("/badges/classes/<uuid:badge_class_id>/archive")
+@login_required
+def archive_class(badge_class_id: uuid.UUID):
+    """Archive after a ticked confirmation (classes.archive, as DELETE /api/v1/badge-classes/<id>)."""
+    actor = _staff()
+    badge_class = db.session.get(BadgeClass, badge_class_id)
+    authorize(actor, "edit", badge_class, what="badge class")
+    if request.form.get("confirmed") != "yes":
+        return _render(actor, badge_class, _values_of(badge_class),
+                       {"confirmed": "Tick the box to confirm the archiving."}, 422)
+    classes.archive(badge_class, actor=actor)
+    db.session.commit()
+    flash(f"The badge “{badge_class.name}” is archived: badges already issued stay valid, no new ones are awarded.",
+          "success")
+    return redirect(url_for("badges_manage.manage"))
+
+
 def init_app(app) -> None:
     app.register_blueprint(bp)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from ..auth import current_person, login_required
 from ..errors import Problem
@@ -13,7 +13,7 @@ from ..policies import allowed, authorize, visible
 from ..body_limits import accepts_body
 from . import artifacts as ops
 from . import sharing, showcases
-from .api import get_artifact, get_showcase, get_visible_version, share_url
+from .api import get_artifact, get_showcase, get_version, get_visible_version, share_url
 from .downloads import may_show_inline, send_version, wants_inline
 from .models import VISIBILITIES, Artifact, ShareLink, Showcase
 
@@ -29,10 +29,12 @@ def _links_for(actor, **target):
 @login_required
 def index():
     actor = current_person()
-    owner_id = _uuid(request.args["student"]) if request.args.get("student") else actor.id
-    select = visible(actor, Artifact).where(Artifact.owner_id == owner_id)
-    artifacts = db.session.scalars(select.order_by(Artifact.updated_at.desc())).all()
-    owner = db.session.get(Person, owner_id)
+    # Only students have a portfolio of their own; others pick one of the students they may see.
+    own = actor.id if actor.role == "student" else None
+    owner_id = _uuid(request.args["student"]) if request.args.get("student") else own
+    owner = db.session.get(Person, owner_id) if owner_id else None
+    artifacts = db.session.scalars(visible(actor, Artifact).where(Artifact.owner_id == owner_id)
+                                   .order_by(Artifact.updated_at.desc())).all() if owner else []
     students = []
     if actor.role != "student":
         ids = db.select(Artifact.owner_id).where(Artifact.id.in_(visible(actor, Artifact).with_only_columns(
@@ -70,7 +72,10 @@ def new():
         except Problem as problem:
             db.session.rollback()
             error = _problem_text(problem)
-    return render_template("portfolio/new.html", error=error, visibilities=VISIBILITIES), 422 if error else 200
+    # The message sits beside what it is about: the link, or the file (which must be chosen again).
+    field = ("url" if request.form.get("kind") == "link" else "file") if error else None
+    return render_template("portfolio/new.html", error=error, errors={field: error} if field else {},
+                           values=request.form, visibilities=VISIBILITIES), 422 if error else 200
 
 
 @bp.get("/artifacts/<uuid:artifact_id>")
@@ -81,9 +86,10 @@ def artifact(artifact_id: uuid.UUID):
     return _artifact_page(actor, item)
 
 
-def _artifact_page(actor, item, *, error=None, new_link=None, status=200):
+def _artifact_page(actor, item, *, error=None, new_link=None, status=200, confirm_error=None):
     can_edit = allowed(actor, "edit", item)
     return render_template("portfolio/artifact.html", artifact=item, can_edit=can_edit, error=error,
+                           confirm_error=confirm_error,
                            owner=db.session.get(Person, item.owner_id), visibilities=VISIBILITIES,
                            links=_links_for(actor, artifact_id=item.id) if can_edit else [],
                            new_link=new_link, may_show_inline=may_show_inline), status
@@ -138,6 +144,32 @@ def add_version(artifact_id: uuid.UUID):
     return redirect(url_for(".artifact", artifact_id=item.id))
 
 
+@bp.post("/artifacts/<uuid:artifact_id>/versions/<int:number>/<any(rename, delete):change>")
+@login_required
+def change_version(artifact_id: uuid.UUID, number: int, change: str):
+    """Rename a file version's download name, or delete a version after a tick (as PATCH and
+    DELETE /api/v1/artifacts/<id>/versions/<n>); locked versions are refused either way."""
+    actor = current_person()
+    item = get_artifact(actor, artifact_id, "edit")
+    version = get_version(item, number)
+    try:
+        if change == "delete":
+            if request.form.get("confirmed") != "yes":
+                raise Problem(422, f"Tick the box to confirm deleting version {number}.")
+            ops.delete_version(version)
+            message = f"Version {number} was deleted."
+        else:
+            ops.rename_version(version, (request.form.get("filename") or "").strip())
+            message = f"Version {number} now downloads as “{version.filename}”."
+        db.session.commit()
+    except Problem as problem:
+        db.session.rollback()
+        return _artifact_page(actor, db.session.get(Artifact, artifact_id), status=problem.status,
+                              error=f"Version {number}: {_problem_text(problem)}")
+    flash(message, "success")
+    return redirect(url_for(".artifact", artifact_id=item.id))
+
+
 @bp.get("/artifacts/<uuid:artifact_id>/versions/<int:number>/content")
 @login_required
 def download(artifact_id: uuid.UUID, number: int):
@@ -150,6 +182,10 @@ def download(artifact_id: uuid.UUID, number: int):
 def delete_artifact(artifact_id: uuid.UUID):
     actor = current_person()
     item = get_artifact(actor, artifact_id, "edit")
+    if request.form.get("confirmed") != "yes":
+        return _artifact_page(actor, item, status=422,
+                              confirm_error="Tick the box to confirm: a deleted piece of work cannot be brought back.")
+    title = item.title
     try:
         ops.delete_artifact(item)
         db.session.commit()
@@ -157,6 +193,7 @@ def delete_artifact(artifact_id: uuid.UUID):
         db.session.rollback()
         return _artifact_page(actor, db.session.get(Artifact, artifact_id), error=_problem_text(problem),
                               status=problem.status)
+    flash(f"“{title}” was deleted.", "success")
     return redirect(url_for(".index"))
 
 
@@ -215,7 +252,7 @@ def showcase(showcase_id: uuid.UUID):
     return _showcase_page(actor, get_showcase(actor, showcase_id))
 
 
-def _showcase_page(actor, item, *, error=None, new_link=None, status=200):
+def _showcase_page(actor, item, *, error=None, new_link=None, status=200, confirm_error=None):
     can_edit = allowed(actor, "edit", item)
     in_showcase = {i.artifact_id for i in item.items}
     candidates = []
@@ -223,7 +260,7 @@ def _showcase_page(actor, item, *, error=None, new_link=None, status=200):
         candidates = [a for a in db.session.scalars(db.select(Artifact).where(Artifact.owner_id == actor.id)
                                                     .order_by(Artifact.title)) if a.id not in in_showcase]
     return render_template("portfolio/showcase.html", showcase=item, can_edit=can_edit, candidates=candidates,
-                           visibilities=VISIBILITIES, error=error, new_link=new_link,
+                           visibilities=VISIBILITIES, error=error, new_link=new_link, confirm_error=confirm_error,
                            links=_links_for(actor, showcase_id=item.id) if can_edit else [],
                            owner=db.session.get(Person, item.owner_id)), status
 
@@ -280,8 +317,14 @@ def change_items(showcase_id: uuid.UUID):
 @bp.post("/showcases/<uuid:showcase_id>/delete")
 @login_required
 def delete_showcase(showcase_id: uuid.UUID):
-    showcases.delete_showcase(get_showcase(current_person(), showcase_id, "edit"))
+    actor = current_person()
+    item = get_showcase(actor, showcase_id, "edit")
+    if request.form.get("confirmed") != "yes":
+        return _showcase_page(actor, item, status=422, confirm_error="Tick the box to confirm.")
+    title = item.title
+    showcases.delete_showcase(item)
     db.session.commit()
+    flash(f"The showcase “{title}” was deleted.", "success")
     return redirect(url_for(".showcase_list"))
 
 

@@ -93,3 +93,56 @@ def unenrol(actor, section: Section | None, person_id) -> None:
     db.session.delete(enrolment)
     audit.record("section.unenrol", obj=section, person_id=str(person_id))
     db.session.commit()
+
+
+PERSON_FIELDS = ("display_name", "given_name", "family_name", "grade_level", "external_id", "is_active")
+
+
+def update_person(actor, person: Person | None, body: dict) -> Person:
+    """Change a person's names, grade, SIS id or active flag (the PATCH body, loaded). Commits.
+    Passwords are changed by the caller (auth.account.set_password), not here."""
+    authorize(actor, "edit", person, what="person")
+    if "is_active" in body and body["is_active"] != person.is_active and not _may_administer(actor, person):
+        raise Problem(403, "Only an admin of the organization may activate or deactivate a person.")
+    for key in PERSON_FIELDS:
+        if key in body:
+            setattr(person, key, body[key])
+    audit.record("person.update", obj=person, fields=sorted(k for k in body if "password" not in k))
+    db.session.commit()
+    return person
+
+
+def _may_administer(actor, person) -> bool:
+    from ..policies import allowed
+
+    return allowed(actor, "administer", person)
+
+
+def link_guardian(actor, student: Person | None, guardian_id, relationship_label: str | None = None) -> Person:
+    """Link a guardian to a student (admins); linking twice changes nothing. Commits."""
+    from ..models import GuardianLink
+
+    authorize(actor, "administer", student, what="person")
+    if student.role != Role.STUDENT.value:
+        raise validation_problem([field_error("student_id", "is not a student")])
+    guardian = db.session.get(Person, guardian_id) if guardian_id else None
+    if guardian is None or guardian.organization_id != actor.organization_id or guardian.role != Role.GUARDIAN.value:
+        raise validation_problem([field_error("guardian_id", "is not a guardian in your organization")])
+    exists = db.session.scalar(db.select(GuardianLink).where(
+        GuardianLink.guardian_id == guardian.id, GuardianLink.student_id == student.id))
+    if exists is None:
+        db.session.add(GuardianLink(guardian_id=guardian.id, student_id=student.id,
+                                    relationship_label=relationship_label))
+        audit.record("guardian.link", obj=student, guardian_id=str(guardian.id))
+        db.session.commit()
+    return guardian
+
+
+def update_organization(actor, body: dict) -> Organization:
+    """Name, web address, e-mail and description: the issuer profile every badge names. Commits."""
+    org = _manage_org(actor)
+    for key, value in body.items():
+        setattr(org, key, value)
+    audit.record("organization.update", obj=org, organization_id=org.id, fields=sorted(body))
+    db.session.commit()
+    return org

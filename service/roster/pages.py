@@ -8,14 +8,15 @@ import uuid
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
-from ..api.schemas import CourseSchema, PersonCreateSchema, SectionSchema
+from ..api.schemas import (CourseSchema, OrganizationUpdateSchema, PersonCreateSchema, PersonUpdateSchema,
+                           SectionSchema)
 from ..auth import current_person, login_required
 from ..body_limits import accepts_body
 from ..errors import Problem
 from ..extensions import db
 from ..models import Course, Enrolment, GuardianLink, Organization, Person, Role, Section
 from ..policies import allowed, authorize, visible
-from . import actions, oneroster
+from . import actions, oneroster, staging
 
 bp = Blueprint("roster", __name__)
 PAGE_SIZE = 50
@@ -31,6 +32,10 @@ MESSAGES = {
     "school_year": "Write the school year like 2026-2027.",
     "credit_value": "Give the credits as a number between 0 and 10.",
     "course_id": "Choose one of your courses.",
+    "grade_level": "At most 16 characters.",
+    "external_id": "At most 64 characters.",
+    "given_name": "At most 100 characters.",
+    "family_name": "At most 100 characters.",
 }
 
 
@@ -103,12 +108,43 @@ def people():
                            roles=[r.value for r in Role]), 422 if errors else 200
 
 
-@bp.get("/people/<uuid:person_id>")
+@bp.route("/people/<uuid:person_id>", methods=["GET", "POST"])
 @login_required
 def person_page(person_id: uuid.UUID):
+    """One person: details (editable), sections, and guardian links (the PATCH and guardians API)."""
     actor = _admin()
     person = db.session.get(Person, person_id)
     authorize(actor, "view", person, what="person")
+    errors, values, form_name = {}, {}, request.form.get("form")
+    if request.method == "POST":
+        values = request.form.to_dict()
+        try:
+            if form_name == "details":
+                body = PersonUpdateSchema().load({
+                    **{k: (values.get(k) or "").strip() or None for k in
+                       ("given_name", "family_name", "grade_level", "external_id")},
+                    "display_name": (values.get("display_name") or "").strip(), "is_active": "is_active" in values})
+                actions.update_person(actor, person, body)
+                flash(f"{person.display_name}'s details are saved.", "success")
+            elif form_name == "link":
+                other = _uuid(values.get("other_id"))
+                student, guardian_id = (person, other) if person.role == Role.STUDENT.value else \
+                    (db.session.get(Person, other) if other else None, person.id)
+                if student is None or student.organization_id != actor.organization_id:
+                    raise Problem(422, "Choose a student.", errors=[{"field": "other_id", "detail": "choose a student"}])
+                guardian = actions.link_guardian(actor, student, guardian_id, values.get("relationship_label") or None)
+                flash(f"{guardian.display_name} is now a guardian of {student.display_name}.", "success")
+            else:
+                raise Problem(422, "Unknown form.")
+            return redirect(url_for("roster.person_page", person_id=person.id))
+        except ValidationError as exc:
+            errors = {k: MESSAGES.get(k, "Check this value.") for k in exc.messages}
+        except Problem as exc:
+            if exc.status != 422:
+                raise
+            db.session.rollback()
+            errors = {("other_id" if k in ("guardian_id", "student_id") else k): v
+                      for k, v in _problem_errors(exc).items()}
     sections = db.session.execute(db.select(Section, Enrolment.role).join(Enrolment).where(
         Enrolment.person_id == person.id).order_by(Section.name)).all()
     links = db.session.scalars(db.select(Person).join(
@@ -116,42 +152,93 @@ def person_page(person_id: uuid.UUID):
         else (GuardianLink.guardian_id == Person.id)).where(
         (GuardianLink.guardian_id == person.id) if person.role == Role.GUARDIAN.value
         else (GuardianLink.student_id == person.id))).all()
-    return render_template("roster/person.html", person=person, sections=sections, links=links)
+    linkable_role = {Role.STUDENT.value: Role.GUARDIAN.value, Role.GUARDIAN.value: Role.STUDENT.value}.get(person.role)
+    linkable = db.session.scalars(db.select(Person).where(
+        Person.organization_id == person.organization_id, Person.role == linkable_role,
+        Person.id.not_in([p.id for p in links])).order_by(Person.display_name)).all() if linkable_role else []
+    if not values or form_name != "details":
+        values = {**{k: getattr(person, k) or "" for k in ("display_name", "given_name", "family_name",
+                                                           "grade_level", "external_id")},
+                  "is_active": person.is_active, **({"other_id": values.get("other_id")} if values else {})}
+    return render_template("roster/person.html", person=person, sections=sections, links=links, errors=errors,
+                           values=values, form_name=form_name,
+                           linkable=[(str(p.id), p.display_name) for p in linkable]), 422 if errors else 200
+
+
+@bp.route("/admin/organization", methods=["GET", "POST"])
+@login_required
+def organization_page():
+    """The school's name, web address, e-mail and description (PATCH /api/v1/organization)."""
+    actor = _admin()
+    org = db.session.get(Organization, actor.organization_id)
+    keys = ("name", "url", "email", "description")
+    errors, values = {}, {k: getattr(org, k) or "" for k in keys}
+    if request.method == "POST":
+        values = {k: request.form.get(k, "").strip() for k in keys}
+        try:
+            body = OrganizationUpdateSchema().load({k: values[k] or None for k in keys if k != "name"}
+                                                   | {"name": values["name"]})
+        except ValidationError as exc:
+            errors = {k: ORG_MESSAGES.get(k, "Check this value.") for k in exc.messages}
+        else:
+            actions.update_organization(actor, body)
+            flash("The school's details are saved. Badges issued from now on name them.", "success")
+            return redirect(url_for("roster.organization_page"))
+    return render_template("roster/organization.html", org=org, values=values, errors=errors), 422 if errors else 200
+
+
+ORG_MESSAGES = {"name": "Give the school's name.", "url": "Give a full web address, such as https://school.example.",
+                "email": "Give a valid e-mail address, or leave it empty.", "description": "At most 5,000 characters."}
 
 
 @bp.route("/people/import", methods=["GET", "POST"])
 @accepts_body("document")
 @login_required
 def roster_import():
+    """Upload, check (a dry run: nothing kept), confirm, import. All or nothing."""
     actor = _admin()
-    result, errors = None, {}
+    result, errors, token = None, {}, None
     if request.method == "POST":
-        files = {}
-        for name in oneroster.FILES + ("roles.csv",):
-            upload = request.files.get(name.replace(".csv", ""))
-            if upload and upload.filename:
-                data = upload.read(MAX_ROSTER_BYTES + 1)
-                if len(data) > MAX_ROSTER_BYTES:
-                    errors[name.replace(".csv", "")] = "This file is larger than 16 MiB; ask for the export in parts."
-                    continue
-                try:
-                    files[name] = data.decode("utf-8-sig")
-                except UnicodeDecodeError:
-                    errors[name.replace(".csv", "")] = "This file is not UTF-8 text."
-        if "users.csv" not in files and "users" not in errors:
-            errors["users"] = "Choose the users.csv file of the export."
+        if request.form.get("stage"):
+            files = staging.take(actor.id, request.form["stage"])
+            if files is None:
+                errors["users"] = "That upload is no longer waiting (over an hour old, or already imported): choose the files again."
+        else:
+            files = _roster_files(errors)
         if not errors:
             org = db.session.get(Organization, actor.organization_id)
+            confirmed = request.form.get("confirmed") == "yes"
             result = oneroster.import_roster(org, files, actor=actor)
-            if result.errors:
-                db.session.rollback()
+            if result.errors or not confirmed:
+                db.session.rollback()  # a check, or a refusal: nothing is kept
+                if not result.errors:
+                    token = staging.stage(actor.id, files)
             else:
                 db.session.commit()
                 created = result.created
                 flash(f"Roster imported: {created['people']} people, {created['courses']} courses, "
                       f"{created['sections']} sections and {created['enrolments']} enrolments added.", "success")
+                return render_template("roster/import.html", result=result, errors={}, done=True)
     status = 422 if errors or (result and result.errors) else 200
-    return render_template("roster/import.html", result=result, errors=errors), status
+    return render_template("roster/import.html", result=result, errors=errors, token=token), status
+
+
+def _roster_files(errors: dict) -> dict[str, str]:
+    files = {}
+    for name in oneroster.FILES + ("roles.csv",):
+        upload = request.files.get(name.replace(".csv", ""))
+        if upload and upload.filename:
+            data = upload.read(MAX_ROSTER_BYTES + 1)
+            if len(data) > MAX_ROSTER_BYTES:
+                errors[name.replace(".csv", "")] = "This file is larger than 16 MiB; ask for the export in parts."
+                continue
+            try:
+                files[name] = data.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                errors[name.replace(".csv", "")] = "This file is not UTF-8 text."
+    if "users.csv" not in files and "users" not in errors:
+        errors["users"] = "Choose the users.csv file of the export."
+    return files
 
 
 # -- courses and sections ----------------------------------------------------------------------

@@ -12,11 +12,16 @@
         toggle.setAttribute("aria-expanded", open ? "true" : "false");
       });
     }
-    // A table that scrolls sideways must be reachable by keyboard.
-    document.querySelectorAll("main table, .table-scroll, .heatmap-wrap").forEach(function (box) {
-      if (box.scrollWidth > box.clientWidth + 1 && !box.hasAttribute("tabindex")) {
-        box.setAttribute("tabindex", "0");
-      }
-    });
+    // A table that scrolls sideways must be reachable by keyboard (the labelled boxes of
+    // the templates already are; tables that scroll only on a phone become so when they do).
+    function reachable() {
+      document.querySelectorAll("main table").forEach(function (box) {
+        if (box.scrollWidth > box.clientWidth + 1 && !box.hasAttribute("tabindex")) {
+          box.setAttribute("tabindex", "0");
+        }
+      });
+    }
+    reachable();
+    window.addEventListener("resize", reachable);
   });
 })();

@@ -3,6 +3,7 @@ document.addEventListener("DOMContentLoaded", () => {
   const box = document.getElementById("job");
   if (!box) return;
   const bar = document.getElementById("job-progress");
+  const labels = JSON.parse(box.dataset.labels || "{}");  // the words a teacher reads, not the API's codes
   const set = (name, value) => {
     const el = box.querySelector(`[data-field="${name}"]`);
     if (el) el.textContent = String(value);
@@ -15,7 +16,8 @@ document.addEventListener("DOMContentLoaded", () => {
       bar.max = job.total;
       bar.value = job.done;
       bar.textContent = `${job.percent}%`;
-      for (const name of ["status", "done", "total", "failed"]) set(name, job[name]);
+      set("status", labels[job.status] || job.status);
+      for (const name of ["done", "total", "failed"]) set(name, job[name]);
       set("issued", job.result.issued || 0);
       set("already_had", job.result.already_had || 0);
       box.dataset.status = job.status;

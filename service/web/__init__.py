@@ -141,4 +141,4 @@ def _safe_next(target: str | None) -> str:
     return url_for("web.home")
 
 
-from . import passwords  # noqa: E402,F401  (registers the password pages on bp)
+from . import api_tokens, passwords  # noqa: E402,F401  (register the account pages on bp)

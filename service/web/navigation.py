@@ -60,8 +60,10 @@ def _items(person) -> list[NavItem]:
     if person.role == Role.TEACHER.value:
         staff.append(NavItem("Review queue", "assessment.queue", active_for=("assessment.submission_page",)))
     staff += [NavItem("Sections", "roster.sections", active_for=("roster.section_page", "assessment.section_dashboard")),
-              NavItem("Badges", "badges_manage.manage", active_for=("badges_design.", "badges_manage.job_page")),
-              NavItem("Awards", "badges_awards.awards", active_for=("badges_awards.",)),
+              NavItem("Badges", "badges_manage.manage", active_for=(
+                  "badges_design.", "badges_manage.", "badges_awards.award_students",
+                  "badges_awards.award_one", "badges_awards.bulk_upload")),
+              NavItem("Awards", "badges_awards.awards", active_for=("badges_awards.award_page",)),
               NavItem("Rubrics", "rubric_builder.rubrics", active_for=("rubric_builder.",)),
               NavItem("Frameworks", "assessment.frameworks", active_for=("assessment.framework_page",)),
               NavItem("Calibration", "assessment.calibrations", active_for=("assessment.calibration_page",))]
@@ -69,7 +71,8 @@ def _items(person) -> list[NavItem]:
         staff += [NavItem("People", "roster.people", active_for=("roster.person_page", "roster.roster_import")),
                   NavItem("Transcripts", "transcript_pages.index", active_for=("transcript_pages.",)),
                   NavItem("Reports", "assessment.admin_reports"),
-                  NavItem("Settings", "assessment.settings_page")]
+                  NavItem("Settings", "assessment.settings_page", active_for=("roster.organization_page",
+                                                                              "badges_keys.signing_keys"))]
     return staff
 
 
@@ -88,6 +91,9 @@ PARENTS = {
     "badges_design.edit_class": ("Badges", "badges_manage.manage"),
     "badges_awards.award_page": ("Awards", "badges_awards.awards"),
     "badges_awards.award_students": ("Badges", "badges_manage.manage"),
+    "badges_awards.award_one": ("Badges", "badges_manage.manage"),
+    "badges_keys.signing_keys": ("Settings", "assessment.settings_page"),
+    "roster.organization_page": ("Settings", "assessment.settings_page"),
     "badges_awards.bulk_upload": ("Badges", "badges_manage.manage"),
     "rubric_builder.edit_rubric": ("Rubrics", "rubric_builder.rubrics"),
     "rubric_builder.new_rubric": ("Rubrics", "rubric_builder.rubrics"),
@@ -99,10 +105,15 @@ PARENTS = {
     "transcript_pages.settings": ("Transcripts", "transcript_pages.index"),
     "transcript_pages.courses": ("Transcripts", "transcript_pages.index"),
 }
-# Guardians and students reach submissions and progress from elsewhere.
+# Guardians and students reach submissions and progress from elsewhere; only a student's
+# portfolio is "My work" (staff and guardians look at students' portfolios).
 ROLE_PARENTS = {
     (Role.STUDENT.value, "assessment.submission_page"): ("My progress", "assessment.progress"),
     (Role.GUARDIAN.value, "assessment.progress"): ("My children", "web.children"),
+    (Role.GUARDIAN.value, "assessment.submission_page"): ("My children", "web.children"),
+    **{(role, endpoint): ("Student portfolios", "portfolio_pages.index")
+       for role in (Role.GUARDIAN.value, Role.TEACHER.value, Role.ADMIN.value)
+       for endpoint in ("portfolio_pages.artifact", "portfolio_pages.showcase")},
 }
 
 

@@ -54,7 +54,9 @@ def test_framework_csv_upload_form(client, school):
     assert "Plan investigations" in page and "SCI.1" in page
     bad = {"csrf_token": token, "format": "case", "file": (io.BytesIO(b"{broken"), "x.json")}
     r = client.post("/assessment/frameworks", data=bad, content_type="multipart/form-data")
-    assert r.status_code == 422 and "not valid JSON" in r.data.decode()
+    html = r.data.decode()
+    assert r.status_code == 422 and "not valid JSON" in html and 'id="f-file-error"' in html  # beside the file
+    assert 'id="format-case" checked' in html
     # Without the CSRF token nothing happens.
     r = client.post("/assessment/frameworks", data={"format": "csv"}, content_type="multipart/form-data")
     assert r.status_code == 403
@@ -136,6 +138,13 @@ def test_plan_and_goal_forms(client, school):
     assert r.status_code == 302
     page = client.get(f"/assessment/plans/{plan.id}").data.decode()
     assert "A lab report" in page and "2027-05-01" in page and "in progress" in page
+    # A refused goal or comment: the message beside the field, and the form as it was typed.
+    r = client.post(f"/assessment/plans/{plan.id}/goals", data={
+        "csrf_token": token, "competency_id": "", "target_date": "2027-06-01", "planned_evidence": "A poster"})
+    html = r.data.decode()
+    assert r.status_code == 422 and 'id="f-competency_id-error"' in html and ">A poster</textarea>" in html
+    r = client.post(f"/assessment/plans/{plan.id}", data={"csrf_token": token, "body": "  "})
+    assert r.status_code == 422 and 'id="f-body-error"' in r.data.decode()
 
 
 def test_calibration_pages(client, factory, school):
@@ -145,6 +154,13 @@ def test_calibration_pages(client, factory, school):
                                       {"Claim and evidence": 3, "Organisation": 3})
     db.session.commit()
     token = login(client, school["admin"])
+    # One rater is not enough: said beside the raters, with the form as it was filled in.
+    r = client.post("/assessment/calibrations", data={
+        "csrf_token": token, "title": "Moderation", "rubric_id": str(school["rubric"].id),
+        "submission_id": [str(submission.id)], "rater_id": [str(school["t1"].id)]})
+    html = r.data.decode()
+    assert r.status_code == 422 and 'id="f-rater_id-error"' in html and "at least two teachers" in html
+    assert 'value="Moderation"' in html and f'value="{submission.id}" id="submission_id-{submission.id}" checked' in html
     r = client.post("/assessment/calibrations", data={
         "csrf_token": token, "title": "Moderation", "rubric_id": str(school["rubric"].id),
         "submission_id": [str(submission.id)], "rater_id": [str(school["t1"].id), str(school["t2"].id)]})
@@ -180,8 +196,18 @@ def test_settings_page_relabels_the_scale(client, school):
     db.session.expire_all()
     assert [lv["code"] for lv in scale_for(school["org"].id).levels] == ["LP", "IP", "P", "E"]
     assert settings_for(school["org"].id).mastery_method == "n_at_or_above"
+    assert settings_for(school["org"].id).graduation_requirements == {}  # left empty: the proficient level
+    page = client.get("/assessment/settings").data.decode()
+    grad = re.search(r'name="(grad-[^"]+)"', page).group(1)
+    assert client.post("/assessment/settings", data={**form, grad: "3.5"}).status_code == 302
+    db.session.expire_all()
+    assert settings_for(school["org"].id).graduation_requirements == {grad[5:]: 3.5}
     r = client.post("/assessment/settings", data={**form, "label-0": "", "decay_weight": "7"})
-    assert r.status_code == 422 and "needs a label" in r.data.decode()
+    html = r.data.decode()
+    assert r.status_code == 422 and "needs a label" in html
+    # Each message sits beside its field, and what was typed stays.
+    assert 'id="f-label-0-error"' in html and 'id="f-decay_weight-error"' in html and 'value="In Progress"' in html
+    assert 'value="7"' in html
     sign_out(client)
     login(client, school["t1"])
     assert client.get("/assessment/settings").status_code == 403

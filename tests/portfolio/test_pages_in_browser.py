@@ -26,7 +26,7 @@ def test_student_uploads_a_file_and_sees_it_listed(browser_page, live_url, facto
     page.click("button:has-text('Add to portfolio')")
     page.wait_for_selector("h1:has-text('Why rivers matter')")
     assert "I put my strongest evidence first." in page.inner_text("main")
-    assert "river essay.pdf" in page.inner_text("#versions-heading + table")
+    assert "river essay.pdf" in page.inner_text("#versions-heading ~ .table-scroll table")
     page.click("text=← Portfolio of")
     assert "Why rivers matter" in page.inner_text(".artifact-list")
     # The download is an attachment, never rendered in our origin.

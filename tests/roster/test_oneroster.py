@@ -3,6 +3,7 @@ sourcedId so a second import updates instead of duplicating."""
 from __future__ import annotations
 
 import io
+import re
 
 from service.extensions import db
 from service.models import Course, Enrolment, GuardianLink, Person, Section
@@ -34,8 +35,36 @@ e3,active,,k-bio-1,org1,u-t1,teacher,true,,
 
 
 def _upload(client, admin_auth, **files):
+    """Upload (a check that keeps nothing), then confirm what the page says the import will do."""
     data = {name: (io.BytesIO(text.encode()), f"{name}.csv") for name, text in files.items()}
-    return client.post("/people/import", data=data, headers=admin_auth, content_type="multipart/form-data")
+    checked = client.post("/people/import", data=data, headers=admin_auth, content_type="multipart/form-data")
+    token = re.search(r'name="stage" value="([^"]+)"', checked.get_data(as_text=True))
+    if token is None:
+        return checked
+    return client.post("/people/import", data={"stage": token.group(1), "confirmed": "yes"}, headers=admin_auth)
+
+
+def test_the_import_is_checked_and_shown_before_anything_is_written(client, factory):
+    org = factory.org(name="Lakeside")
+    auth = factory.auth(factory.person("admin", org))
+    data = {name: (io.BytesIO(text.encode()), f"{name}.csv") for name, text in
+            {"users": USERS, "roles": ROLES, "courses": COURSES, "classes": CLASSES, "enrollments": ENROLLMENTS}.items()}
+    checked = client.post("/people/import", data=data, headers=auth, content_type="multipart/form-data")
+    html = checked.get_data(as_text=True)
+    assert checked.status_code == 200 and "Importing them will" in html and "add 4 people" in html
+    assert db.session.scalar(db.select(db.func.count(Person.id)).where(Person.external_id.is_not(None))) == 0
+    token = re.search(r'name="stage" value="([^"]+)"', html).group(1)
+    unticked = client.post("/people/import", data={"stage": token}, headers=auth)  # not confirmed: nothing kept
+    assert unticked.status_code == 200 and "Importing them will" in unticked.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(Person.id)).where(Person.external_id.is_not(None))) == 0
+    token = re.search(r'name="stage" value="([^"]+)"', unticked.get_data(as_text=True)).group(1)
+    other_admin = factory.auth(factory.person("admin", org))
+    stolen = client.post("/people/import", data={"stage": token, "confirmed": "yes"}, headers=other_admin)
+    assert stolen.status_code == 422  # a staged upload is its uploader's only
+    done = client.post("/people/import", data={"stage": token, "confirmed": "yes"}, headers=auth)
+    assert done.status_code == 200 and "Roster imported: 4 people" in done.get_data(as_text=True)
+    again = client.post("/people/import", data={"stage": token, "confirmed": "yes"}, headers=auth)
+    assert again.status_code == 422 and "no longer waiting" in again.get_data(as_text=True)
 
 
 def test_a_oneroster_export_imports_people_classes_enrolments_and_guardians(client, factory):

@@ -4,7 +4,8 @@ shared by the whole session (a fresh context per test).
 Every page a story visits goes through `Visitor.visit`: axe-core (npm package
 in tests/web, installed by `make install-dev`) must report no serious or
 critical violation, at 390 px the page must not be wider than the viewport,
-and a screenshot lands in tests/web/screenshots/ (git-ignored) for review.
+no word in a table cell may be split across lines (tables scroll
+in their own labelled box instead), and a screenshot lands in tests/web/screenshots/ (git-ignored) for review.
 """
 from __future__ import annotations
 
@@ -19,6 +20,28 @@ HERE = Path(__file__).parent
 AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
 SHOTS = HERE / "screenshots"
 DESKTOP, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
+# Data tables not inside a labelled, focusable scroll box (the scoring rubric turns into a list
+# on phones instead; transcript tables scroll by the phone rule in app.css).
+BARE_TABLES = """() => [...document.querySelectorAll("main table:not(.rubric):not(.tx-table)")]
+  .filter(t => !t.closest(".table-scroll[role=region][aria-label][tabindex='0'], .heatmap-wrap[role=region]"))
+  .map(t => t.id || t.className || t.outerHTML.slice(0, 60))"""
+# Words (letters or digits) in table cells that the browser split across two lines.
+BROKEN_WORDS = r"""() => {
+  const out = [];
+  for (const cell of document.querySelectorAll("main td, main th")) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const m of node.data.matchAll(/[\p{L}\p{N}]{2,}/gu)) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+        if (lines.size > 1) out.push(m[0]);
+      }
+    }
+  }
+  return out.slice(0, 10);
+}"""
 
 
 class Visitor:
@@ -61,6 +84,10 @@ class Visitor:
             self.page.wait_for_timeout(50)
             widths = self.page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
             assert widths[0] <= widths[1], f"{name}: the page is {widths[0]} px wide at {widths[1]} px"
+            bare = self.page.evaluate(BARE_TABLES)
+            assert not bare, f"{name}: tables without a labelled scroll box: {bare}"
+            broken = self.page.evaluate(BROKEN_WORDS)
+            assert not broken, f"{name}: words broken inside table cells at 390 px: {broken}"
             self._axe(name, "390")
             self.page.screenshot(path=str(SHOTS / f"{slug}-390.png"), full_page=True)
             self.page.set_viewport_size(DESKTOP)

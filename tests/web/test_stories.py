@@ -41,6 +41,10 @@ def test_teacher_revokes_from_the_page_and_public_pages_say_revoked(visit, demo)
     teacher.check("award-error", phone=False)
     teacher.page.fill("#f-reason", "plagiarised")  # private: the public box stays unticked
     teacher.page.click("button[value=revoke]")
+    # Revoking cannot be undone: the page asks once more and nothing has changed yet.
+    assert "cannot be undone" in teacher.text("#confirm-revoke") and teacher.text("#award-status") == "Valid"
+    teacher.check("award-confirm-revoke")
+    teacher.page.click("#confirm-revoke-button")
     assert "is revoked" in teacher.text(".flashes")
     assert teacher.text("#award-status") == "Revoked"
     assert "private" in teacher.text("#award-reason")

@@ -15,7 +15,7 @@ from ...extensions import db
 from ...models import Course
 from ...policies import visible
 from ..framework_import import FrameworkImportError, read_case_package, read_csv
-from ..frameworks import continuum, items_of, new_version, save_draft
+from ..frameworks import continuum, items_of, new_version, save_draft, update_framework
 from ..models import Competency, CourseCompetency, Framework
 from ..schemas import (
     CompetencyDetailSchema,
@@ -106,10 +106,7 @@ class FrameworkById(MethodView):
     def patch(self, body, framework_id: uuid.UUID):
         """Set a mastery method for this framework, overriding the organization's (admins)."""
         actor = require_person()
-        framework = _get(Framework, framework_id, actor, "manage", "framework")
-        for key, value in body.items():
-            setattr(framework, key, value)
-        audit.record("framework.update", obj=framework, fields=sorted(body))
+        framework = update_framework(_get(Framework, framework_id, actor, "manage", "framework"), body, actor=actor)
         db.session.commit()
         return framework
 

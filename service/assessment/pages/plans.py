@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from ...auth import login_required
 from ...errors import Problem
@@ -13,6 +13,7 @@ from ...policies import allowed, authorize
 from .. import plans as plan_service
 from ..models import LearningPlan
 from ..progress import followed_student
+from ...web.messages import field_messages
 from .common import _actor, _current_competencies, _uuid_or_none, bp
 
 
@@ -25,17 +26,25 @@ def plan_page(plan_id: uuid.UUID):
     if request.method == "POST":
         authorize(actor, "comment", plan, what="learning plan")
         body = (request.form.get("body") or "").strip()
-        if body:
-            plan_service.add_comment(plan, actor, body[:5000])
-            db.session.commit()
+        if not body:
+            return _plan_page(actor, plan, {"body": "Write the comment first."}, {})
+        plan_service.add_comment(plan, actor, body[:5000])
+        db.session.commit()
+        flash("Your comment is added.", "success")
         return redirect(url_for("assessment.plan_page", plan_id=plan.id))
+    return _plan_page(actor, plan, {}, {})
+
+
+def _plan_page(actor, plan, errors: dict, values: dict):
     progress_rows = [(g, plan_service.goal_progress(plan, g)) for g in plan.goals]
     authors = {p.id: p for p in db.session.scalars(db.select(Person).where(
         Person.id.in_({c.author_id for c in plan.comments})))} if plan.comments else {}
+    competencies = _current_competencies(plan.organization_id)
     return render_template("assessment/plan.html", plan=plan, rows=progress_rows, authors=authors,
-                           student=db.session.get(Person, plan.student_id),
+                           student=db.session.get(Person, plan.student_id), errors=errors, values=values,
                            can_comment=allowed(actor, "comment", plan), can_edit=allowed(actor, "edit", plan),
-                           competencies=_current_competencies(plan.organization_id))
+                           competency_options=[(str(c.id), f"{c.human_code or ''} {(c.abbreviated_statement or c.statement)[:80]}")
+                                               for c in competencies]), 422 if errors else 200
 
 
 @bp.post("/students/<uuid:student_id>/plans")
@@ -58,13 +67,20 @@ def new_goal(plan_id: uuid.UUID):
     actor = _actor()
     plan = db.session.get(LearningPlan, plan_id)
     authorize(actor, "edit", plan, what="learning plan")
+    values = {k: request.form.get(k, "") for k in ("competency_id", "target_date", "planned_evidence", "description")}
     try:
-        target = date.fromisoformat(request.form["target_date"]) if request.form.get("target_date") else None
+        target = date.fromisoformat(values["target_date"]) if values["target_date"] else None
     except ValueError:
-        target = None
-    plan_service.add_goal(plan, actor, {"competency_id": _uuid_or_none(request.form.get("competency_id")),
-                                        "target_date": target,
-                                        "planned_evidence": (request.form.get("planned_evidence") or None),
-                                        "description": (request.form.get("description") or None)})
+        return _plan_page(actor, plan, {"target_date": "Give a date, such as 2027-05-01."}, values)
+    try:
+        plan_service.add_goal(plan, actor, {"competency_id": _uuid_or_none(values["competency_id"]),
+                                            "target_date": target, "planned_evidence": values["planned_evidence"] or None,
+                                            "description": values["description"] or None})
+    except Problem as problem:
+        if problem.status != 422:
+            raise
+        db.session.rollback()
+        return _plan_page(actor, plan, field_messages(problem), values)
     db.session.commit()
+    flash("The goal is added to the plan.", "success")
     return redirect(url_for("assessment.plan_page", plan_id=plan.id))

@@ -36,9 +36,10 @@ def submission_page(submission_id: uuid.UUID):
     actor = _actor()
     submission = db.session.get(Submission, submission_id)
     authorize(actor, "view", submission, what="submission")
-    error = None
+    error, failed, values = None, None, {}
     if request.method == "POST":
         authorize(actor, "score", submission, what="submission")
+        failed, values = request.form.get("action") or "score", request.form.to_dict()  # kept on a refusal
         try:
             if request.form.get("action") == "return":
                 scoring.return_for_revision(submission, actor, request.form.get("return_feedback", ""))
@@ -58,6 +59,7 @@ def submission_page(submission_id: uuid.UUID):
     student = db.session.get(Person, submission.student_id)
     return render_template("assessment/submission.html", submission=submission, rubric=submission.rubric,
                            assessments=assessments, versions=versions, student=student, error=error,
+                           failed=failed, values=values,
                            can_score=allowed(actor, "score", submission) and submission.status == "submitted",
                            can_reassess=allowed(actor, "reassess", submission)
                            and submission.status in ("returned", "scored"),
