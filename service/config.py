@@ -68,6 +68,11 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # "fast" is only for the test suite: Argon2 at production cost makes
         # thousands of test logins slow without testing anything more.
         "PASSWORD_HASH_PROFILE": env.get("PASSWORD_HASH_PROFILE", "production"),
+        # SQLite only: the journal mode set on every connection. "wal" lets readers
+        # and one writer proceed at once (the default "delete" blocks every reader
+        # while a write commits, and makes writers wait in sleeps of up to 100 ms);
+        # use "delete" only where WAL cannot work (a network filesystem).
+        "SQLITE_JOURNAL_MODE": env.get("SQLITE_JOURNAL_MODE", "wal").lower(),
         # Where background jobs run: "inline" (a thread in this process) or a Redis URL.
         "JOB_QUEUE_URL": env.get("JOB_QUEUE_URL", "inline"),
         # How long a job worker's claim lasts without renewal; a dead worker's
@@ -104,6 +109,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         config.update(overrides)
     config["DATABASE_URL"] = normalise_database_url(config["DATABASE_URL"])
     config["SQLALCHEMY_DATABASE_URI"] = config["DATABASE_URL"]
+    if config["SQLITE_JOURNAL_MODE"] not in ("wal", "delete"):
+        raise ConfigError("SQLITE_JOURNAL_MODE must be wal or delete")
     config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(config["DATABASE_URL"])
     production = config["SERVICE_ENV"] == "production"
     config["SESSION_COOKIE_HTTPONLY"] = True

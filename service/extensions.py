@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
 from sqlalchemy.orm import DeclarativeBase
 
 # Stable constraint names: Alembic needs them to alter constraints on SQLite
@@ -23,3 +23,20 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True, compare_type=True)
+
+
+def init_sqlite(app) -> None:
+    """On SQLite, set SQLITE_JOURNAL_MODE on each new connection of the app's engine.
+    WAL: readers never wait for a committing writer nor block one, which is what
+    lets several gunicorn workers share one file (bench/bench_load.py)."""
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
+        return
+    mode = app.config["SQLITE_JOURNAL_MODE"]
+
+    @event.listens_for(engine, "connect")
+    def _journal_mode(dbapi_connection, record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA journal_mode={mode}")
+        cursor.close()

@@ -164,3 +164,15 @@ def test_a_rebuild_that_loses_its_job_keeps_nothing(school, held, monkeypatch):
     db.session.refresh(job)
     assert job.done == 0
     assert not _stored_equals_live(school)  # the chunk's states went with it
+
+
+def test_the_reports_page_says_a_recalculation_is_under_way(school, held, client):
+    from tests.support.signin import sign_in
+
+    _change_method(school, "highest")
+    sign_in(client, school["admin"])
+    page = client.get("/assessment/reports")
+    assert page.status_code == 200
+    assert "being recalculated" in page.get_data(as_text=True)
+    jobs.resume_stale(mastery_jobs.KIND)
+    assert "being recalculated" not in client.get("/assessment/reports").get_data(as_text=True)

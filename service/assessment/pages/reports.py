@@ -7,7 +7,7 @@ from ...auth import login_required
 from ...extensions import db
 from ...models import Organization, Person, Role, Section
 from ...policies import authorize, visible
-from .. import reports
+from .. import mastery_jobs, reports
 from .common import _actor, bp
 
 
@@ -40,7 +40,8 @@ def admin_reports():
                            pace=pace[(pace_page - 1) * STUDENTS_PER_PAGE:pace_page * STUDENTS_PER_PAGE],
                            slowed=[p for p in pace if p.slowed], page=page, pages=section_pages,
                            pace_page=pace_page, pace_pages=pace_pages,
-                           month_labels=month_labels, latest=month_labels[-1])
+                           month_labels=month_labels, latest=month_labels[-1],
+                           rebuild=mastery_jobs.progress(mastery_jobs.active(org.id)))
     db.session.commit()  # after rendering: committing first would reload every student row by row
     return html
 
