@@ -40,11 +40,19 @@ sys.path.insert(0, str(ROOT))
 
 from tests.support.processes import free_port  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "bench"))
+from procstat import workers_cpu_seconds  # noqa: E402
 
-def start_gunicorn(app: str, port: int, env: dict, workers: int, log: Path, source: Path) -> subprocess.Popen:
+
+def start_gunicorn(app: str, port: int, env: dict, workers: int, log: Path, source: Path,
+                   threads: int = 1) -> subprocess.Popen:
     cmd = [str(ROOT / ".venv/bin/gunicorn"), "--config", str(source / "gunicorn.conf.py"), "--bind",
-           f"127.0.0.1:{port}", "--workers", str(workers), "--log-level", "warning", app]
+           f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads), "--log-level", "warning", app]
     return subprocess.Popen(cmd, cwd=source, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+
+
+def cpu_seconds(master: subprocess.Popen) -> float:
+    return workers_cpu_seconds(master.pid)
 
 
 def wait_up(url: str, timeout: float = 60) -> None:
@@ -69,10 +77,11 @@ def wrk(url: str, *, seconds: int, connections: int, headers: dict, body: str | 
         cmd += ["-s", str(script)]
     out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
     p99 = _ms(re.search(r"99%\s+([\d.]+\w+)", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     socket_errors = re.search(r"Socket errors: (.*)", out)
-    return {"rate": rate, "p99": p99, "non2xx": int(errors.group(1)) if errors else 0,
+    return {"rate": rate, "p99": p99, "requests": requests, "non2xx": int(errors.group(1)) if errors else 0,
             "socket_errors": socket_errors.group(1) if socket_errors else ""}
 
 
@@ -118,6 +127,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn --threads (above 1: gthread workers)")
     parser.add_argument("--only", help="comma-separated cases to run")
     parser.add_argument("--source", type=Path, default=ROOT,
                         help="serve the service from this source tree (e.g. `git archive main` unpacked, "
@@ -133,8 +143,10 @@ def main() -> int:
            "PYTHONPATH": f"{args.source.resolve()}:{ROOT / 'bench'}"}
     service_port, bare_port = free_port(), free_port()
     source = args.source.resolve()
-    servers = [start_gunicorn("service:create_app()", service_port, env, args.workers, work / "service.log", source),
-               start_gunicorn("bare_app:create_app()", bare_port, env, args.workers, work / "bare.log", source)]
+    servers = [start_gunicorn("service:create_app()", service_port, env, args.workers, work / "service.log", source,
+                              args.threads),
+               start_gunicorn("bare_app:create_app()", bare_port, env, args.workers, work / "bare.log", source,
+                              args.threads)]
     try:
         service, bare = f"http://127.0.0.1:{service_port}", f"http://127.0.0.1:{bare_port}"
         wait_up(f"{service}/healthz")
@@ -160,18 +172,23 @@ def main() -> int:
         ]
         only = set(args.only.split(",")) if args.only else None
         print(f"school: {school['students']} students, {school['criterion_scores']} criterion scores, "
-              f"{school['awards']} awards; {school['database_url'].split(':')[0]}; gunicorn --workers {args.workers}; "
-              f"wrk -t2 -d{args.seconds}s")
+              f"{school['awards']} awards; {school['database_url'].split(':')[0]}; gunicorn --workers {args.workers} "
+              f"--threads {args.threads}; wrk -t2 -d{args.seconds}s; load average {os.getloadavg()[0]:.1f}")
         print(f"{'case':<12} {'conns':>5} {'service r/s':>12} {'bare r/s':>10} {'ratio':>7} "
-              f"{'p99 service':>12} {'p99 bare':>9}  errors")
+              f"{'p99 service':>12} {'p99 bare':>9} {'CPU ms/req':>11} {'bare':>5}  errors")
         for name, path, headers, body, conns in cases:
             if only and name not in only:
                 continue
+            # Worker CPU per request: what a request costs, whatever share of the cores the workers got.
+            before = cpu_seconds(servers[1])
             b = wrk(bare + path, seconds=args.seconds, connections=conns, headers=headers, body=body, workdir=work)
+            b_cpu = (cpu_seconds(servers[1]) - before) * 1000 / max(1, b["requests"])
+            before = cpu_seconds(servers[0])
             s = wrk(service + path, seconds=args.seconds, connections=conns, headers=headers, body=body, workdir=work)
+            s_cpu = (cpu_seconds(servers[0]) - before) * 1000 / max(1, s["requests"])
             errors = f"{s['non2xx']} non-2xx {s['socket_errors']}".strip()
             print(f"{name:<12} {conns:>5} {s['rate']:>12.0f} {b['rate']:>10.0f} {s['rate'] / b['rate']:>6.2f}x "
-                  f"{s['p99']:>10.1f}ms {b['p99']:>7.1f}ms  {errors}", flush=True)
+                  f"{s['p99']:>10.1f}ms {b['p99']:>7.1f}ms {s_cpu:>11.2f} {b_cpu:>5.2f}  {errors}", flush=True)
     finally:
         for proc in servers:
             proc.terminate()

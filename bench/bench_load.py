@@ -42,6 +42,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+from procstat import StateSampler, workers_cpu_seconds  # noqa: E402
+
 HOST = "127.0.0.1"  # loopback only, always
 MAX_CLIENTS, MAX_SECONDS = 1000, 600
 # kind -> share of requests
@@ -128,14 +131,15 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(url: str, scratch: Path, workers: int):
+def gunicorn(url: str, scratch: Path, workers: int, threads: int = 1):
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "STORAGE_URL": str(scratch / "blobs"), "SERVICE_ENV": "development",
            "PUBLIC_BASE_URL": f"http://{HOST}", "PASSWORD_HASH_PROFILE": "fast",
            "INSTANCE_PATH": str(scratch / "instance"), "PYTHONPATH": str(ROOT)}
     log = open(scratch / "gunicorn.log", "wb")
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "--config", str(ROOT / "gunicorn.conf.py"),
-                             "--workers", str(workers), "--bind", f"{HOST}:{port}", "--backlog", "2048",
+                             "--workers", str(workers), "--threads", str(threads), "--bind", f"{HOST}:{port}",
+                             "--backlog", "2048",
                              "service:create_app()"], cwd=ROOT, env=env, stdout=log, stderr=log)
     try:
         deadline = time.monotonic() + 60
@@ -151,7 +155,7 @@ def gunicorn(url: str, scratch: Path, workers: int):
                 if time.monotonic() > deadline:
                     raise SystemExit("gunicorn did not start") from None
                 time.sleep(0.2)
-        yield port
+        yield port, proc.pid
     finally:
         proc.terminate()
         try:
@@ -269,6 +273,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn --threads (above 1: gthread workers)")
     parser.add_argument("--students", type=int, default=40)
     parser.add_argument("--submissions-each", type=int, default=25)
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"),
@@ -293,12 +298,25 @@ def main() -> None:
             data = build_school(url, scratch, args.students, args.submissions_each)
             print(f"{label}: school built in {time.perf_counter() - started:.0f} s ({len(data['awards'])} students "
                   f"with a badge, {len(data['submissions'])} submissions to score)")
-            port = stack.enter_context(gunicorn(url, scratch, args.workers))
+            port, master = stack.enter_context(gunicorn(url, scratch, args.workers, args.threads))
             load = Load(port, data, args.seconds)
-            print(f"driving gunicorn ({args.workers} sync workers) with {args.clients} clients for "
-                  f"{args.seconds:.0f} s on {os.cpu_count()} cores (client and server share them)...")
-            elapsed = load.run(args.clients)
+            kind = f"{args.threads} threads each" if args.threads > 1 else "sync"
+            print(f"driving gunicorn ({args.workers} workers, {kind}) with {args.clients} clients for "
+                  f"{args.seconds:.0f} s on {os.cpu_count()} cores (client and server share them); "
+                  f"load average {os.getloadavg()[0]:.1f}...")
+            server_before, client_before = workers_cpu_seconds(master), time.process_time()
+            with StateSampler(master) as states:
+                elapsed = load.run(args.clients)
+            server_cpu, client_cpu = workers_cpu_seconds(master) - server_before, time.process_time() - client_before
             report(load, elapsed, f"{label}, {args.clients} clients")
+            served = max(1, sum(len(v) for v in load.results.values()))
+            # Throughput is bounded by (cores given to us) / (server + client CPU per request).
+            print(f"CPU per request: server workers {server_cpu * 1000 / served:.1f} ms, this client "
+                  f"{client_cpu * 1000 / served:.1f} ms; the workers used {server_cpu / elapsed:.2f} of "
+                  f"{os.cpu_count()} cores, the client {client_cpu / elapsed:.2f}")
+            print("worker states sampled: " + ", ".join(f"{state} {share:.0%}" for state, share in states.shares().items())
+                  + " (R: running or waiting for a core; S: waiting for the client, the database or a lock)")
+            print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

@@ -6,7 +6,8 @@ Prints verifications/second for Data Integrity (eddsa-rdfc-2022) and VC-JWT
 (RS256, EdDSA), raw Ed25519 verifies/s, and Digital Bazaar's verifier on the
 same signed credential (timed inside node, needs tests/interop/node_modules),
 with the ratios against the targets: DI >= 3x Digital Bazaar; VC-JWT >= 0.5x
-raw Ed25519.
+raw Ed25519. Also ecdsa-sd-2023 derived-proof verification against Digital
+Bazaar's (informative).
 """
 from __future__ import annotations
 
@@ -61,11 +62,12 @@ def rate(fn, seconds: float, warmup: int = 20) -> float:
     return n / (time.perf_counter() - start)
 
 
-def digital_bazaar_rate(signed: dict, iterations: int) -> float | None:
+def digital_bazaar_rate(signed: dict, iterations: int, cryptosuite: str = "eddsa-rdfc-2022") -> float | None:
     harness = ROOT / "tests/interop/harness.mjs"
     if not (ROOT / "tests/interop/node_modules").is_dir():
         return None
-    proc = subprocess.run(["node", str(harness)], input=json.dumps({"op": "bench", "credential": signed, "iterations": iterations}),
+    request = {"op": "bench", "credential": signed, "iterations": iterations, "cryptosuite": cryptosuite}
+    proc = subprocess.run(["node", str(harness)], input=json.dumps(request),
                           capture_output=True, text=True, timeout=600, cwd=harness.parent)
     if proc.returncode != 0:
         print(proc.stderr, file=sys.stderr)
@@ -74,6 +76,18 @@ def digital_bazaar_rate(signed: dict, iterations: int) -> float | None:
     if out["verified"] != iterations:
         raise SystemExit(f"Digital Bazaar failed to verify the bench credential: {out}")
     return out["per_second"]
+
+
+def digital_bazaar_derive(credential: dict) -> dict | None:
+    harness = ROOT / "tests/interop/harness.mjs"
+    if not (ROOT / "tests/interop/node_modules").is_dir():
+        return None
+    request = {"op": "sd-derive", "credential": credential,
+               "mandatoryPointers": ["/issuer", "/validFrom", "/credentialSubject/achievement"],
+               "selectivePointers": ["/credentialSubject/id", "/name"]}
+    proc = subprocess.run(["node", str(harness)], input=json.dumps(request), capture_output=True, text=True,
+                          timeout=600, cwd=harness.parent)
+    return json.loads(proc.stdout)["derived"] if proc.returncode == 0 else None
 
 
 def main() -> int:
@@ -110,6 +124,15 @@ def main() -> int:
     pub = ed.public_key.key
     results["raw_ed25519"] = rate(lambda i: pub.verify(sig, msg), s, warmup=100)
     results["digital_bazaar"] = digital_bazaar_rate(signed, args.db_iterations)
+    # ecdsa-sd-2023: Digital Bazaar issues the bench credential (P-256 did:key) and derives it, disclosing
+    # the recipient and name on top of issuer, dates and achievement; both sides verify that derived credential
+    derived = digital_bazaar_derive(base)
+    if derived is not None:
+        assert di.verify(derived).verified
+        results["sd_proof"] = rate(lambda i: di.verify(derived), s)
+        results["digital_bazaar_sd"] = digital_bazaar_rate(derived, max(args.db_iterations // 3, 20), "ecdsa-sd-2023")
+    else:
+        results["sd_proof"] = results["digital_bazaar_sd"] = None
 
     print(f"Python {sys.version.split()[0]}, {args.seconds:.1f} s per measurement, same credential throughout\n")
     rows = [
@@ -123,6 +146,8 @@ def main() -> int:
         ("RDFC-1.0 canonicalize, fast path (docs/s)", "fast_canon_per_s"),
         ("RDFC-1.0 canonicalize, generic pyld (docs/s)", "generic_canon_per_s"),
         ("Digital Bazaar vc.verifyCredential (node)", "digital_bazaar"),
+        ("ecdsa-sd-2023 derived proof verify", "sd_proof"),
+        ("Digital Bazaar ecdsa-sd-2023 verifyCredential (node)", "digital_bazaar_sd"),
     ]
     for label, key in rows:
         value = results[key]
@@ -134,6 +159,9 @@ def main() -> int:
         print(f"DI proof verify / Digital Bazaar   = {ratio:5.1f}x  (target >= 3x): {'OK' if ratio >= 3 else 'MISSED'}")
         full = results["di_report"] / db
         print(f"DI full report  / Digital Bazaar   = {full:5.1f}x  (includes JSON schema, dates; informative)")
+        if results["digital_bazaar_sd"]:
+            sd = results["sd_proof"] / results["digital_bazaar_sd"]
+            print(f"SD proof verify / Digital Bazaar   = {sd:5.1f}x  (ecdsa-sd-2023; informative)")
     else:
         print("Digital Bazaar rate not measured (npm ci in tests/interop first)")
     for key, label in (("jwt_eddsa", "VC-JWT EdDSA"), ("jwt_rs256", "VC-JWT RS256")):

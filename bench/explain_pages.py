@@ -6,7 +6,10 @@ For each page of bench_pages.py, runs it once through the test client while
 recording its SQL, then asks PostgreSQL (or SQLite) for the plan of each
 SELECT and prints those that read a table of more than --min-rows rows in
 full (PostgreSQL "Seq Scan", SQLite "SCAN"). No output below a page's name
-means every filter and join it uses has an index.
+means every filter and join it uses has an index. On PostgreSQL each flagged
+scan is planned again with sequential scans priced out: "planner's choice"
+means an index plan exists and costs more (a small table read whole), "NO
+INDEX APPLIES" means an index is missing.
 """
 from __future__ import annotations
 
@@ -26,6 +29,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("school", type=Path)
     parser.add_argument("--min-rows", type=int, default=1000)
+    parser.add_argument("--full", action="store_true", help="print the whole statement and plan of each flagged query")
     args = parser.parse_args()
     from sqlalchemy import event, text
 
@@ -72,11 +76,32 @@ def main() -> int:
                 scans = [line.strip() for line in plan
                          if (m := re.search(r"Seq Scan on (\w+)" if pg else r"^SCAN (\w+)", line.strip()))
                          and m.group(1) in big]
+                if scans and pg:
+                    # Is it the planner's choice (a small table: reading it whole is cheaper) or
+                    # does no index apply? Ask again with sequential scans priced out.
+                    with db.engine.connect() as conn:
+                        cursor = conn.connection.driver_connection.cursor()
+                        cursor.execute("SET enable_seqscan = off")
+                        cursor.execute("EXPLAIN " + statement, params)
+                        forced = [row[0] for row in cursor.fetchall()]
+                        conn.rollback()
+                    still = [line.strip() for line in forced
+                             if (m := re.search(r"Seq Scan on (\w+)", line)) and m.group(1) in big]
+                    verdict = ("NO INDEX APPLIES" if still else
+                               f"planner's choice: an index plan exists (cost {_cost(forced)} vs {_cost(plan)})")
+                    scans.append(verdict)
                 if scans:
                     print(f"   full scan: {'; '.join(scans)}\n      in: {statement[:220]!r}")
+                    if args.full:
+                        print(statement, params, *plan, sep="\n")
         db.session.remove()
         db.engine.dispose()
     return 0
+
+
+def _cost(plan: list[str]) -> str:
+    match = re.search(r"cost=[\d.]+\.\.([\d.]+)", plan[0]) if plan else None
+    return match.group(1) if match else "?"
 
 
 if __name__ == "__main__":

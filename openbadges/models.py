@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -75,6 +76,9 @@ def _p(json_name: str, kind: Any = None, *, many: bool = False, required: bool =
     return field(default=default, metadata=meta)
 
 
+_fields = functools.cache(dataclasses.fields)  # per class; dataclasses.fields is slow for a CLR's thousands of nodes
+
+
 class _Node:
     """Shared to_json / from_json over the `_p` metadata of a dataclass."""
 
@@ -82,7 +86,7 @@ class _Node:
     TYPE_IS_LIST: ClassVar[bool] = True  # IRI sets [1..*] are arrays; Image etc. are [1]
 
     def __post_init__(self) -> None:
-        for f in dataclasses.fields(self):
+        for f in _fields(type(self)):
             meta = f.metadata
             if meta.get("required") and getattr(self, f.name) in (None, "", []):
                 raise ModelError(f"{type(self).__name__}.{f.name} ({meta['json']}) is required")
@@ -92,7 +96,7 @@ class _Node:
         if getattr(self, "id", None):
             out["id"] = self.id
         out["type"] = [self.TYPE] if self.TYPE_IS_LIST else self.TYPE
-        for f in dataclasses.fields(self):
+        for f in _fields(type(self)):
             meta = f.metadata
             if "json" not in meta or meta["json"] == "id":
                 continue

@@ -23,11 +23,11 @@ from datetime import datetime
 
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
-from . import did
+from . import did, ob2_nodes
 from .key_binding import KeyBinding
 from .keys import KeyMaterialError, PublicKey
 
-__all__ = ["CONTEXTS", "Failed", "is_ob2", "run_checks"]
+__all__ = ["CONTEXTS", "Failed", "display_view", "is_ob2", "run_checks"]
 
 CONTEXTS = ("https://w3id.org/openbadges/v2", "https://openbadgespec.org/v2/context.json")
 _TYPES = ("Assertion", "BadgeClass", "Issuer", "Profile")
@@ -69,7 +69,7 @@ def _fetch(resolver, ref, what: str, notes: list | None = None) -> dict:
     if not isinstance(ref, str) or not ref:
         raise Failed(f"{what} is neither an embedded object nor a URL")
     try:
-        doc = resolver.resolve(ref)
+        doc = ob2_nodes.fetch_document(resolver, ref)
     except did.ResolutionError as exc:
         raise Failed(f"cannot fetch the {what} at {ref}: {exc}") from None
     if not isinstance(doc, dict):
@@ -99,8 +99,10 @@ def _origin(url: str) -> str | None:
     return f"{parts.scheme.lower()}://{parts.netloc.lower()}" if parts.scheme and parts.netloc else None
 
 
-def run_checks(run, step, document, token: str | None, *, resolver, status_fetcher, now, recipient):
-    """Add the OB 2.0 checks to ``run`` through ``step(name, fn)``; returns the KeyBinding."""
+def run_checks(run, step, document, token: str | None, *, resolver, status_fetcher, now, recipient,
+               loader=None):
+    """Add the OB 2.0 checks to ``run`` through ``step(name, fn)``; returns the KeyBinding and the
+    documents fetched on the way (``badge``: the BadgeClass, ``issuer``: the Issuer Profile)."""
     state: dict = {"binding": None}
 
     def context():
@@ -110,13 +112,23 @@ def run_checks(run, step, document, token: str | None, *, resolver, status_fetch
 
     def type_():
         kind = _first_type(document)
-        if kind not in ("Assertion", "BadgeClass", "Issuer", "Profile"):
-            raise Failed(f"type must be Assertion (or BadgeClass / Issuer), got {document.get('type')!r}")
+        try:
+            ob2_nodes.check_rdf_types(document, loader=loader)
+            if kind not in _TYPES:  # another OB 2.0 class (or an unknown one named by IRI), checked on its own
+                kind = ob2_nodes.node_class(document)
+                ob2_nodes.check_class_properties(document, kind)
+        except ob2_nodes.NodeError as exc:
+            raise Failed(str(exc)) from None
         state["kind"] = kind
-        run.add("type", "pass", f"Open Badges 2.0 {kind}")
+        run.add("type", "pass", f"Open Badges 2.0 {kind}" if kind in _TYPES else
+                f"an Open Badges 2.0 {kind if kind != 'Unknown' else 'node of type ' + repr(document.get('type'))}, "
+                "not a badge: nothing to verify beyond its shape")
 
     def issuer():
-        kind, notes = state["kind"], []
+        kind, notes = state["kind"], list[str]()
+        if kind not in _TYPES:
+            run.add("issuer", "skipped", f"a {kind} node names no issuer")
+            return
         if kind in ("Issuer", "Profile"):
             state["issuer"] = document
         else:
@@ -152,6 +164,17 @@ def run_checks(run, step, document, token: str | None, *, resolver, status_fetch
             if expires < now:
                 raise Failed(f"expired at {document['expires']}")
         run.add("validity", "pass", f"valid at {now.isoformat()}")
+
+    def extensions():
+        try:
+            count, notes = ob2_nodes.check_extensions(document, resolver=resolver, loader=loader)
+        except ob2_nodes.NodeError as exc:
+            raise Failed(str(exc)) from None
+        if notes:
+            run.add("schema", "warning", "; ".join(notes))
+        else:
+            run.add("schema", "pass" if count else "skipped",
+                    f"{count} extension(s) match their schemas" if count else "no extensions")
 
     def proof():
         if state["kind"] != "Assertion":
@@ -215,7 +238,7 @@ def run_checks(run, step, document, token: str | None, *, resolver, status_fetch
             raise Failed(f"assertion id {assertion_id} is not on the issuer's host")
         # the issuer is proven only by the copy served at the id being this one
         try:
-            served = resolver.resolve(assertion_id)
+            served = ob2_nodes.fetch_document(resolver, assertion_id)
         except did.ResolutionError as exc:
             state["binding"] = KeyBinding(False, "unbound", f"the hosted assertion could not be fetched from "
                                                             f"{assertion_id}: {exc}")
@@ -278,7 +301,24 @@ def run_checks(run, step, document, token: str | None, *, resolver, status_fetch
         run.add("recipient", "pass", "recipient identity matches")
 
     for name, fn in (("context", context), ("type", type_), ("issuer", issuer), ("validity", validity),
-                     ("proof", proof), ("key_binding", key_binding), ("status", status),
+                     ("schema", extensions), ("proof", proof), ("key_binding", key_binding), ("status", status),
                      ("recipient", recipient_check)):
         step(name, fn)
-    return state["binding"]
+    return state["binding"], {k: state[k] for k in ("badge", "issuer") if isinstance(state.get(k), dict)}
+
+
+def display_view(assertion: dict, documents: dict) -> dict:
+    """The assertion with its BadgeClass and Issuer, shaped like an OB 3.0
+    credential, for a report or page to name the badge, its issuer and the
+    recipient the same way for both versions. Display only: never verified."""
+    badge = documents.get("badge") or (assertion.get("badge") if isinstance(assertion.get("badge"), dict) else {})
+    recipient = assertion.get("recipient") if isinstance(assertion.get("recipient"), dict) else {}
+    identifier = [{"identityType": recipient.get("type", "email"), "hashed": recipient.get("hashed") is True,
+                   "identityHash": recipient.get("identity")}] if recipient else []
+    return {
+        "id": assertion.get("id"),
+        "issuer": documents.get("issuer") or {},
+        "validFrom": assertion.get("issuedOn"), "validUntil": assertion.get("expires"),
+        "image": assertion.get("image"),
+        "credentialSubject": {"achievement": badge, "identifier": identifier},
+    }

@@ -56,6 +56,8 @@ class VerificationReport:
     format: str | None = None  # 'json' | 'jwt' | 'png' | 'svg'
     conformant: bool = False  # every check except key_binding passed (1EdTech's verdict)
     key_binding: KeyBinding | None = None
+    # documents fetched to check it (OB 2.0: "badge", its BadgeClass, and "issuer", its Profile)
+    documents: dict = field(default_factory=dict, repr=False)
 
     def check(self, name: str) -> Check | None:
         return next((c for c in self.checks if c.check == name), None)
@@ -371,7 +373,9 @@ def _check_status(run, credential, status_fetcher, resolver, loader, now):
             fetched = status_fetcher(url)
         except Exception as exc:  # network, HTTP, JSON... all mean "cannot check"
             raise _Failed(f"cannot fetch status list {url}: {exc}") from None
-        list_report = verify(fetched, resolver=resolver, now=now, _status_list=True, loader=loader)
+        # A fetcher may hand back the report of a list it has already verified (a cache of its own).
+        list_report = fetched if isinstance(fetched, VerificationReport) else \
+            verify(fetched, resolver=resolver, now=now, _status_list=True, loader=loader)
         list_cred = list_report.credential
         if isinstance(list_cred, dict) and _issuer_id(list_cred) != _issuer_id(credential):
             raise _Failed("status list credential has a different issuer than the credential")
@@ -482,11 +486,11 @@ def verify(
     cred = lambda: state["credential"]  # noqa: E731
     step("parse", parse)
     if not _status_list and ob2.is_ob2(state["credential"]):  # Open Badges 2.0: its own rules
-        binding = ob2.run_checks(run, step, state["credential"], state["token"], resolver=resolver,
-                                 status_fetcher=status_fetcher, now=now, recipient=recipient)
+        binding, documents = ob2.run_checks(run, step, state["credential"], state["token"], resolver=resolver,
+                                 status_fetcher=status_fetcher, now=now, recipient=recipient, loader=loader)
         conformant = not run.failed()
         return VerificationReport(conformant and binding is not None and binding.bound, run.checks,
-                                  state["credential"], state["format"], conformant, binding)
+                                  state["credential"], state["format"], conformant, binding, documents)
     if _status_list:
         step("type", lambda: _status_list_type(run, cred()))
     else:

@@ -90,16 +90,24 @@ def is_referenced(digest: str, *, connection: Connection | None = None) -> bool:
 
 
 # -- holds -----------------------------------------------------------------------------------
+def _single_writer(engine: Any) -> bool:
+    """SQLite: one write transaction at a time for the whole database file."""
+    return engine.dialect.name == "sqlite"
+
+
 @contextmanager
-def _serialized() -> Iterator[Connection]:
+def _serialized(session: Session | None = None) -> Iterator[Connection]:
     """A transaction that holds the blob lock until it ends.
 
-    Normally its own connection. On SQLite, when the caller's transaction
-    already holds the database write lock (it has written), a second
-    connection could never write before the caller commits: then join the
-    caller's transaction, which serializes just as well, since nobody else
-    can write until it ends."""
-    joined = _sqlite_writing_connection()
+    Normally its own connection, committed at once (PostgreSQL: under an
+    advisory lock). With a single writer (SQLite) the caller's write lock would
+    make a second connection wait for the busy timeout and then fail, so when
+    ``session`` (the caller's: the one whose transaction will reference the
+    blob, `db.session` by default) holds that lock, the hold joins its
+    transaction instead; that serializes just as well, since nobody else can
+    write until it ends. (Not always: a hold written first would keep SQLite's
+    only write lock for a whole upload.)"""
+    joined = _writing_connection(session or db.session())
     if joined is not None:
         yield joined
         return
@@ -112,30 +120,32 @@ def _serialized() -> Iterator[Connection]:
         yield conn
 
 
-def _sqlite_writing_connection() -> Connection | None:
-    if db.engine.dialect.name != "sqlite":
-        return None
-    session = db.session()
-    if not session.in_transaction():
+def _writing_connection(session: Session) -> Connection | None:
+    """The session's connection when, on a single-writer database, it holds the write lock."""
+    if not _single_writer(session.get_bind()) or not session.in_transaction():
         return None
     conn = session.connection()
     return conn if getattr(conn.connection.dbapi_connection, "in_transaction", False) else None
 
 
 class Hold:
-    """An upload's claim on the blob it is writing (see the module docstring)."""
+    """An upload's claim on the blob it is writing (see the module docstring).
 
-    def __init__(self) -> None:
+    ``session``: the session whose transaction will reference the blob (and
+    may already have written), `db.session` by default."""
+
+    def __init__(self, session: Session | None = None) -> None:
         self.id = uuid.uuid4()
         self.released = False
+        self.session = session
         now = utcnow()
-        with _serialized() as conn:
+        with _serialized(session) as conn:
             conn.execute(insert(BlobHold).values(id=self.id, digest=None, created_at=now,
                                                  expires_at=now + timedelta(seconds=HOLD_SECONDS)))
 
     def stored(self, digest: str) -> None:
         """The bytes are in the store under `digest`."""
-        with _serialized() as conn:
+        with _serialized(self.session) as conn:
             conn.execute(update(BlobHold).where(BlobHold.id == self.id).values(digest=digest))
 
     def release(self, *, _transaction_ended: bool = False) -> None:
@@ -145,7 +155,7 @@ class Hold:
         try:
             # Once the caller's transaction has ended its session may not be
             # used (and holds no lock): a connection of our own then.
-            with (db.engine.begin() if _transaction_ended else _serialized()) as conn:
+            with (db.engine.begin() if _transaction_ended else _serialized(self.session)) as conn:
                 conn.execute(delete(BlobHold).where(BlobHold.id == self.id))
         except Exception:  # an unreleased hold only delays cleanup until it expires
             log.exception("could not release blob hold %s", self.id)
@@ -154,13 +164,13 @@ class Hold:
         """Release when `session`'s transaction (which may reference the blob) ends."""
         from sqlalchemy import event
 
-        session = session or db.session()
+        session = session or self.session or db.session()
         for name in ("after_commit", "after_rollback"):
             event.listen(session, name, lambda _s: self.release(_transaction_ended=True), once=True)
 
 
-def hold() -> Hold:
-    return Hold()
+def hold(session: Session | None = None) -> Hold:
+    return Hold(session)
 
 
 def discard(digest: str, *, hold: Hold | None = None) -> bool:
@@ -170,7 +180,7 @@ def discard(digest: str, *, hold: Hold | None = None) -> bool:
     writing bytes of unknown digest: then `cleanup` decides later."""
     now = utcnow()
     deleted = False
-    with _serialized() as conn:
+    with _serialized(hold.session if hold is not None else None) as conn:
         others = select(BlobHold.id).where(BlobHold.expires_at > now,
                                            or_(BlobHold.digest == digest, BlobHold.digest.is_(None)))
         if hold is not None:

@@ -16,6 +16,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(create_org)
     app.cli.add_command(create_admin)
     app.cli.add_command(demo_data)
+    app.cli.add_command(prune_sessions)
     from . import jobs
 
     jobs.init_app(app)  # jobs-worker (RQ)
@@ -71,3 +72,13 @@ def demo_data():
     click.echo("\nDemo logins (password for all: %s)" % logins["password"])
     for role, email in logins["people"]:
         click.echo(f"  {role:<9} {email}")
+
+
+@click.command("prune-sessions")
+def prune_sessions():
+    """Delete browser sessions that ended or expired more than 30 days ago."""
+    from .auth import sessions
+
+    deleted = sessions.prune()
+    db.session.commit()
+    click.echo(f"deleted {deleted} old session(s)")

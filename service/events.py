@@ -26,7 +26,7 @@ mastery_changed = _signals.signal("mastery-changed")
 submission_returned = _signals.signal("submission-returned")
 # sender: the app; kwargs: submission, assessment (official score)
 submission_scored = _signals.signal("submission-scored")
-# sender: the app; kwargs: award (badges Award, just issued and signed)
+# sender: the app; kwargs: award (badges Award, just issued and signed), badge_name
 award_issued = _signals.signal("award-issued")
-# sender: the app; kwargs: award (queued, waiting for a teacher's approval)
+# sender: the app; kwargs: award (queued, waiting for a teacher's approval), badge_name
 award_pending = _signals.signal("award-pending")

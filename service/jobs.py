@@ -28,6 +28,7 @@ import secrets
 import socket
 import threading
 import uuid
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -43,7 +44,7 @@ from .extensions import db
 from .models import Job, utcnow
 
 __all__ = ["RunnerUnavailable", "UnknownJobKind", "register_job_kind", "check_runner", "start",
-           "start_after_commit", "execute", "take_lease", "finish", "retry_later", "lease_seconds", "worker_id",
+           "start_after_commit", "join_threads", "execute", "take_lease", "finish", "retry_later", "lease_seconds", "worker_id",
            "stale_jobs", "resume_stale", "requeue_stale", "revive_if_abandoned", "sweep_abandoned", "start_sweeper",
            "run_worker", "init_app"]
 
@@ -162,6 +163,7 @@ def start(kind: str, job_id: uuid.UUID):
     if url == "inline":
         app = current_app._get_current_object()
         thread = threading.Thread(target=_run_in_app, args=(app, kind, job_id), name=f"job-{job_id}", daemon=True)
+        _threads.add(thread)
         thread.start()
         return thread
     if not _is_redis(url):
@@ -176,9 +178,16 @@ def start(kind: str, job_id: uuid.UUID):
 
 
 _AFTER_COMMIT = "jobs.start_after_commit"
+_threads: "weakref.WeakSet[threading.Thread]" = weakref.WeakSet()
 
 
-def start_after_commit(kind: str, job_id: uuid.UUID) -> None:
+def join_threads(timeout: float = 60) -> None:
+    """Wait for this process's inline job threads (tests, before tearing down the database)."""
+    for thread in list(_threads):
+        thread.join(timeout)
+
+
+def start_after_commit(kind: str, job_id: uuid.UUID, *, background: bool = False) -> None:
     """Start a job whose row was added to the current transaction once that
     transaction commits; if it rolls back, the job never existed.
 
@@ -188,21 +197,24 @@ def start_after_commit(kind: str, job_id: uuid.UUID) -> None:
     this thread, in its own app context and session: the caller's response
     reflects its outcome, and its failure is recorded on the job row, never
     raised into the caller (whose work is already committed). With Redis it
-    is enqueued."""
+    is enqueued. With `background`, an inline job runs in a new thread
+    instead, and the caller's response does not wait for it (long jobs whose
+    progress the job row shows)."""
     if kind not in _KINDS:
         raise UnknownJobKind(kind)
-    db.session.info.setdefault(_AFTER_COMMIT, []).append((current_app._get_current_object(), kind, job_id))
+    db.session.info.setdefault(_AFTER_COMMIT, []).append((current_app._get_current_object(), kind, job_id,
+                                                          background))
 
 
 @event.listens_for(Session, "after_commit")
 def _start_committed_jobs(session) -> None:
-    for app, kind, job_id in session.info.pop(_AFTER_COMMIT, None) or ():
+    for app, kind, job_id, background in session.info.pop(_AFTER_COMMIT, None) or ():
         try:
             with app.app_context():
                 inline = _queue_url() == "inline"
-                if not inline:
+                if not inline or background:
                     start(kind, job_id)
-            if inline:
+            if inline and not background:
                 _run_in_app(app, kind, job_id)  # its own app context and session
         except Exception:  # committed and queued: a worker's sweep or resume_stale starts it later
             log.exception("job %s (%s) could not be started after commit; it stays queued", job_id, kind)
@@ -353,11 +365,12 @@ def sweep_abandoned() -> list[uuid.UUID]:
 _sweeper_pid: int | None = None
 
 
-def start_sweeper(app, interval: float | None = None) -> threading.Event:
+def start_sweeper(app, interval: float | None = None, after_sweep=None) -> threading.Event:
     """With the inline runner nobody else resumes a job whose process died, so
     each web process runs this daemon thread: every JOB_SWEEP_SECONDS it hands
     abandoned jobs to new threads (take_lease lets one process in). Set the
-    returned event to stop it."""
+    returned event to stop it. ``after_sweep(resumed_ids)`` is called after each
+    sweep (tests wait on it instead of polling)."""
     interval = float(interval if interval is not None else app.config["JOB_SWEEP_SECONDS"])
     stop = threading.Event()
 
@@ -365,8 +378,9 @@ def start_sweeper(app, interval: float | None = None) -> threading.Event:
         while not stop.wait(interval * (0.75 + secrets.randbelow(500) / 1000)):  # jitter: workers spread out
             with app.app_context():
                 try:
-                    if _queue_url() == "inline":
-                        sweep_abandoned()
+                    resumed = sweep_abandoned() if _queue_url() == "inline" else []
+                    if after_sweep is not None:
+                        after_sweep(resumed)
                 except Exception:  # a failed sweep (database down) must not end the loop
                     log.exception("sweeping abandoned jobs failed")
                 finally:

@@ -56,6 +56,9 @@ def app(app_config, migrated_database, tmp_path):
     os.environ["INSTANCE_PATH"] = str(tmp_path / "instance")
     app = create_app(app_config)
     yield app
+    from service import jobs
+
+    jobs.join_threads()  # inline background jobs still writing would block the truncate
     with app.app_context():
         db.session.remove()
         if migrated_database["kind"] == "postgresql":

@@ -9,8 +9,10 @@ from .. import audit
 from ..errors import field_error, validation_problem
 from ..extensions import db
 from ..models import Organization, Person
-from ..policies import authorize
-from .models import AssessmentSettings, ProficiencyScale
+from ..errors import Problem
+from ..policies import allowed, authorize
+from .models import AssessmentSettings, ProficiencyScale, Rubric
+from .rubrics import create_rubric
 from .settings import scale_for, settings_for, validate_levels
 
 
@@ -34,3 +36,19 @@ def update_settings(actor: Person, *, scale: dict | None = None, settings: dict 
         audit.record("assessment.settings", obj=current_settings, actor=actor, fields=sorted(settings))
     db.session.commit()
     return current_scale, current_settings
+
+
+def save_rubric(actor: Person, data: dict, previous: Rubric | None = None) -> Rubric:
+    """A new rubric, or with ``previous`` its next version, from `RubricSchema` data (teachers, admins)."""
+    if previous is None:
+        if not allowed(actor, "create", Rubric(organization_id=actor.organization_id)):
+            raise Problem(403, "Only teachers and admins write rubrics.")
+    else:
+        authorize(actor, "revise", previous, what="rubric")
+    try:
+        rubric = create_rubric(actor.organization_id, data, actor=actor, previous=previous)
+    except Problem:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    return rubric

@@ -1,5 +1,6 @@
 """Demo content: an ELA writing framework, the 4-level scale, an aligned
-rubric, and a little scored evidence. Loading twice changes nothing."""
+rubric, a little scored evidence, scores in an earlier term (reports span two
+terms) and a submission returned for revision. Loading twice changes nothing."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -60,10 +61,32 @@ def load_demo(context) -> None:
             actor=teacher)
     if db.session.scalar(db.select(Submission.id).where(Submission.organization_id == org.id).limit(1)) is None:
         _scored_evidence(context, rubric, items["ela-w-1"])
+    people = context.get("people") or {}
+    ava, ben = people.get("ava@riverside.example"), people.get("ben@riverside.example")
+    if ava is None or ben is None:
+        return
+    if db.session.scalar(db.select(Submission.id).where(Submission.title == "Last term: persuasive letter")) is None:
+        _earlier_term(context, rubric, items["ela-w-1"], ava, ben)
+    if db.session.scalar(db.select(Submission.id).where(Submission.title == "Research summary draft")) is None:
+        _returned(context, rubric, items["ela-w-2"], ben)
+    db.session.commit()
+
+
+def _version(student, title: str, at: datetime, url: str):
+    """A one-version link artifact of the student's, dated ``at`` (something to submit)."""
+    from ..portfolio.models import Artifact, ArtifactVersion
+
+    artifact = Artifact(owner_id=student.id, organization_id=student.organization_id, kind="link", title=title,
+                        created_at=at)
+    db.session.add(artifact)
+    db.session.flush()
+    version = ArtifactVersion(artifact_id=artifact.id, number=1, url=url, created_by_id=student.id, created_at=at)
+    db.session.add(version)
+    db.session.flush()
+    return version
 
 
 def _scored_evidence(context, rubric, competency) -> None:
-    from ..portfolio.models import Artifact, ArtifactVersion
     from .scoring import score, submit
 
     now = datetime.now(timezone.utc)
@@ -71,19 +94,45 @@ def _scored_evidence(context, rubric, competency) -> None:
     for n, (index, days, values) in enumerate(SCORES):
         student = context["students"][index]
         at = now - timedelta(days=days)
-        artifact = Artifact(owner_id=student.id, organization_id=student.organization_id, kind="link",
-                            title=f"Argument essay {n + 1}", created_at=at)
-        db.session.add(artifact)
-        db.session.flush()
-        version = ArtifactVersion(artifact_id=artifact.id, number=1, url="https://docs.example/essay",
-                                  created_by_id=student.id, created_at=at)
-        db.session.add(version)
-        db.session.flush()
+        version = _version(student, f"Argument essay {n + 1}", at, "https://docs.example/essay")
         submission = submit(student, section_id=context["section"].id, rubric_id=rubric.id,
-                            artifact_version_ids=[version.id], title=artifact.title, competency_id=competency.id)
+                            artifact_version_ids=[version.id], title=f"Argument essay {n + 1}",
+                            competency_id=competency.id)
         submission.submitted_at = at
         assessment = score(submission, context["teacher"], {"scores": [
             {"criterion_id": c.id, "level_id": level_ids[v], "feedback": None}
             for c, v in zip(rubric.criteria, values)], "feedback": "Demo score"})
         assessment.assessed_at = submission.scored_at = at + timedelta(days=2)
+    db.session.flush()
+
+
+def _earlier_term(context, rubric, competency, *students) -> None:
+    """Scores from the spring term (about five months ago): reports span two terms."""
+    from .scoring import score, submit
+
+    levels = {lv.proficiency_value: lv.id for lv in rubric.levels}
+    now = datetime.now(timezone.utc)
+    for student, days, values in ((students[0], 170, (1, 2, 2, 2)), (students[1], 150, (2, 1, 2, 3))):
+        at = now - timedelta(days=days)
+        version = _version(student, "Last term: persuasive letter", at, "https://docs.example/work")
+        submission = submit(student, section_id=context["section"].id, rubric_id=rubric.id,
+                            artifact_version_ids=[version.id], title="Last term: persuasive letter",
+                            competency_id=competency.id)
+        submission.submitted_at = at
+        assessment = score(submission, context["teacher"], {"scores": [
+            {"criterion_id": c.id, "level_id": levels[v], "feedback": None}
+            for c, v in zip(rubric.criteria, values, strict=False)], "feedback": "Spring term"})
+        assessment.assessed_at = submission.scored_at = at + timedelta(days=3)
+    db.session.flush()
+
+
+def _returned(context, rubric, competency, student) -> None:
+    from .scoring import return_for_revision, submit
+
+    version = _version(student, "Research summary draft", datetime.now(timezone.utc) - timedelta(days=4),
+                       "https://docs.example/work")
+    submission = submit(student, section_id=context["section"].id, rubric_id=rubric.id,
+                        artifact_version_ids=[version.id], title="Research summary draft",
+                        competency_id=competency.id)
+    return_for_revision(submission, context["teacher"], "Cite at least two sources and add a conclusion.")
     db.session.flush()

@@ -16,10 +16,11 @@ instants as a `MasteryInterval`. Readers:
 Kept current by session hooks (registered once by `install`): at commit, a
 new or changed official assessment or criterion score refreshes its student;
 a change to the organization's settings, scale or a framework's mastery
-method, or a new framework, rebuilds the organization. Bulk inserts that
-bypass the ORM must call `refresh` or `rebuild` themselves (bench/school.py
-does). An organization without a build marker is built on first read, so
-data from before this table existed is covered.
+method, or a new framework, queues a rebuild of the organization
+(`mastery_jobs`: a background job with progress). Bulk inserts that bypass
+the ORM must call `refresh` or `rebuild` themselves (bench/school.py does).
+An organization without a build marker is built on first read (a job when
+it is large), so data from before this table existed is covered.
 """
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..models import Person, Role, utcnow
+from . import mastery_jobs
 from .mastery import MasteryResult, calculate
 from .models import (AssessmentSettings, Assessment, Competency, CriterionScore, Framework, MasteryInterval,
                      MasteryState, MasteryStateBuild, ProficiencyScale, Submission)
@@ -87,23 +89,42 @@ def refresh(organization_id: uuid.UUID, student_ids, competencies: list[Competen
 
 
 def rebuild(organization_id: uuid.UUID) -> int:
-    """Recompute every student of the organization and mark it built."""
+    """Recompute every student of the organization here and now, and mark it
+    built (bench/school.py, small organizations). A change of settings in a
+    request queues `mastery_jobs` instead."""
     students = list(db.session.scalars(db.select(Person.id).where(
         Person.organization_id == organization_id, Person.role == Role.STUDENT.value).order_by(Person.id)))
     written = refresh(organization_id, students)
+    mark_built(organization_id)
+    return written
+
+
+def mark_built(organization_id: uuid.UUID) -> None:
     marker = db.session.get(MasteryStateBuild, organization_id)
     if marker is None:
         db.session.add(MasteryStateBuild(organization_id=organization_id, built_at=utcnow()))
     else:
         marker.built_at = utcnow()
-    return written
 
 
 def ensure_built(organization_id: uuid.UUID) -> None:
-    """Build the organization's states once, when they were never built."""
-    if db.session.get(MasteryStateBuild, organization_id) is None:
+    """Build the organization's states once, when they were never built: here
+    for a small organization, as a job (`mastery_jobs`) for a large one."""
+    if db.session.get(MasteryStateBuild, organization_id) is not None or mastery_jobs.active(organization_id):
+        return
+    students = db.session.scalar(db.select(db.func.count(Person.id)).where(
+        Person.organization_id == organization_id, Person.role == Role.STUDENT.value)) or 0
+    if students <= mastery_jobs.CHUNK:
         rebuild(organization_id)
-        db.session.commit()
+    else:
+        mastery_jobs.request_rebuild(organization_id)
+    db.session.commit()
+
+
+def _tracked(organization_id: uuid.UUID) -> bool:
+    """Built, or being built: score changes must refresh its students."""
+    return db.session.get(MasteryStateBuild, organization_id) is not None or \
+        mastery_jobs.active(organization_id) is not None
 
 
 def current_table(student_ids, competencies: list[Competency]) -> dict[tuple[uuid.UUID, uuid.UUID], MasteryResult]:
@@ -111,7 +132,13 @@ def current_table(student_ids, competencies: list[Competency]) -> dict[tuple[uui
     student_ids = list(student_ids)
     if not competencies:
         return {}
-    ensure_built(competencies[0].organization_id)
+    organization_id = competencies[0].organization_id
+    ensure_built(organization_id)
+    if len(student_ids) <= mastery_jobs.CHUNK and mastery_jobs.active(organization_id) is not None:
+        # Being rebuilt (settings changed): stored rows may be stale; a few students are cheap live.
+        from .progress import mastery_table
+
+        return mastery_table(student_ids, competencies)
     from .progress import framework_configs
 
     configs = framework_configs(competencies)
@@ -194,18 +221,14 @@ def _before_commit(session: Session) -> None:
                                                   .where(Submission.id.in_(submissions))):
             by_org[org_id].add(student_id)
     built = {org for org in set(by_org) | pending["organizations"] | {o for o, _ in pending["frameworks"]}
-             if session.get(MasteryStateBuild, org) is not None}
-    for org_id in pending["organizations"] & built:
-        rebuild(org_id)
-    for org_id, framework_id in pending["frameworks"]:
-        if org_id in built and org_id not in pending["organizations"]:
-            students = list(session.scalars(db.select(Person.id).where(
-                Person.organization_id == org_id, Person.role == Role.STUDENT.value)))
-            refresh(org_id, students, list(session.scalars(db.select(Competency).where(
-                Competency.framework_id == framework_id))))
+             if _tracked(org)}
+    # Settings, scale or a new framework touch every student: a background job.
+    rebuilt = (pending["organizations"] | {o for o, _ in pending["frameworks"]}) & built
+    for org_id in rebuilt:
+        mastery_jobs.request_rebuild(org_id)
     for org_id, students in by_org.items():
         # An organization never built is built whole on its first read.
-        if org_id in built and org_id not in pending["organizations"]:
+        if org_id in built and org_id not in rebuilt:
             refresh(org_id, students)
 
 

@@ -25,13 +25,21 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import Select, and_, exists, false, or_, select as sql_select
+from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select as sql_select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..models import Enrolment, Person, Role
 from ..policies.registry import Policy, register
-from ..policies.relations import is_admin_of, may_see_student_work, students_of_teacher, teaches_student, wards_of
+from ..portfolio.policies import register_reviewers
+from ..policies.relations import (
+    is_admin_of,
+    may_see_student_work,
+    students_of_teacher,
+    taught_section_ids,
+    teaches_student,
+    wards_of,
+)
 from .models import (
     Assessment,
     CalibrationItem,
@@ -42,6 +50,7 @@ from .models import (
     LearningPlan,
     Rubric,
     Submission,
+    SubmissionEvidence,
 )
 
 # -- frameworks ------------------------------------------------------------------------------------
@@ -228,3 +237,17 @@ class LearningPlanPolicy(Policy):
         if actor.role == Role.GUARDIAN.value:
             return select.where(LearningPlan.student_id.in_(wards_of(actor)))
         return select.where(LearningPlan.student_id == actor.id)
+
+
+def reviewed_version_ids(actor: Person) -> Select:
+    """The artifact versions submitted to the actor for review: evidence of
+    submissions in sections they teach, or in calibration sessions they rate
+    (portfolio lets reviewers open exactly these, whatever the artifact's visibility)."""
+    reviewing: ColumnElement[bool] = Submission.id.in_(rated_submission_ids(actor))
+    if actor.role == Role.TEACHER.value:
+        reviewing = or_(Submission.section_id.in_(taught_section_ids(actor)), reviewing)
+    return sql_select(SubmissionEvidence.artifact_version_id).join(
+        Submission, Submission.id == SubmissionEvidence.submission_id).where(reviewing)
+
+
+register_reviewers(reviewed_version_ids)

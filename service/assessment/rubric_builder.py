@@ -2,35 +2,28 @@
 aligned to competencies, saved as a new rubric or as the next version of one
 (rubrics are never edited in place; scores keep the version they used).
 
-`save_rubric` is the action; the form only becomes its `data`.
+`actions.save_rubric` is the action the API calls too; the form only becomes
+its data, validated by the same `RubricSchema`.
 """
 from __future__ import annotations
 
 import uuid
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from marshmallow import ValidationError
 
 from ..auth import current_person, login_required
-from ..errors import Problem
+from ..errors import Problem, flatten_messages, validation_problem
 from ..extensions import db
 from ..policies import allowed, authorize, visible
+from .actions import save_rubric
 from .models import Competency, Framework, Rubric
-from .rubrics import create_rubric, rubric_as_data
+from .rubrics import rubric_as_data
+from .schemas import RubricSchema
 from .settings import scale_for
 
 bp = Blueprint("rubric_builder", __name__, url_prefix="/assessment/rubric-builder")
 LEVEL_ROWS, CRITERION_ROWS = 6, 8
-
-
-def save_rubric(actor, data: dict, previous: Rubric | None = None) -> Rubric:
-    if previous is None:
-        if not allowed(actor, "create", Rubric(organization_id=actor.organization_id)):
-            raise Problem(403, "Only teachers and admins write rubrics.")
-    else:
-        authorize(actor, "revise", previous, what="rubric")
-    rubric = create_rubric(actor.organization_id, data, actor=actor, previous=previous)
-    db.session.commit()
-    return rubric
 
 
 def _staff():
@@ -82,7 +75,7 @@ def _data_from_form(form, errors: dict) -> dict:
             errors[f"level-{i}-points"] = "Give the points as a number."
             continue
         level_rows.append(i)
-        data["levels"].append({"label": label[:100], "points": points, "proficiency_value": value})
+        data["levels"].append({"label": label, "points": points, "proficiency_value": value, "_row": i})
     for j in range(CRITERION_ROWS):
         title = form.get(f"crit-{j}-title", "").strip()
         if not title:
@@ -98,7 +91,7 @@ def _data_from_form(form, errors: dict) -> dict:
                 ids.append(uuid.UUID(value))
             except ValueError:
                 errors[f"crit-{j}-competencies"] = "Choose competencies from the list."
-        data["criteria"].append({"title": title[:200], "kind": form.get(f"crit-{j}-kind") or "academic",
+        data["criteria"].append({"title": title, "kind": form.get(f"crit-{j}-kind") or "academic",
                                  "descriptors": descriptors, "competency_ids": ids, "_row": j})
     return data
 
@@ -108,13 +101,18 @@ def _problem_errors(exc: Problem, data: dict) -> dict:
     for error in exc.errors or []:
         parts = error["field"].split(".")
         if parts[0] == "levels" and len(parts) > 1:
-            out.setdefault(f"level-{parts[1]}-points", "Choose a value of your proficiency scale for this level.")
+            row = data["levels"][int(parts[1])]["_row"]
+            field = "label" if parts[-1] == "label" else "points"
+            message = (f"{error['detail'].rstrip('.')}." if parts[-1] in ("label", "points")
+                       else "Choose a value of your proficiency scale for this level.")
+            out.setdefault(f"level-{row}-{field}", message)
         elif parts[0] == "levels":
             out.setdefault("level-0-label", "A rubric needs at least two levels.")
         elif parts[0] == "criteria" and len(parts) > 1:
             row = data["criteria"][int(parts[1])]["_row"]
-            detail = error["detail"]
-            out.setdefault(f"crit-{row}-competencies", detail[:1].upper() + detail[1:] + ".")
+            detail = error["detail"].rstrip(".")
+            field = parts[-1] if parts[-1] in ("title", "kind") else "competencies"
+            out.setdefault(f"crit-{row}-{field}", detail[:1].upper() + detail[1:] + ".")
         elif parts[0] == "criteria":
             out.setdefault("crit-0-title", "A rubric needs at least one criterion.")
         else:
@@ -138,9 +136,14 @@ def _save(actor, previous=None):
     values = {k: (request.form.getlist(k) if k.endswith("-competencies") else v)
               for k, v in request.form.items()}
     if not errors:
-        clean = dict(data, criteria=[{k: v for k, v in c.items() if k != "_row"} for c in data["criteria"]])
+        clean = dict(data, levels=[{k: v for k, v in lv.items() if k != "_row"} for lv in data["levels"]],
+                     criteria=[{k: v for k, v in c.items() if k != "_row"} for c in data["criteria"]])
         try:
-            rubric = save_rubric(actor, clean, previous)
+            try:
+                body = RubricSchema().load(clean)  # the API's schema: the same limits either way
+            except ValidationError as exc:
+                raise validation_problem(flatten_messages(exc.messages)) from None
+            rubric = save_rubric(actor, body, previous)
         except Problem as exc:
             db.session.rollback()
             if exc.status != 422:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
+import time
 from datetime import timedelta
 
 from flask import current_app, request, session
@@ -19,6 +21,13 @@ from ..models import LoginSession, Person, utcnow
 COOKIE_KEY = "sid"
 # last_seen_at is refreshed at most this often, not on every request.
 _TOUCH_EVERY = timedelta(minutes=5)
+# Ended and expired rows are kept this long (who signed in from where, for an
+# incident review), then deleted: otherwise every sign-in leaves a row forever.
+RETENTION = timedelta(days=30)
+# Each process prunes at a sign-in at most this often (seconds); `flask prune-sessions` any time.
+PRUNE_EVERY = 3600.0
+_pruned_at = [float("-inf")]
+_prune_lock = threading.Lock()
 
 
 def _hash(secret: str) -> str:
@@ -40,7 +49,28 @@ def start(person: Person) -> LoginSession:
     session.clear()
     session[COOKIE_KEY] = secret
     session.permanent = True
+    _prune_now_and_then()
     return row
+
+
+def prune(now=None) -> int:
+    """Delete sessions that ended or expired more than RETENTION ago; returns
+    how many. The caller commits. Live sessions are never touched."""
+    cutoff = (now or utcnow()) - RETENTION
+    deleted = 0
+    for old in (LoginSession.expires_at < cutoff, LoginSession.ended_at < cutoff):
+        deleted += db.session.execute(db.delete(LoginSession).where(old)
+                                      .execution_options(synchronize_session=False)).rowcount or 0
+    return deleted
+
+
+def _prune_now_and_then() -> None:
+    """At a sign-in (already a write), prune once per PRUNE_EVERY per process."""
+    with _prune_lock:
+        if time.monotonic() - _pruned_at[0] < PRUNE_EVERY:
+            return
+        _pruned_at[0] = time.monotonic()
+    prune()
 
 
 def current() -> LoginSession | None:

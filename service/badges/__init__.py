@@ -6,7 +6,8 @@ awards, status lists, bulk jobs) and the earner/verifier experience
 """
 from ..assessment import badge_links
 from ..blobstore import register_reference
-from . import models, policies  # noqa: F401  (registers the tables; the policies of its objects)
+from ..portfolio import ExportEntry, register_export_contributor
+from . import downloads, formats, models, policies  # noqa: F401  (tables, policies, the credential formats)
 
 register_reference(models.BadgeClass.image_digest)  # uploaded badge images (service/blobstore.py)
 
@@ -27,6 +28,22 @@ class _Directory:
 
 
 badge_links.register(_Directory())
+
+
+def _export(person):
+    """The earner's "export everything I own": every issued badge in each exported format (formats.py)."""
+    from ..extensions import db
+
+    awards = db.session.scalars(db.select(models.Award).where(models.Award.recipient_id == person.id,
+                                                              models.Award.credential.is_not(None))
+                                .order_by(models.Award.created_at, models.Award.id)).all()
+    for award in awards:
+        for fmt in formats.registered():
+            if fmt.exported and fmt.has_form(award):
+                yield ExportEntry(f"{award.id}.{fmt.extension}", fmt.render(award))
+
+
+register_export_contributor("badges", _export)
 
 
 def api_blueprints():

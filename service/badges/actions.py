@@ -5,6 +5,8 @@ render the answer.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from ..assessment import facts
 from ..errors import Problem, field_error, field_errors, problem_for, register_domain_error, validation_problem
@@ -18,6 +20,18 @@ from .policies import may_issue_to
 STATUS_CHANGES = {"revoke": status.revoke, "suspend": status.suspend, "unsuspend": status.unsuspend}
 
 
+@contextmanager
+def _refusals_as_problems() -> Iterator[None]:
+    """A domain refusal inside becomes its registered problem (service/errors.py),
+    with nothing of the action left in the session (a page may go on rendering)."""
+    try:
+        yield
+    except (status.StatusChangeRefused, issuance.IssuanceRefused, classes.BadgeClassInvalid, jobs.BulkJobInvalid,
+            jobs.RunnerUnavailable) as exc:
+        db.session.rollback()
+        raise problem_for(exc) from None
+
+
 def change_status(actor, award: Award | None, action: str, *, reason: str | None,
                   reason_public: bool = False) -> Award:
     """Revoke, suspend or unsuspend. The reason stays private (issuer, earner,
@@ -28,11 +42,8 @@ def change_status(actor, award: Award | None, action: str, *, reason: str | None
     if action in ("revoke", "suspend") and not reason:
         raise validation_problem([field_error("reason", "say why (the student sees it; the public only if you "
                                                         "choose)")])
-    try:
+    with _refusals_as_problems():
         STATUS_CHANGES[action](award, actor=actor, reason=reason)
-    except status.StatusChangeRefused as exc:
-        db.session.rollback()
-        raise problem_for(exc) from None
     award.status_reason_public = bool(reason_public and reason)
     db.session.commit()
     return award
@@ -41,13 +52,10 @@ def change_status(actor, award: Award | None, action: str, *, reason: str | None
 def decide(actor, award: Award | None, decision: str, *, reason: str | None = None) -> Award:
     """Approve (sign and issue) or decline a queued award."""
     authorize(actor, "approve", award, what="award")
-    try:
+    with _refusals_as_problems():
         if decision == "approve":
             return issuance.approve(award, actor=actor).award
         return issuance.reject(award, actor=actor, reason=(reason or "not yet").strip()[:1000])
-    except issuance.IssuanceRefused as exc:
-        db.session.rollback()
-        raise problem_for(exc) from None
 
 
 def chosen_recipients(actor, student_ids) -> tuple[list[Person], list[dict]]:
@@ -78,10 +86,8 @@ def section_recipients(actor, section_id) -> list[Person]:
 
 
 def csv_recipients(actor, text: str) -> tuple[list[Person], list[dict]]:
-    try:
+    with _refusals_as_problems():
         recipients, skipped = jobs.csv_recipients(text, actor.organization_id)
-    except jobs.BulkJobInvalid as exc:
-        raise problem_for(exc) from None
     if actor.role != Role.ADMIN.value:
         mine = [p for p in recipients if may_issue_to(actor, p)]
         skipped += [{"recipient_id": str(p.id), "reason": "not your student"} for p in recipients if p not in mine]
@@ -101,12 +107,8 @@ def already_awarded(badge_class: BadgeClass, people: list[Person]) -> set[uuid.U
 def start_bulk(actor, badge_class: BadgeClass | None, recipients: list[Person], *, skipped=None, origin=None):
     """Queue and start a bulk award job; returns the job row."""
     authorize(actor, "bulk_issue", badge_class, what="badge class")
-    try:
+    with _refusals_as_problems():
         job = jobs.create(badge_class, recipients, actor=actor, skipped=skipped, origin=origin)
-    except jobs.BulkJobInvalid as exc:
-        raise problem_for(exc) from None
-    except jobs.RunnerUnavailable as exc:
-        raise problem_for(exc) from None
     jobs.start(job)
     return job
 
@@ -158,33 +160,24 @@ def create_badge_class(actor, body: dict) -> BadgeClass:
     if not allowed(actor, "create", BadgeClass(organization_id=actor.organization_id)):
         raise Problem(403, "Only teachers and admins define badge classes.")
     new_id = uuid.uuid4()
-    try:
+    with _refusals_as_problems():
         badge_class = classes.create(db.session.get(Organization, actor.organization_id),
                                      class_data(body, new_id, actor), actor=actor, badge_class_id=new_id)
-    except classes.BadgeClassInvalid as exc:
-        db.session.rollback()
-        raise problem_for(exc) from None
     db.session.commit()
     return badge_class
 
 
 def update_badge_class(actor, badge_class: BadgeClass | None, body: dict) -> BadgeClass:
     authorize(actor, "edit", badge_class, what="badge class")
-    try:
+    with _refusals_as_problems():
         classes.update(badge_class, class_data(body, badge_class.id, actor), actor=actor)
-    except classes.BadgeClassInvalid as exc:
-        db.session.rollback()
-        raise problem_for(exc) from None
     db.session.commit()
     return badge_class
 
 
 def set_badge_image(actor, badge_class: BadgeClass | None, data: bytes) -> BadgeClass:
     authorize(actor, "edit", badge_class, what="badge class")
-    try:
+    with _refusals_as_problems():
         classes.set_image(badge_class, data, actor=actor)
-    except classes.BadgeClassInvalid as exc:
-        db.session.rollback()
-        raise problem_for(exc) from None
     db.session.commit()
     return badge_class

@@ -1,5 +1,6 @@
 """An earner's badge as files: the credential JSON, its VC-JWT, and the badge
-image with the credential baked in (OB 3.0 "Baked Badge", PNG and SVG).
+image with the credential baked in (OB 3.0 "Baked Badge", PNG and SVG), each
+registered once in formats.py, which every page, route and export reads.
 
 The image is the badge class's own (uploaded PNG/SVG, or the generated SVG).
 Without an imaging library an SVG cannot be rasterised, so a PNG download of
@@ -17,22 +18,15 @@ from functools import lru_cache
 
 from openbadges import baking
 
-from . import classes
+from . import classes, formats
+from .formats import CredentialFormat
 from .models import Award
 
-__all__ = ["DownloadError", "FORMATS", "baked_png", "baked_svg", "credential_json", "credential_jwt", "download"]
-
-# name -> (mime type, file suffix)
-FORMATS = {
-    "json": ("application/ld+json", "json"),
-    "jwt": ("application/vc+jwt", "jwt"),
-    "png": ("image/png", "png"),
-    "svg": ("image/svg+xml", "svg"),
-}
+__all__ = ["DownloadError", "baked_png", "baked_svg", "credential_json", "credential_jwt", "download"]
 
 
 class DownloadError(LookupError):
-    """This award has no signed credential to download (pending, rejected)."""
+    """This award has no signed credential to download (pending, rejected), or not in that form."""
 
 
 def _require_credential(award: Award) -> None:
@@ -68,14 +62,23 @@ def baked_svg(award: Award) -> bytes:
     return baking.bake_svg(image, award.credential)
 
 
-def download(award: Award, fmt: str) -> tuple[bytes, str, str]:
-    """(bytes, mime type, file name) of one format of FORMATS."""
-    if fmt not in FORMATS:
-        raise DownloadError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
-    build = {"json": credential_json, "jwt": credential_jwt, "png": baked_png, "svg": baked_svg}[fmt]
-    mime, suffix = FORMATS[fmt]
+formats.register(CredentialFormat("json", "credential (JSON)", "application/ld+json", credential_json,
+                                  media_types=("application/json", "application/ld+json"), exported=True))
+formats.register(CredentialFormat("jwt", "VC-JWT", "application/vc+jwt", credential_jwt,
+                                  media_types=("application/vc+jwt", "application/jwt"), exported=True,
+                                  has_form=lambda award: bool(award.credential and award.credential_jwt)))
+formats.register(CredentialFormat("png", "badge image (PNG)", "image/png", baked_png, image=True))
+formats.register(CredentialFormat("svg", "badge image (SVG)", "image/svg+xml", baked_svg, image=True))
+
+
+def download(award: Award, name: str) -> tuple[bytes, str, str]:
+    """(bytes, mime type, file name) of the award in the registered format ``name``."""
+    try:
+        fmt = formats.get(name)
+    except formats.UnknownFormat as exc:
+        raise DownloadError(str(exc)) from None
     slug = re.sub(r"[^a-z0-9]+", "-", award.badge_class.name.lower()).strip("-")[:60] or "badge"
-    return build(award), mime, f"{slug}.{suffix}"
+    return fmt.render(award), fmt.mime_type, f"{slug}.{fmt.extension}"
 
 
 # -- image conversions -----------------------------------------------------------

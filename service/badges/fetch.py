@@ -21,6 +21,8 @@ from urllib.parse import urljoin, urlsplit
 
 from flask import current_app
 
+from ..urls import own_path
+
 __all__ = ["FetchError", "Fetched", "fetch", "own_path"]
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -39,26 +41,6 @@ class Fetched:
     status: int
     content_type: str
     body: bytes
-
-
-def own_path(url: str) -> str | None:
-    """The path (with query) of ``url`` when it points into this service, else None."""
-    base = urlsplit(current_app.config["PUBLIC_BASE_URL"].rstrip("/"))
-    try:
-        parts = urlsplit(url)
-        port, base_port = parts.port, base.port
-    except ValueError:
-        return None
-    if (parts.scheme.lower(), (parts.hostname or "").lower(), port) != (base.scheme, (base.hostname or "").lower(),
-                                                                        base_port):
-        return None
-    if parts.username or parts.password:
-        return None
-    prefix = base.path.rstrip("/")
-    if prefix and not (parts.path == prefix or parts.path.startswith(prefix + "/")):
-        return None
-    path = parts.path[len(prefix):] or "/"
-    return path + (f"?{parts.query}" if parts.query else "")
 
 
 def fetch(url: str, *, max_bytes: int = DEFAULT_MAX_BYTES, timeout: float = DEFAULT_TIMEOUT,

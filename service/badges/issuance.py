@@ -191,7 +191,7 @@ def queue_for_approval(badge_class: BadgeClass, unit: Unit, *, actor: Person | N
         db.session.add(award)
         db.session.flush()
         audit.record("award.queue", obj=award, actor=actor)
-        events.award_pending.send(current_app._get_current_object(), award=award)
+        events.award_pending.send(current_app._get_current_object(), award=award, badge_name=badge_class.name)
         db.session.commit()
         return Outcome(award, True)
     except IntegrityError:
@@ -236,7 +236,7 @@ def issue_many(badge_class: BadgeClass, units: list[Unit], *, source_kind: str =
         _check(badge_class, unit)
     org = db.session.get(Organization, badge_class.organization_id)
     signer = Signer(org, badge_class)
-    slots = status.allocate(org, "revocation", len(todo))
+    slots = status.allocate(org, status.CREDENTIAL_PURPOSE, len(todo))
     try:
         made = []
         for unit, slot in zip(todo, slots):
@@ -308,7 +308,7 @@ def _complete(signer: Signer, award: Award | None, unit: Unit, actor, *, source_
                       awarded_by_id=getattr(actor, "id", None), status="issuing")
         db.session.add(award)
     evidence_rows, versions = _evidence(unit.evidence_version_ids)
-    list_row, index = slot or status.allocate(signer.org, "revocation")[0]
+    list_row, index = slot or status.allocate(signer.org, status.CREDENTIAL_PURPOSE)[0]
     valid_until = now + timedelta(days=badge_class.validity_days) if badge_class.validity_days else None
     unsigned = signer.credential(award.id, unit.recipient, now, valid_until, evidence_rows, unit.results,
                                  status.credential_status(list_row, index), unit.narrative)
@@ -324,7 +324,7 @@ def _complete(signer: Signer, award: Award | None, unit: Unit, actor, *, source_
         lock_versions(versions, f"evidence for badge {badge_class.name}"[:200])
     if audit_each:  # batches flush once at commit: one multi-row INSERT per table
         db.session.flush()
-    events.award_issued.send(current_app._get_current_object(), award=award)
+    events.award_issued.send(current_app._get_current_object(), award=award, badge_name=badge_class.name)
     return award
 
 

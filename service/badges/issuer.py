@@ -72,31 +72,3 @@ def key_by_id(org: Organization, key_id: str) -> IssuerKey | None:
     return db.session.scalar(db.select(IssuerKey).where(
         IssuerKey.organization_id == org.id, IssuerKey.key_id == key_id,
         IssuerKey.status.in_(("active", "retired"))))
-
-
-def resolver():
-    """A resolver answering for our own issuers from the database (no HTTP).
-
-    Used when this service verifies its own credentials (tests, the verify API
-    for our issuers); it resolves exactly what the public routes serve.
-    """
-    return _DatabaseResolver()
-
-
-class _DatabaseResolver:
-    def resolve(self, did_or_url: str) -> dict:
-        base = urls.base_url()
-        did_prefix = urls.issuer_did("")  # ends with ":issuers:"
-        if did_or_url.startswith(did_prefix):
-            org = organization_by_slug(did_or_url[len(did_prefix):].split("#", 1)[0])
-            if org is not None:
-                return did_document(org)
-        elif did_or_url == urls.jwks_url():
-            return jwks()
-        elif did_or_url.startswith(f"{base}/issuers/") and "/keys/" in did_or_url:
-            slug, _, key_id = did_or_url[len(f"{base}/issuers/"):].partition("/keys/")
-            org = organization_by_slug(slug)
-            row = key_by_id(org, key_id) if org else None
-            if row is not None:
-                return public_jwk(org, row)
-        raise obdid.ResolutionError(f"not one of this service's issuer documents: {did_or_url!r}")

@@ -17,7 +17,7 @@ from ..extensions import db
 from ..models import Role
 from ..policies import authorize, visible
 from ..body_limits import accepts_body
-from . import downloads, urls
+from . import downloads, formats, urls
 from .models import Award
 from .verification import MAX_INPUT_BYTES, InputError, verify_input
 
@@ -106,8 +106,10 @@ def badge_page(award_id: uuid.UUID):
         issuer_url=urls.issuer_profile_url(award.badge_class.organization.slug))
 
 
-@bp.get("/badges/<uuid:award_id>/image.<any(png, svg):fmt>")
+@bp.get("/badges/<uuid:award_id>/image.<fmt>")
 def baked_image(award_id: uuid.UUID, fmt: str):
+    if fmt not in {f.name for f in formats.images()}:
+        raise Problem(404, "No such badge image format.", type="not-found")
     award = _public_award(award_id)
     if award.status == "revoked":
         raise Problem(410, "This badge has been revoked.", type="not-found")
@@ -157,13 +159,16 @@ def my_badges():
              "public": a.status in PUBLIC_STATUSES and bool(a.credential),
              "linkedin_url": linkedin_url(a) if a.status == "issued" else None,
              "shared": {str(v) for v in a.shared_evidence or []}} for a in awards]
-    return render_template("badges/my_badges.html", rows=rows, saved=request.args.get("saved"))
+    return render_template("badges/my_badges.html", rows=rows, saved=request.args.get("saved"),
+                           formats=formats.registered())
 
 
-@bp.get("/my/badges/<uuid:award_id>/download/<any(json, jwt, png, svg):fmt>")
+@bp.get("/my/badges/<uuid:award_id>/download/<fmt>")
 @login_required
 def download(award_id: uuid.UUID, fmt: str):
     award = _my_award(award_id)
+    if fmt not in {f.name for f in formats.registered()}:
+        raise Problem(404, "No such download format.", type="not-found")
     try:
         body, mime, name = downloads.download(award, fmt)
     except downloads.DownloadError as exc:

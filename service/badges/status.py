@@ -6,10 +6,17 @@ bits do not reveal issuance order (herd privacy): the n-th allocation of a list
 gets bit (a*n + b) mod size, a fixed permutation derived from the list's id
 (size is a power of two and `a` is odd, so it is a bijection).
 
-A credential carries one `credentialStatus` (the OB 3.0 schema allows one): its
-revocation entry. Suspension is recorded in the suspension list and the award
-row; our own endpoints and verifier report it. Every change re-signs the list
-credential (Data Integrity) in the same transaction and caches it on the row.
+A credential carries one `credentialStatus` (1EdTech's OB 3.0 schema allows a
+single object, not VC 2.0's array): a `suspension` entry (CREDENTIAL_PURPOSE).
+Suspending sets its bit, reinstating clears it, and revoking sets it for good,
+so every Bitstring Status List verifier sees a suspended or revoked award as
+not valid (Digital Bazaar's checker reports the bit of the entry's purpose;
+1EdTech's probe fails on any set bit). Revocation is also recorded in the
+revocation list and in the 1EdTech revocation list; our own verifier says
+"revoked" for our awards. Credentials issued before this carry a `revocation`
+entry and keep their meaning (suspension of those is known only to us).
+Every change re-signs the list credential (Data Integrity) in the same
+transaction and caches it on the row.
 """
 from __future__ import annotations
 
@@ -28,6 +35,7 @@ from .models import Award, StatusList, StatusListEntry
 
 LIST_SIZE = obstatus.MIN_SIZE  # 131,072 entries, 16 KiB of bits
 PURPOSES = obstatus.PURPOSES
+CREDENTIAL_PURPOSE = "suspension"  # the purpose of the one entry a new award credential carries
 
 
 class StatusChangeRefused(ValueError):
@@ -152,11 +160,19 @@ def revoke(award: Award, *, reason: str, actor=None) -> Award:
     """Permanently revoke an issued (or suspended) award. Caller commits."""
     if award.status not in ("issued", "suspended"):
         raise StatusChangeRefused(f"a {award.status} award cannot be revoked")
-    if award.status == "suspended":
+    if credential_purpose(award) == "suspension":
+        _flip(award, "suspension", 1)  # the bit every verifier reads; never cleared again
+    elif award.status == "suspended":
         _flip(award, "suspension", 0)
     _flip(award, "revocation", 1)
     _change(award, "revoked", reason, actor)
     return award
+
+
+def credential_purpose(award: Award) -> str | None:
+    """The statusPurpose of the entry in the award's signed credential."""
+    entry = (award.credential or {}).get("credentialStatus")
+    return entry.get("statusPurpose") if isinstance(entry, dict) else None
 
 
 def suspend(award: Award, *, reason: str, actor=None) -> Award:

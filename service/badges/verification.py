@@ -19,11 +19,12 @@ import uuid
 from typing import NamedTuple
 
 from openbadges import did
+from openbadges.ob2 import display_view as ob2_display_view
 from openbadges.verify import verify as ob_verify
 
 from ..extensions import db
 from ..models import Organization
-from . import issuer, keys, urls
+from . import issuer, keys, status_cache, urls
 from .fetch import FetchError, fetch, own_path
 
 __all__ = ["InputError", "NetworkResolver", "ServiceResolver", "fetch_status_list", "load_source", "verify_input",
@@ -35,29 +36,12 @@ MAX_EVIDENCE_BYTES = 25 * 1024 * 1024
 MAX_EVIDENCE_CHECKED = 20
 _JSON_ACCEPT = "application/ld+json, application/json, application/did+json, */*;q=0.1"
 
-_UUID = r"[0-9a-fA-F-]{36}"
-_SLUG = r"[A-Za-z0-9._-]+"
-_OWN_DID_DOC = re.compile(rf"^/issuers/({_SLUG})/did\.json$")
-_OWN_KEY = re.compile(rf"^/issuers/({_SLUG})/keys/([A-Za-z0-9._-]+)$")
-_OWN_JWKS = "/.well-known/jwks.json"
-_OWN_STATUS = re.compile(rf"^/status/({_UUID})$")
-_OWN_CREDENTIAL = re.compile(rf"^/(?:credentials|badges)/({_UUID})(?:/?)$")
-_OWN_ARTIFACT = re.compile(rf"^/api/v1/artifacts/({_UUID})/versions/(\d{{1,9}})/content$")  # urls.artifact_version_url
-
-
 class InputError(ValueError):
     """What the visitor gave us is not something we can verify (their mistake, said plainly)."""
 
     def __init__(self, message: str, field: str = "_body"):
         super().__init__(message)
         self.field = field
-
-
-def _as_uuid(text: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(text)
-    except ValueError:
-        return None
 
 
 # -- keys ----------------------------------------------------------------------
@@ -89,22 +73,31 @@ def _jwks() -> dict:
 
 
 class NetworkResolver:
-    """did:web and https documents of other issuers, through the guarded fetch."""
+    """did:web and https documents of other issuers, through the guarded fetch.
+    ``allow_http``: also plain http, for Open Badges 2.0 documents only (their
+    ids are http(s) IRIs); the fetch guard applies all the same."""
+
+    def __init__(self, *, allow_http: bool = False):
+        self._schemes = ("https://", "http://") if allow_http else ("https://",)
 
     def resolve(self, did_or_url: str) -> dict:
         url = did.did_web_url(did_or_url) if did_or_url.startswith("did:web:") else did_or_url
-        if not url.startswith("https://"):
+        if not url.startswith(self._schemes):
             raise did.ResolutionError(f"refusing to resolve {url!r}: only https and did:web")
-        try:
-            fetched = fetch(url, max_bytes=MAX_DOCUMENT_BYTES, accept=_JSON_ACCEPT)
-            doc = json.loads(fetched.body)
-        except FetchError as exc:
-            raise did.ResolutionError(str(exc)) from None
-        except ValueError:
-            raise did.ResolutionError(f"{url} did not return JSON") from None
-        if not isinstance(doc, dict):
-            raise did.ResolutionError(f"{url} did not return a JSON object")
-        return doc
+        return _fetch_json(url)
+
+
+def _fetch_json(url: str) -> dict:
+    """A JSON object through the guarded fetch (ours answered by the app itself)."""
+    try:
+        doc = json.loads(fetch(url, max_bytes=MAX_DOCUMENT_BYTES, accept=_JSON_ACCEPT).body)
+    except FetchError as exc:
+        raise did.ResolutionError(str(exc)) from None
+    except ValueError:
+        raise did.ResolutionError(f"{url} did not return JSON") from None
+    if not isinstance(doc, dict):
+        raise did.ResolutionError(f"{url} did not return a JSON object")
+    return doc
 
 
 class ServiceResolver:
@@ -119,7 +112,6 @@ class ServiceResolver:
 
     def __init__(self, fallback: did.Resolver | None = None):
         self._fallback = fallback or did.ChainResolver(_CachedDidKeyResolver(), NetworkResolver())
-        self._prefix = urls.issuer_did("x")[:-1]  # did:web:<host>:issuers:
         self._cache: dict[str, dict] = {}
         self._issuers: dict[str, _Issuer | None] = {}
 
@@ -130,26 +122,46 @@ class ServiceResolver:
             self._cache[did_or_url] = self._resolve(did_or_url)
         return self._cache[did_or_url]
 
+    def resolve_document(self, url: str) -> dict:
+        """An Open Badges 2.0 document (openbadges.ob2_nodes.fetch_document): http or
+        https; ours answered by the app itself, others through the guarded fetch."""
+        if not isinstance(url, str):
+            raise did.ResolutionError("a URL must be a string")
+        key = "ob2 " + url
+        if key not in self._cache:
+            self._cache[key] = (_fetch_json(url) if own_path(url) is not None
+                                else NetworkResolver(allow_http=True).resolve(url))
+        return self._cache[key]
+
     def issuer(self, slug: str) -> "_Issuer | None":
         """Our organization with this slug and its published Data Integrity keys (one query, memoized)."""
         if slug not in self._issuers:
             self._issuers[slug] = _load_issuer(slug)
         return self._issuers[slug]
 
+    def published_keys(self, issuer_id) -> tuple | None:
+        """Our issuer's published key set for its DID (None: not one of ours)."""
+        issuer_id = issuer_id.get("id") if isinstance(issuer_id, dict) else issuer_id
+        slug = urls.issuer_slug_of(issuer_id) if isinstance(issuer_id, str) else None
+        if slug is None:
+            return None
+        found = self.issuer(slug)
+        return found.keys if found is not None else None
+
     def _resolve(self, ref: str) -> dict:
-        if ref.startswith(self._prefix):
-            slug = ref[len(self._prefix):]
-            if not re.fullmatch(_SLUG, slug):
-                raise did.ResolutionError(f"{ref!r} is not an issuer DID of this service")
+        slug = urls.issuer_slug_of(ref)
+        if slug is not None:
             return self._did_document(slug)
-        path = own_path(ref)
-        if path is None:
+        if ref.startswith(urls.issuer_did("x")[:-1]):
+            raise did.ResolutionError(f"{ref!r} is not an issuer DID of this service")
+        if own_path(ref) is None:
             return self._fallback.resolve(ref)
-        if match := _OWN_DID_DOC.match(path):
-            return self._did_document(match.group(1))
-        if match := _OWN_KEY.match(path):
-            return _jwt_key_method(match.group(1), match.group(2))
-        if path == _OWN_JWKS:
+        found = urls.key_document_of(ref)
+        if found is not None and found.kind == "did":
+            return self._did_document(found.slug)
+        if found is not None and found.kind == "jwk":
+            return _jwt_key_method(found.slug, found.key_id)
+        if found is not None and found.kind == "jwks":
             return _jwks()
         raise did.ResolutionError(f"{ref!r} is not a key or DID document of this service")
 
@@ -207,18 +219,21 @@ def _did_key_document(ref: str) -> dict:
 
 
 # -- status lists --------------------------------------------------------------
-def fetch_status_list(url: str):
-    """The status list credential at ``url``: ours from the database, others fetched."""
-    path = own_path(url)
-    if path is not None:
+def fetch_status_list(url: str, resolver: ServiceResolver | None = None):
+    """The status list credential at ``url``: ours from the database, others fetched.
+    With the request's `resolver`, ours comes back as its (per-process cached)
+    verification report: see status_cache.py."""
+    if own_path(url) is not None:
         from .models import StatusList
 
-        match = _OWN_STATUS.match(path)
-        list_id = _as_uuid(match.group(1)) if match else None
+        list_id = urls.status_list_id_of(url)
         row = db.session.get(StatusList, list_id) if list_id else None
         if row is None or row.credential is None:
             raise FetchError(f"this service publishes no status list at {url}")
-        return row.credential
+        if resolver is None:
+            return row.credential
+        return status_cache.own_list_report(row.credential, resolver.published_keys(row.credential.get("issuer")),
+                                            resolver)
     fetched = fetch(url, max_bytes=MAX_INPUT_BYTES, accept="application/vc+ld+json, application/json, "
                                                            "application/vc+jwt, */*;q=0.1")
     text = fetched.body.decode("utf-8", errors="replace").strip()
@@ -228,21 +243,20 @@ def fetch_status_list(url: str):
 
 
 # -- input ---------------------------------------------------------------------
-def _own_credential(path: str):
-    """Our credential (the signed JSON) for /credentials/<id> or /badges/<id>, whatever its status."""
+def _own_credential(url: str):
+    """Our credential (the signed JSON) for credential_url() or badge_page_url(), whatever its status."""
     from .models import Award
 
-    match = _OWN_CREDENTIAL.match(path.split("?", 1)[0])
-    if not match:
+    award_id = urls.award_id_of(url)
+    if award_id is None:
         return None
-    award_id = _as_uuid(match.group(1))
-    award = db.session.get(Award, award_id) if award_id else None
+    award = db.session.get(Award, award_id)
     if award is None or award.credential is None:
         raise InputError("this service has no issued credential at that address", "url")
     return award.credential
 
 
-# Other features verify more than badges: `SOURCE_HOOKS` map one of our own URL paths to the
+# Other features verify more than badges: `SOURCE_HOOKS` map one of our own URLs to the
 # signed credential behind it (e.g. a transcript share link); `REPORT_HOOKS(body, credential)`
 # add their checks to every report (e.g. a CLR's embedded credentials and consistency).
 SOURCE_HOOKS: list = []
@@ -276,13 +290,12 @@ def load_source(*, credential=None, jwt: str | None = None, url: str | None = No
     if not isinstance(url, str) or not re.match(r"^https?://", url.strip(), re.I):
         raise InputError("url must be an http or https URL", "url")
     url = url.strip()
-    path = own_path(url)
-    if path is not None:
-        own = _own_credential(path)
+    if own_path(url) is not None:
+        own = _own_credential(url)
         if own is not None:
             return own
         for hook in SOURCE_HOOKS:
-            own = hook(path)
+            own = hook(url)
             if own is not None:
                 return own
     try:
@@ -313,9 +326,9 @@ def _issuer_summary(credential: dict, resolver: ServiceResolver) -> dict:
     summary = {"id": info.get("id") if isinstance(info.get("id"), str) else None, "name": _text(info.get("name")),
                "url": info.get("url") if isinstance(info.get("url"), str) else None,
                "image": _image_url(info.get("image")), "ours": False}
-    prefix = urls.issuer_did("x")[:-1]
-    if summary["id"] and summary["id"].startswith(prefix):
-        org = resolver.issuer(summary["id"][len(prefix):])
+    slug = urls.issuer_slug_of(summary["id"]) if summary["id"] else None
+    if slug is not None:
+        org = resolver.issuer(slug)
         if org is not None:
             summary["ours"] = True
             summary["name"] = summary["name"] or org.name
@@ -346,17 +359,17 @@ def _badge_summary(credential: dict) -> dict:
 _SRI = re.compile(r"^(sha256|sha384|sha512)-([A-Za-z0-9+/=]+)$")
 
 
-def _own_artifact_digest(path: str) -> str | None:
+def _own_artifact_digest(url: str) -> str | None:
     """Hex SHA-256 the portfolio stored for one of our artifact versions, if it is one.
     (Artifacts are usually private: the stored digest is checked, not fetched.)"""
-    match = _OWN_ARTIFACT.match(path)
-    artifact_id = _as_uuid(match.group(1)) if match else None
-    if artifact_id is None:
+    found = urls.artifact_version_of(url)
+    if found is None:
         return None
     from ..portfolio.models import ArtifactVersion
 
+    artifact_id, number = found
     version = db.session.scalar(db.select(ArtifactVersion).where(
-        ArtifactVersion.artifact_id == artifact_id, ArtifactVersion.number == int(match.group(2))))
+        ArtifactVersion.artifact_id == artifact_id, ArtifactVersion.number == number))
     if version is None:
         raise FetchError("the artifact version no longer exists")
     if version.blob_digest is None:
@@ -384,8 +397,7 @@ def _check_evidence(entry) -> dict:
     if not out["id"]:
         return dict(out, status="warning", message="evidence has a digest but no URL to check it against")
     try:
-        path = own_path(out["id"])
-        stored = _own_artifact_digest(path) if path is not None and algorithm == "sha256" else None
+        stored = _own_artifact_digest(out["id"]) if algorithm == "sha256" else None
         if stored is not None:
             actual = bytes.fromhex(stored)
         else:
@@ -399,21 +411,25 @@ def _check_evidence(entry) -> dict:
     return dict(out, status="pass", message=f"evidence unchanged ({algorithm} digest matches)")
 
 
-def _own_suspension(credential: dict) -> str | None:
-    """Our credentials carry only their revocation entry (the OB 3.0 schema allows
-    one credentialStatus); a suspension is known from the award itself."""
+def _own_award(credential: dict):
     cred_id = credential.get("id")
-    path = own_path(cred_id) if isinstance(cred_id, str) else None
-    match = _OWN_CREDENTIAL.match(path) if path else None
-    if not match:
+    award_id = urls.award_id_of(cred_id) if isinstance(cred_id, str) else None
+    if award_id is None:
         return None
     from .models import Award
 
-    award_id = _as_uuid(match.group(1))
-    award = db.session.get(Award, award_id) if award_id else None
-    if award is not None and award.status == "suspended":
+    return db.session.get(Award, award_id)
+
+
+def _own_status(credential: dict, status: str) -> str | None:
+    """Our award's status when it is ``status`` (suspended, revoked), as the issuer says it.
+    Older credentials carry only a revocation entry, so their suspension is known
+    only from the award; newer ones carry one suspension entry that a revocation
+    also sets, which the status list alone cannot tell from a suspension."""
+    award = _own_award(credential)
+    if award is not None and award.status == status:
         reason = f": {award.status_reason}" if award.status_reason and award.status_reason_public else ""
-        return f"credential is suspended by its issuer{reason}"
+        return f"credential is {status} by its issuer{reason}"
     return None
 
 
@@ -439,12 +455,15 @@ def verify_source(source, recipient: str | None = None) -> dict:
     validator asserts); ``verified``: conformant AND the key is bound to the issuer.
     Only a verified credential is said to be ours or shown as the issuer's."""
     resolver = ServiceResolver()
-    report = ob_verify(source, resolver=resolver, status_fetcher=fetch_status_list, recipient=recipient)
+    report = ob_verify(source, resolver=resolver, status_fetcher=functools.partial(fetch_status_list, resolver=resolver),
+                       recipient=recipient)
     body = report.to_dict()
     credential = report.credential if isinstance(report.credential, dict) else None
-    body["issuer"] = _issuer_summary(credential, resolver) if credential else None
-    body["badge"] = _badge_summary(credential) if credential else None
-    body["recipient"] = _recipient_summary(credential) if credential else None
+    # an OB 2.0 assertion names its badge and issuer by URL: show the documents fetched to verify it
+    view = ob2_display_view(credential, report.documents) if credential and report.documents else credential
+    body["issuer"] = _issuer_summary(view, resolver) if view else None
+    body["badge"] = _badge_summary(view) if view else None
+    body["recipient"] = _recipient_summary(view) if view else None
     body["evidence"] = []
     proof = report.check("proof")
     if credential and proof is not None and proof.status in ("pass", "warning"):
@@ -460,9 +479,15 @@ def verify_source(source, recipient: str | None = None) -> dict:
             body["checks"].append({"check": "evidence", "status": "warning",
                                    "message": f"only the first {MAX_EVIDENCE_CHECKED} evidence entries were checked"})
     if credential and proof is not None and proof.status in ("pass", "warning") and report.verified:
-        suspended = _own_suspension(credential)  # only a credential proven ours is looked up as ours
+        suspended = _own_status(credential, "suspended")  # only a credential proven ours is looked up as ours
         if suspended:
             body["checks"].append({"check": "status", "status": "fail", "message": suspended})
+    binding = report.check("key_binding")
+    if credential and binding is not None and binding.status == "pass":  # signed by our issuer's key
+        revoked = _own_status(credential, "revoked")
+        for c in body["checks"] if revoked else ():
+            if c["check"] == "status" and c["status"] == "fail":
+                c["message"] = f"{revoked} ({c['message']})"
     for hook in REPORT_HOOKS:
         hook(body, credential)
     body["conformant"] = report.conformant and not any(

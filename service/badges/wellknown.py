@@ -12,7 +12,7 @@ from flask import Blueprint, Response, json, render_template, request
 
 from ..errors import Problem
 from ..extensions import db
-from . import classes, issuer, status
+from . import classes, formats, issuer, status
 from .models import Award, BadgeClass
 
 bp = Blueprint("badges_public", __name__)
@@ -124,10 +124,14 @@ def credential(award_id):
 
         raise Problem(403, "The earner has not made this credential's evidence public. Ask them for the "
                            "credential file, or see its public badge page.", badge_page=badge_page_url(award.id))
-    best = request.accept_mimetypes.best_match(["application/json", JSON_LD, "application/vc+jwt", "application/jwt"])
-    if best in ("application/vc+jwt", "application/jwt") and award.credential_jwt:
-        return Response(award.credential_jwt, mimetype="application/vc+jwt")
-    return _json(award.credential, mimetype=JSON_LD, max_age=60)
+    # The signed JSON unless the client asks for another registered form (formats.py) this award has.
+    fmt = formats.by_media_type(request.accept_mimetypes.best_match(formats.negotiable()))
+    if fmt is None or fmt.name == "json" or not fmt.has_form(award):
+        return _json(award.credential, mimetype=JSON_LD, max_age=60)
+    response = Response(fmt.render(award), mimetype=fmt.mime_type)
+    response.headers["Cache-Control"] = "public, max-age=60"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 def undisclosed_evidence(award: Award) -> list[dict]:

@@ -116,23 +116,18 @@ def on_submission_scored(sender, *, submission, assessment, **_):
            _path("assessment.submission_page", submission_id=submission.id), assessment.feedback)
 
 
-def on_award_issued(sender, *, award, **_):
-    from ..badges.models import BadgeClass
-
+# The award events name the badge, so this feature needs nothing from badges.
+def on_award_issued(sender, *, award, badge_name, **_):
     student = db.session.get(Person, award.recipient_id)
-    badge_class = db.session.get(BadgeClass, award.badge_class_id)
-    notify(student, "badge_earned", f"You earned the badge “{badge_class.name}”", _path("badges_pages.my_badges"))
+    notify(student, "badge_earned", f"You earned the badge “{badge_name}”", _path("badges_pages.my_badges"))
 
 
-def on_award_pending(sender, *, award, **_):
-    from ..badges.models import BadgeClass
-
+def on_award_pending(sender, *, award, badge_name, **_):
     student = db.session.get(Person, award.recipient_id)
-    badge_class = db.session.get(BadgeClass, award.badge_class_id)
     teachers = db.session.scalars(db.select(Person).distinct().join(Enrolment, Enrolment.person_id == Person.id).where(
         Enrolment.role == Role.TEACHER.value, Enrolment.section_id.in_(db.select(Enrolment.section_id).where(
             Enrolment.person_id == student.id, Enrolment.role == Role.STUDENT.value))))
     for teacher in teachers:
         notify(teacher, "approval_waiting",
-               f"{student.display_name} meets “{badge_class.name}”: it waits for your approval",
+               f"{student.display_name} meets “{badge_name}”: it waits for your approval",
                _path("badges_manage.manage") + f"#pending-{award.id}")

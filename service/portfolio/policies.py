@@ -12,7 +12,8 @@ and a showcase itself follows the same visibility rules as an artifact.
 Submitting work shares exactly the submitted versions with the reviewers:
 the teachers of the submission's section and the raters of a calibration
 session that includes it may open those versions whatever the artifact's
-visibility. The artifact itself (its other versions, reflection, listing)
+visibility (the feature that takes submissions says who reviews what through
+`register_reviewers`; portfolio itself knows nothing of submissions). The artifact itself (its other versions, reflection, listing)
 stays as private as the student set it.
 
 Share links are the owner's business alone: nobody else lists or revokes them.
@@ -22,13 +23,14 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, or_, select as sql_select
+from collections.abc import Callable
 
-from ..assessment.models import Submission, SubmissionEvidence
+from sqlalchemy import ColumnElement, Select, exists, false, literal, or_, select as sql_select, union
+
 from ..extensions import db
 from ..models import Person, Role
 from ..policies.registry import Policy, register
-from ..policies.relations import may_see_student_work, students_of_teacher, taught_section_ids, wards_of
+from ..policies.relations import may_see_student_work, students_of_teacher, wards_of
 from .models import Artifact, ArtifactVersion, ShareLink, Showcase, ShowcaseItem
 
 # -- artifacts -------------------------------------------------------------------------------------
@@ -86,17 +88,25 @@ class ArtifactPolicy(Policy):
         return select.where(or_(direct, via_showcase))
 
 
-def reviewed_version_ids(actor: Person) -> Select:
-    """A subquery of the artifact versions submitted to the actor for review:
-    evidence of submissions in sections they teach, or in calibration
-    sessions they rate."""
-    from ..assessment.policies import rated_submission_ids
+# Each returns a SELECT of the artifact version ids submitted to the actor for review.
+ReviewedVersions = Callable[[Person], Select]
+_REVIEWERS: list[ReviewedVersions] = []
 
-    reviewing: ColumnElement[bool] = Submission.id.in_(rated_submission_ids(actor))
-    if actor.role == Role.TEACHER.value:
-        reviewing = or_(Submission.section_id.in_(taught_section_ids(actor)), reviewing)
-    return sql_select(SubmissionEvidence.artifact_version_id).join(
-        Submission, Submission.id == SubmissionEvidence.submission_id).where(reviewing)
+
+def register_reviewers(reviewed: ReviewedVersions) -> None:
+    """A feature that takes submissions of artifact versions (assessment) says who reviews which."""
+    if reviewed not in _REVIEWERS:
+        _REVIEWERS.append(reviewed)
+
+
+def reviewed_version_ids(actor: Person) -> Select:
+    """A subquery of the artifact versions submitted to the actor for review
+    (the union of what every registered feature says)."""
+    if not _REVIEWERS:
+        return sql_select(ArtifactVersion.id).where(false())
+    if len(_REVIEWERS) == 1:
+        return _REVIEWERS[0](actor)
+    return sql_select(union(*(reviewed(actor) for reviewed in _REVIEWERS)).subquery().c[0])
 
 
 @register
@@ -108,8 +118,7 @@ class ArtifactVersionPolicy(Policy):
     def can_view(self, actor: Person, version: ArtifactVersion) -> bool:
         if ArtifactPolicy().can_view(actor, version.artifact):
             return True
-        return bool(db.session.scalar(sql_select(exists(reviewed_version_ids(actor).where(
-            SubmissionEvidence.artifact_version_id == version.id)))))
+        return bool(db.session.scalar(sql_select(literal(version.id).in_(reviewed_version_ids(actor)))))
 
     def visible(self, actor: Person, select: Select) -> Select:
         artifacts = ArtifactPolicy().visible(actor, sql_select(Artifact.id))

@@ -30,11 +30,10 @@ def init_app(app):
     if _own_source not in verification.SOURCE_HOOKS:
         verification.SOURCE_HOOKS.append(_own_source)
     try:
-        from ..portfolio.export import register_export_contributor
+        from ..portfolio import register_export_contributor
     except ImportError:  # the portfolio feature is not installed
         return
     register_export_contributor("transcripts", _export)
-    register_export_contributor("badges", _export_badges)
 
 
 def load_demo(context):
@@ -49,26 +48,22 @@ def home_links(person):
     return links(person)
 
 
-def _own_source(path: str):
+def _own_source(url: str):
     """A transcript share link or a transcript's own URL -> its signed CLR (for /verify)."""
-    import re
-    import uuid
-
     from ..badges.verification import InputError
     from ..extensions import db
+    from ..urls import own_route
     from . import lifecycle
     from .models import Transcript
 
-    path = path.split("?", 1)[0]
-    match = re.fullmatch(r"/t/([A-Za-z0-9_-]{20,100})", path)
-    if match:
-        row, why = lifecycle.by_token(match.group(1))
+    route = own_route(url)
+    if route is not None and route.endpoint == "transcript_pages.shared":  # urls.share_url
+        row, why = lifecycle.by_token(route.args["token"])
         if why:
             raise InputError(why, "url")
         return row.transcript.credential
-    match = re.fullmatch(r"/transcripts/([0-9a-f-]{36})(/verify)?", path)
-    if match:
-        transcript = db.session.get(Transcript, uuid.UUID(match.group(1)))
+    if route is not None and route.endpoint in ("transcript_pages.detail", "transcript_pages.verify"):
+        transcript = db.session.get(Transcript, route.args["transcript_id"])
         if transcript is None or transcript.credential is None:
             raise InputError("this service has no issued transcript at that address", "url")
         return transcript.credential
@@ -80,7 +75,7 @@ def _export(person):
     import json
 
     from ..extensions import db
-    from ..portfolio.export import ExportEntry
+    from ..portfolio import ExportEntry
     from . import outputs, urls
     from .models import Transcript
 
@@ -96,18 +91,3 @@ def _export(person):
         yield ExportEntry(f"{stem}/transcript.pdf", outputs.pdf_bytes(
             t.record, verification_url=urls.ids(org.slug).verification(t.id), issued_at=t.issued_at.isoformat(),
             status=t.status, issuer_name=org.name))
-
-
-def _export_badges(person):
-    import json
-
-    from ..badges.models import Award
-    from ..extensions import db
-    from ..portfolio.export import ExportEntry
-
-    awards = db.session.scalars(db.select(Award).where(Award.recipient_id == person.id,
-                                                       Award.credential.is_not(None))).all()
-    for award in awards:
-        yield ExportEntry(f"{award.id}.json", json.dumps(award.credential, indent=2).encode())
-        if award.credential_jwt:
-            yield ExportEntry(f"{award.id}.jwt", award.credential_jwt.encode())

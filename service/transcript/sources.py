@@ -131,16 +131,6 @@ def _domain_levels(student: Person, rules: Rules) -> dict:
 
 def _badges(student: Person) -> list[dict]:
     """The student's issued badges: signed credential plus the competencies they align to."""
-    from ..badges.models import Award, BadgeClass
+    from ..badges.facts import issued_badges
 
-    rows = db.session.execute(db.select(Award, BadgeClass).join(BadgeClass, BadgeClass.id == Award.badge_class_id)
-                              .where(Award.recipient_id == student.id, Award.status == "issued",
-                                     Award.credential.is_not(None)).order_by(Award.issued_at)).all()
-    out = []
-    for award, badge_class in rows:
-        comp_ids = {str(a.get("competency_id")) for a in badge_class.alignments or [] if a.get("competency_id")}
-        comp_ids |= {str(c.get("competency_id")) for c in (badge_class.rule or {}).get("all", [])
-                     if c.get("competency_id")}
-        out.append({"id": award.credential.get("id"), "name": badge_class.name, "credential": award.credential,
-                    "competency_ids": sorted(comp_ids)})
-    return out
+    return issued_badges(student.id)

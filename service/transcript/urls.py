@@ -41,13 +41,13 @@ class Ids:
 
 
 def ids(slug: str) -> Ids:
-    from ..badges.urls import base_url
+    from ..urls import base_url
 
     return Ids(base_url(), slug)
 
 
 def share_url(token: str) -> str:
-    from ..badges.urls import base_url
+    from ..urls import base_url
 
     return f"{base_url()}/t/{token}"
 

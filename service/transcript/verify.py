@@ -12,14 +12,11 @@
 """
 from __future__ import annotations
 
-import re
 from decimal import Decimal, InvalidOperation
 
 from ..extensions import db
 from ..models import Organization
 from . import clr as C, policy as P
-
-_POLICY_PATH = re.compile(r"/issuers/([a-z0-9][a-z0-9-]*)/credit-policy/(\d+)$")
 
 
 def _add(body: dict, check: str, status: str, message: str) -> None:
@@ -52,17 +49,17 @@ def _issuer_id(doc: dict):
 
 def _policy_for(url: str | None) -> tuple[P.Rules | None, str | None]:
     """(rules, None) for one of our published policy versions, else (None, why)."""
-    from ..badges.verification import own_path
+    from ..urls import own_route
     from .lifecycle import policy_version
 
-    path = own_path(url) if isinstance(url, str) else None
-    match = _POLICY_PATH.search(path or "")
-    if not match:
+    route = own_route(url) if isinstance(url, str) else None  # urls.Ids.policy
+    if route is None or route.endpoint != "transcript_pages.policy_page":
         return None, "the credit policy is not published by this service, so numbers were not recomputed"
-    org = db.session.scalar(db.select(Organization).where(Organization.slug == match.group(1)))
-    row = policy_version(org, int(match.group(2))) if org is not None else None
+    slug, version = route.args["slug"], route.args["version"]
+    org = db.session.scalar(db.select(Organization).where(Organization.slug == slug))
+    row = policy_version(org, version) if org is not None else None
     if row is None:
-        return None, f"credit policy version {match.group(2)} is not published by the issuer"
+        return None, f"credit policy version {version} is not published by the issuer"
     return P.Rules.from_json(row.rules), None
 
 

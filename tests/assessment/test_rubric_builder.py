@@ -43,3 +43,31 @@ def test_a_teacher_builds_then_revises_a_rubric(client, factory, school):
     assert client.get("/assessment/rubric-builder", headers=factory.auth(school["s1"])).status_code == 404
     assert client.post(f"/assessment/rubric-builder/{versions[1].id}/revise", headers=factory.auth(school["t2"]),
                        data=_form(school)).status_code in (403, 404)
+
+
+def test_the_page_and_the_api_share_one_action_and_one_schema(client, factory, school):
+    """What the API refuses by its schema the page refuses too, beside the field;
+    both save through actions.save_rubric."""
+    from service.assessment import actions
+    from service.assessment.models import Rubric
+
+    auth = factory.auth(school["t1"])
+    too_many_points = dict(_form(school), **{"level-1-points": "5000"})
+    page = client.post("/assessment/rubric-builder/new", headers=auth, data=too_many_points)
+    assert page.status_code == 422 and 'id="f-level-1-points-error"' in page.get_data(as_text=True)
+    long_title = dict(_form(school), title="x" * 201)
+    page = client.post("/assessment/rubric-builder/new", headers=auth, data=long_title)
+    assert page.status_code == 422 and 'id="f-title-error"' in page.get_data(as_text=True)
+    api_body = {"title": "x" * 201, "criteria": [{"title": "On time", "kind": "habit"}],
+                "levels": [{"label": "a", "points": 5000, "proficiency_value": 1},
+                           {"label": "b", "points": 2, "proficiency_value": 2}]}
+    api = client.post("/api/v1/rubrics", headers=auth, json=api_body)
+    assert api.status_code == 422
+    assert {e["field"] for e in api.json["errors"]} == {"title", "levels.0.points"}
+    assert db.session.scalar(db.select(db.func.count()).select_from(Rubric).where(Rubric.title.like("x%"))) == 0
+
+    import service.assessment.api.rubrics as api_module
+    import service.assessment.rubric_builder as page_module
+
+    assert api_module.save_rubric is page_module.save_rubric is actions.save_rubric
+    assert api_module.RubricSchema is page_module.RubricSchema

@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -140,13 +139,25 @@ def test_bulk_jobs_are_for_the_sections_teachers(app, client, factory):
     assert response.status_code == 403
 
 
+# After each commit the worker says so and waits for the test's word, so the test
+# kills it at a known point (after its first committed progress), not after a sleep.
 WORKER = """
 import json, sys, uuid
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 from service import create_app
 from service.badges import jobs
 
 config = json.loads(sys.argv[1])
 app = create_app(config["app"])
+
+
+def pause_after_commit(session):
+    print("committed", flush=True)
+    sys.stdin.readline()
+
+
+event.listen(Session, "after_commit", pause_after_commit)
 with app.app_context():
     jobs.run(uuid.UUID(config["job_id"]), owner="doomed-worker")
 """
@@ -170,14 +181,16 @@ def test_worker_killed_mid_job_loses_nothing_and_issues_nothing_twice(app, app_c
     config = {**app_config, "BADGE_JOB_LEASE_SECONDS": 2}
     env = {**os.environ, "PYTHONPATH": str(ROOT), "INSTANCE_PATH": str(tmp_path / "worker")}
     worker = subprocess.Popen([sys.executable, "-c", WORKER, json.dumps({"app": config, "job_id": str(job_id)})],
-                              env=env, cwd=ROOT, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:  # kill it once it has committed some progress
+                              env=env, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    while True:  # kill it, paused, right after it has committed some progress
+        line = worker.stdout.readline()
+        assert line == "committed\n", worker.stderr.read()[-2000:]
         db.session.expire_all()
         if db.session.get(Job, job_id).done > 0:
             break
-        assert worker.poll() is None, worker.stderr.read().decode()[-2000:]
-        time.sleep(0.01)
+        worker.stdin.write("\n")
+        worker.stdin.flush()
     worker.send_signal(signal.SIGKILL)
     worker.wait()
     db.session.expire_all()

@@ -5,8 +5,10 @@
   ``https://example.com/issuers/876543#z6Mk...`` (or a did:web or urn:uuid
   URL) names a Multikey in its fragment; the document at the part before ``#`` is served as
   the issuer's controller document listing that key for assertionMethod.
+- OB 2.0 extension schemas: ``extensions/`` (1EdTech bundles them in its catalog).
 - Status lists: the Bitstring list 1EdTech's fixtures point at on GitHub is
-  the local ``bit-string-list/testlist``.
+  the local ``bit-string-list/testlist``; the 1EdTech revocation list its test
+  fetches live from dc.1edtech.org is reconstructed (``reconstructed/``).
 """
 from __future__ import annotations
 
@@ -23,6 +25,15 @@ FIXTURES = Path(__file__).with_name("fixtures")
 STATUS_LISTS = {
     "https://raw.githubusercontent.com/1EdTech/digital-credentials-public-validator/refs/heads/main/"
     "inspector-vc/src/test/resources/ob30/bit-string-list/testlist": FIXTURES / "ob30/bit-string-list/testlist",
+    # fetched live by 1EdTech's test; a reconstruction, not a copy (fixtures/reconstructed/README.md)
+    "https://dc.1edtech.org/wellspring2022/wellspring-portal/api/revocations/da1e96e9-afcc-4eed-b9a2-2ddf7353214c":
+        FIXTURES / "reconstructed/dc.1edtech.org-revocations-da1e96e9.json",
+}
+
+# OB 2.0 extension schemas, served as 1EdTech's validator serves them from its catalog
+EXTENSION_SCHEMAS = {
+    f"https://openbadgespec.org/extensions/{name}/schema.json": FIXTURES / "extensions" / f"{name}-schema.json"
+    for name in ("exampleExtension", "applyLinkExtension")
 }
 
 _METHOD = re.compile(r'"verificationMethod"\s*:\s*"([^"]+)"')
@@ -62,6 +73,8 @@ class FixtureResolver:
     def resolve(self, ref: str) -> dict:
         if ref.startswith("did:key:"):
             return did.did_key_document(ref)
+        if ref in EXTENSION_SCHEMAS:
+            return json.loads(EXTENSION_SCHEMAS[ref].read_text("utf-8"))
         ob2 = _ob2_asset(ref)
         if ob2 is not None:
             return ob2

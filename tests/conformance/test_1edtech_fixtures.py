@@ -6,6 +6,11 @@ BitstringStatusListCredentialInspectorTest: see fixtures/SOURCE.md).
 invalid with the check corresponding to 1EdTech's failing probe. (Whether the
 key is bound to the issuer is a separate verdict, ``verified``, which 1EdTech
 does not assert; see tests/security.)
+
+Zero mismatches: every asserted fixture gives 1EdTech's outcome, except one
+whose outcome in 1EdTech's test came from its network (ENVIRONMENT: asserted
+as ours, with why); one document 1EdTech's test fetches live is served from a
+reconstruction (STAND_INS).
 """
 from __future__ import annotations
 
@@ -150,20 +155,21 @@ DIVERGENT = {
                  "signature does not match"),
 }
 
-_RDF = ("1EdTech validates every OB 2.0 node against the OB 2.0 RDF classes and extension schemas; "
-        "we check the Assertion, BadgeClass and Issuer nodes only")
-NOT_YET = {
-    "ob20/assertion-with-extension-node-invalid.json": _RDF,
-    "ob20/rdf-validation/invalid-one-invalid-class.json": _RDF,
-    "ob20/rdf-validation/valid-alignment-object.json": _RDF,
-    "ob20/rdf-validation/valid-cool-class.json": _RDF,
-    "ob30/complete.json": "1EdTech calls it invalid only because its test cannot fetch the inline schema URL "
-                          "(404); we bundle that schema and the credential passes it, and its revocation list "
-                          "is not among the fixtures: we answer valid with a warning",
-    "ob30/credential-status-revoked.json": "revoked in 1EdTech's test through the live list at dc.1edtech.org, "
-                                           "which is not among the fixtures: offline we can only warn",
-    "ob30/sd/derivedcredential.json": "ecdsa-sd-2023 (selective disclosure) is not implemented: no well-kept "
-                                      "Python implementation exists",
+# 1EdTech's test reached a network we do not have; what stands in for it, and why.
+STAND_INS = {
+    "ob30/credential-status-revoked.json": "1EdTech's test fetches this credential's revocation list live from "
+                                           "dc.1edtech.org; it is served here from a reconstruction (the smallest "
+                                           "list that gives 1EdTech's result), see fixtures/reconstructed/README.md",
+}
+
+# 1EdTech's verdict depends on its test environment, not on a rule: we assert our verdict and say why it differs.
+ENVIRONMENT = {
+    "ob30/complete.json": (VALID, "testCompleteJsonInvalidInlineSchemaRef expects InlineJsonSchemaProbe to fail "
+                                  "because fetching the credentialSchema URL answered 404 in 1EdTech's test "
+                                  "environment ('//404 inline schema ref'). That URL names 1EdTech's published "
+                                  "OB 3.0 schema, which we bundle unchanged (openbadges/schemas/1edtech); the "
+                                  "credential passes it, so with the schema reachable 1EdTech's own probe passes "
+                                  "too. Refusing it would mean refusing valid badges whenever a schema host is down."),
 }
 
 
@@ -177,9 +183,7 @@ def _describe(report) -> str:
     return "; ".join(f"{c.check}={c.status}: {c.message[:160]}" for c in report.checks if c.status != "pass")
 
 
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=NOT_YET[n])) if n in NOT_YET else n
-    for n in sorted(EXPECTED)])
+@pytest.mark.parametrize("name", sorted(set(EXPECTED) - set(ENVIRONMENT)))
 def test_1edtech_expected_outcome(name):
     expected, probe = EXPECTED[name]
     report = _report(name)
@@ -208,3 +212,23 @@ def test_every_fixture_is_covered():
              and p.parts[len(FIXTURES.parts)] in ("ob30", "clr20", "ob20")
              and not (p.parts[len(FIXTURES.parts)] == "ob20" and p.parts[len(FIXTURES.parts) + 1] == "assets")}
     assert files - set(EXPECTED) - set(UNASSERTED) == set()
+
+
+@pytest.mark.parametrize("name", sorted(ENVIRONMENT))
+def test_outcome_where_1edtechs_test_environment_decides(name):
+    ours, _why = ENVIRONMENT[name]
+    report = _report(name)
+    assert report.conformant, _describe(report)
+    assert report.check("schema").status == "pass", _describe(report)
+    assert ours == VALID and not [c for c in report.checks if c.status == "fail"]
+
+
+def test_1edtechs_live_revocation_list_without_its_stand_in_only_warns():
+    # what RevocationListProbe does when the list cannot be fetched: a warning, not an error
+    def offline(url):
+        raise LookupError(f"{url} is not available offline")
+
+    report = verify((FIXTURES / "ob30/credential-status-revoked.json").read_bytes(), resolver=FixtureResolver(),
+                    status_fetcher=offline, loader=context_loader())
+    assert report.conformant and report.check("status").status == "warning"
+    assert set(STAND_INS) <= set(EXPECTED)

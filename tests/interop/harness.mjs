@@ -10,6 +10,8 @@ import {cryptosuite as eddsaRdfc2022} from '@digitalbazaar/eddsa-rdfc-2022-crypt
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import {cryptosuite as ecdsaRdfc2019} from '@digitalbazaar/ecdsa-rdfc-2019-cryptosuite';
 import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
+import * as ecdsaSd2023 from '@digitalbazaar/ecdsa-sd-2023-cryptosuite';
+import {checkStatus as dbCheckStatus} from '@digitalbazaar/vc-bitstring-status-list';
 import * as jose from 'jose';
 
 const CONTEXT_DIR = new URL('../../openbadges/contexts/', import.meta.url);
@@ -163,8 +165,9 @@ async function jwtVerify({jwt}) {
   }
 }
 
-async function bench({credential, iterations = 200}) {
-  const suite = new DataIntegrityProof({cryptosuite: eddsaRdfc2022});
+async function bench({credential, iterations = 200, cryptosuite = 'eddsa-rdfc-2022'}) {
+  const suite = new DataIntegrityProof({cryptosuite: cryptosuite === 'ecdsa-sd-2023' ?
+    ecdsaSd2023.createVerifyCryptosuite() : eddsaRdfc2022});
   // warm up (JIT, context processing caches), then time inside node
   for(let i = 0; i < 10; ++i) {
     await vc.verifyCredential({credential, suite, documentLoader});
@@ -179,14 +182,20 @@ async function bench({credential, iterations = 200}) {
   return {iterations, verified: ok, seconds, per_second: iterations / seconds};
 }
 
-// ecdsa-rdfc-2019 (P-256) both ways: Digital Bazaar signs / verifies.
-async function ecdsaSign({credential}) {
+// A fresh P-256 did:key issuer and a copy of the credential issued by it.
+async function p256Issuer(credential) {
   const key = await EcdsaMultikey.generate({curve: 'P-256'});
   const did = `did:key:${key.publicKeyMultibase}`;
   key.controller = did;
   key.id = `${did}#${key.publicKeyMultibase}`;
   const cred = structuredClone(credential);
   cred.issuer = typeof cred.issuer === 'object' ? {...cred.issuer, id: did} : did;
+  return {key, did, cred};
+}
+
+// ecdsa-rdfc-2019 (P-256) both ways: Digital Bazaar signs / verifies.
+async function ecdsaSign({credential}) {
+  const {key, did, cred} = await p256Issuer(credential);
   const suite = new DataIntegrityProof({signer: key.signer(), cryptosuite: ecdsaRdfc2019});
   return {signed: await vc.issue({credential: cred, suite, documentLoader}), did};
 }
@@ -198,7 +207,41 @@ async function ecdsaVerify({credential}) {
   return {verified: result.verified, error: error ? String(error.message || error) : null};
 }
 
-const OPS = {'ecdsa-sign': ecdsaSign, 'ecdsa-verify': ecdsaVerify, 'di-sign': diSign, 'di-verify': diVerify, 'jwt-sign': jwtSign, 'jwt-verify': jwtVerify, bench};
+// ecdsa-sd-2023: Digital Bazaar signs a base proof (issuer) and derives a
+// selectively disclosed credential from it (holder); and verifies derived ones.
+async function sdDerive({credential, mandatoryPointers = ['/issuer'], selectivePointers = []}) {
+  const {key, did, cred} = await p256Issuer(credential);
+  const signSuite = new DataIntegrityProof({signer: key.signer(),
+    cryptosuite: ecdsaSd2023.createSignCryptosuite({mandatoryPointers})});
+  const base = await vc.issue({credential: cred, suite: signSuite, documentLoader});
+  const discloseSuite = new DataIntegrityProof({
+    cryptosuite: ecdsaSd2023.createDiscloseCryptosuite({selectivePointers})});
+  const derived = await vc.derive({verifiableCredential: base, suite: discloseSuite, documentLoader});
+  return {base, derived, did};
+}
+
+async function sdVerify({credential, documents}) {
+  const suite = new DataIntegrityProof({cryptosuite: ecdsaSd2023.createVerifyCryptosuite()});
+  const result = await vc.verifyCredential({credential, suite, documentLoader: loaderWith(documents)});
+  const error = result.error;
+  return {verified: result.verified, error: error ? String(error.message || error) : null};
+}
+
+// Digital Bazaar's own Bitstring Status List checker (not the one above): it
+// verifies the list credential and its issuer, then reports each entry's bit
+// as `status` for the application to read (verified stays true when a bit is set).
+async function dbStatusVerify({credential, documents}) {
+  const suite = new DataIntegrityProof({cryptosuite: eddsaRdfc2022});
+  const loader = loaderWith(documents);
+  const result = await vc.verifyCredential({credential, suite, documentLoader: loader, checkStatus: dbCheckStatus});
+  const statusResult = result.statusResult || {};
+  const error = result.error || statusResult.error;
+  return {verified: result.verified, statusVerified: statusResult.verified ?? null,
+    statuses: (statusResult.results || []).map(r => ({purpose: r.credentialStatus.statusPurpose, set: r.status})),
+    error: error ? String(error.message || error) : null};
+}
+
+const OPS = {'db-status-verify': dbStatusVerify, 'sd-derive': sdDerive, 'sd-verify': sdVerify, 'ecdsa-sign': ecdsaSign, 'ecdsa-verify': ecdsaVerify, 'di-sign': diSign, 'di-verify': diVerify, 'jwt-sign': jwtSign, 'jwt-verify': jwtVerify, bench};
 
 const chunks = [];
 for await (const chunk of process.stdin) { chunks.push(chunk); }

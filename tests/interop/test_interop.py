@@ -115,3 +115,36 @@ def test_ecdsa_rdfc_2019_both_ways():
     report = verify(out["signed"], now=NOW)
     assert report.verified, report.to_json()
     assert not verify(tamper(out["signed"]), now=NOW).conformant
+
+
+SD_MANDATORY = ["/issuer", "/validFrom", "/credentialSubject/achievement"]
+
+
+def test_ecdsa_sd_2023_digital_bazaar_derives_we_verify():
+    # Digital Bazaar signs the base proof (issuer) and derives (holder), disclosing the recipient
+    # on top of the mandatory part; we verify the derived credential, and both refuse a tampered one
+    out = harness({"op": "sd-derive", "credential": credential(), "mandatoryPointers": SD_MANDATORY,
+                   "selectivePointers": ["/credentialSubject/id"]})
+    derived = out["derived"]
+    assert derived["proof"]["cryptosuite"] == "ecdsa-sd-2023" and "result" not in derived["credentialSubject"]
+    report = verify(derived, now=NOW)
+    assert report.verified, report.to_json()
+    assert di.verify(derived, issuer=out["did"]).verified
+    # a base proof is for the holder: neither side accepts it as a verifier
+    assert not di.verify(out["base"]).verified
+    assert harness({"op": "sd-verify", "credential": out["base"]})["verified"] is False
+    for forged in (tamper(derived), dict(derived, name="Forged badge")):
+        assert harness({"op": "sd-verify", "credential": forged})["verified"] is False
+        assert not verify(forged, now=NOW).conformant
+
+
+def test_ecdsa_sd_2023_same_verdict_on_1edtechs_derived_credential():
+    from tests.conformance.fixture_web import FIXTURES, FixtureResolver, context_loader
+    doc = json.loads((FIXTURES / "ob30/sd/derivedcredential.json").read_text("utf-8"))
+    issuer_doc = FixtureResolver().resolve("https://1edtech.edu/issuers/565049")
+    documents = {"https://1edtech.edu/issuers/565049": issuer_doc}
+    assert harness({"op": "sd-verify", "credential": doc, "documents": documents})["verified"] is True
+    assert di.verify(doc, FixtureResolver(), loader=context_loader()).verified
+    forged = tamper(doc)
+    assert harness({"op": "sd-verify", "credential": forged, "documents": documents})["verified"] is False
+    assert not di.verify(forged, FixtureResolver(), loader=context_loader()).verified

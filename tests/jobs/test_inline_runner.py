@@ -4,6 +4,7 @@ process; leases make resuming safe; bad configuration is refused clearly."""
 from __future__ import annotations
 
 import os
+import queue
 import uuid
 from datetime import timedelta
 
@@ -163,22 +164,20 @@ def test_unusable_queue_urls_are_refused_clearly(app, factory):
 
 def test_a_periodic_sweep_resumes_lapsed_leases_without_anyone_looking(app, factory):
     """Issue 14: an abandoned inline job no longer waits for someone to poll it."""
-    import time
-
     from service.models import utcnow
 
     live = _job(factory, status="running", done=1, lease_owner="live-host:1:1",
                 lease_expires_at=utcnow() + timedelta(seconds=60))
     dead = _job(factory, status="running", done=2, lease_owner="dead-host:1:1",
                 lease_expires_at=utcnow() - timedelta(seconds=1))
-    stop = jobs.start_sweeper(app, interval=0.1)
+    resumed: queue.Queue = queue.Queue()
+    stop = jobs.start_sweeper(app, interval=0.1, after_sweep=lambda ids: ids and resumed.put(ids))
     try:
-        deadline = time.monotonic() + 30
-        while _reload(dead).status != "succeeded":
-            assert time.monotonic() < deadline, "the sweep did not resume the abandoned job"
-            time.sleep(0.05)
+        assert resumed.get(timeout=30) == [dead], "the sweep did not resume the abandoned job"
     finally:
         stop.set()
+    join_job_thread(dead)
+    assert _reload(dead).status == "succeeded"
     assert _reload(dead).done == 5
     assert (_reload(live).status, _reload(live).done) == ("running", 1)  # a live lease is left alone
 

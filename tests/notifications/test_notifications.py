@@ -6,16 +6,7 @@ from __future__ import annotations
 import pytest
 
 from service.extensions import db
-from tests.support.assessment import artifact_version, level_ids, writing_framework, writing_rubric
-
-
-@pytest.fixture
-def school(factory):
-    data = factory.school()
-    data["framework"] = writing_framework(data["org"].id, data["admin"])
-    data["rubric"] = writing_rubric(data["org"].id, data["framework"], data["t1"])
-    db.session.commit()
-    return data
+from tests.support.assessment import artifact_version, level_ids, writing_school  # noqa: F401  (the `school` fixture)
 
 
 def _submitted(school, student):

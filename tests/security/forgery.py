@@ -96,3 +96,42 @@ def status_list(issuer: str, list_id: str, purpose="revocation", revoked: tuple[
     valid_from = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(days=1)
     return sl.status_list_credential(id=list_id, issuer=issuer, purpose=purpose, status_list=bits,
                                      valid_from=valid_from)
+
+
+def _cbor_head(major: int, n: int) -> bytes:
+    if n < 24:
+        return bytes([major << 5 | n])
+    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if n < 1 << (8 * size):
+            return bytes([major << 5 | info]) + n.to_bytes(size, "big")
+    raise ValueError("too large")
+
+
+def cbor(value) -> bytes:
+    """CBOR (RFC 8949) of what an ecdsa-sd-2023 proof value holds: ints, bytes, lists, int-keyed dicts."""
+    if isinstance(value, bool) or value is None:
+        raise TypeError("not in a derived proof")
+    if isinstance(value, int):
+        return _cbor_head(0, value)
+    if isinstance(value, bytes):
+        return _cbor_head(2, len(value)) + value
+    if isinstance(value, list):
+        return _cbor_head(4, len(value)) + b"".join(cbor(v) for v in value)
+    if isinstance(value, dict):
+        return _cbor_head(5, len(value)) + b"".join(cbor(k) + cbor(v) for k, v in value.items())
+    raise TypeError(type(value).__name__)
+
+
+def sd_proof_value(parts: list, header: bytes = b"\xd9\x5d\x01") -> str:
+    """An ecdsa-sd-2023 proofValue with these five components (a derived proof by default)."""
+    return "u" + b64u(header + cbor(parts))
+
+
+def sd_parts(proof_value: str) -> list:
+    """The five components of a derived proof, as plain values to tamper with and re-encode."""
+    from openbadges import ecdsa_sd
+    parsed = ecdsa_sd.parse_derived_proof(proof_value)
+    labels = {int(k[4:]): base64.urlsafe_b64decode(v[1:] + "=" * (-len(v[1:]) % 4))
+              for k, v in parsed.label_map.items()}
+    return [parsed.base_signature, parsed.public_key, list(parsed.signatures), labels,
+            list(parsed.mandatory_indexes)]

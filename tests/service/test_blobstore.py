@@ -151,3 +151,35 @@ def test_concurrent_refused_and_accepted_uploads_of_the_same_bytes(app, factory)
     assert not store.exists(hashlib.sha256(lonely).hexdigest())
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(blobstore.BlobHold)) == 0
+
+
+def test_a_hold_goes_with_the_session_that_writes(app, factory):
+    """A request writing through one session and uploading through another names
+    the writing session. SQLite (one writer): the hold joins that session's
+    transaction, so it never waits out the busy timeout on the request's own
+    write lock; PostgreSQL: it commits on a connection of its own at once."""
+    from sqlalchemy import func, select, update
+    from sqlalchemy.orm import Session
+
+    from service.models import BlobHold, Person
+
+    school = factory.school()
+    digest = blobstore.get_store().put(io.BytesIO(b"uploaded while another session writes")).digest
+
+    def holds_seen(connection) -> int:
+        return connection.scalar(select(func.count()).select_from(BlobHold))
+
+    with Session(db.engine) as writer:
+        writer.execute(update(Person).where(Person.id == school["s1"].id).values(display_name="Renamed"))
+        hold = blobstore.hold(session=writer)  # SQLite: the writer holds the only write lock
+        hold.stored(digest)
+        assert holds_seen(writer) == 1
+        with db.engine.connect() as observer:
+            assert holds_seen(observer) == (0 if db.engine.dialect.name == "sqlite" else 1)
+        assert not blobstore.discard(digest, hold=blobstore.hold(session=writer))  # still held by the first
+        hold.release_after_transaction()
+        writer.commit()
+    assert hold.released
+    with db.engine.connect() as observer:
+        assert holds_seen(observer) == 0
+    assert blobstore.discard(digest) and not blobstore.get_store().exists(digest)

@@ -6,22 +6,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-import pytest
 
+from service import jobs
 from service.assessment import mastery_store
 from service.assessment.models import Competency, MasteryInterval, MasteryState, MasteryStateBuild
 from service.assessment.progress import mastery_table
 from service.extensions import db
-from tests.support.assessment import scored_submission, writing_framework, writing_rubric
-
-
-@pytest.fixture
-def school(factory):
-    data = factory.school()
-    data["framework"] = writing_framework(data["org"].id, data["admin"])
-    data["rubric"] = writing_rubric(data["org"].id, data["framework"], data["t1"])
-    db.session.commit()
-    return data
+from tests.support.assessment import scored_submission, writing_school  # noqa: F401  (the `school` fixture)
 
 
 def _competencies(org_id):
@@ -37,6 +28,7 @@ def _mastered_at(student_id, competency_id, at) -> bool:
 
 
 def _assert_agrees(school, instants=()):
+    jobs.join_threads()  # a settings change or a new framework rebuilds in a background job
     db.session.expire_all()
     students = [school["s1"].id, school["s2"].id, school["s3"].id]
     competencies = _competencies(school["org"].id)

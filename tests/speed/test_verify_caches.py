@@ -57,3 +57,50 @@ def test_did_key_credentials_verify_repeatedly_and_tampering_is_caught(client):
     for _ in range(3):
         assert _verify(client, credential)["verified"]
     assert not _verify(client, tampered(credential))["verified"]
+
+
+def test_our_status_list_is_verified_once_per_version_and_key_set(app, client, factory, monkeypatch):
+    """Each verification of one of our awards checks its status list; the list's
+    own signature is checked once per list content and issuer key set, then reused."""
+    from service.badges import status_cache
+    from service.badges.models import IssuerKey
+
+    status_cache.clear()
+    checked = []
+    real = status_cache.ob_verify
+
+    def counting(credential, **kwargs):
+        checked.append(credential["id"])
+        return real(credential, **kwargs)
+
+    monkeypatch.setattr(status_cache, "ob_verify", counting)
+    school = factory.school()
+    bc = badge_class(school["org"])
+    first, second = issue(bc, school["s1"]), issue(bc, school["s2"])
+    for _ in range(3):
+        assert _verify(client, first.credential)["verified"]
+        assert _verify(client, second.credential)["verified"]
+    lists = len(set(checked))
+    assert lists >= 1 and len(checked) == lists  # each list verified once, reused five times
+
+    # A revocation re-signs the list: new content, verified again, and the bit shows.
+    revoked = client.post(f"/api/v1/awards/{first.id}/revoke", headers=factory.auth(school["admin"]),
+                          json={"reason": "issued in error"})
+    assert revoked.status_code == 200
+    before = len(checked)
+    assert not _verify(client, first.credential)["verified"]
+    assert _verify(client, second.credential)["verified"]
+    assert len(checked) == before + 1
+
+    # A change of the published key set (a new key) is a new cache key: verified again.
+    assert client.post("/api/v1/issuer-keys/rotate", headers=factory.auth(school["admin"]), json={}).status_code == 201
+    before = len(checked)
+    assert _verify(client, second.credential)["verified"]
+    assert len(checked) > before
+
+    # The key that signed the list withdrawn: the cached report is not used, the status check fails.
+    db.session.execute(db.update(IssuerKey).where(IssuerKey.organization_id == school["org"].id)
+                       .values(status="revoked"))
+    db.session.commit()
+    report = _verify(client, second.credential)
+    assert not report["verified"]

@@ -6,6 +6,8 @@ import random
 import uuid
 from datetime import datetime, timezone
 
+import pytest
+
 from service.extensions import db
 
 NS = uuid.UUID("6f1c1c2e-3c55-4a8e-9a43-5c2b0c6e1d7a")
@@ -162,3 +164,16 @@ def scored_submission(student, section, rubric, teacher, levels: dict, *, at=Non
         assessment.assessed_at = at
     db.session.flush()
     return submission, assessment
+
+
+@pytest.fixture(name="school")
+def writing_school(factory):
+    """The factory school plus an ELA writing framework and a rubric aligned to it.
+    A test module or conftest gets it as `school` by importing `writing_school`."""
+    from service.extensions import db
+
+    data = factory.school()
+    data["framework"] = writing_framework(data["org"].id, data["admin"])
+    data["rubric"] = writing_rubric(data["org"].id, data["framework"], data["t1"])
+    db.session.commit()
+    return data

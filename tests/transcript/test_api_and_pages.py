@@ -95,6 +95,9 @@ def test_admin_pages_render_and_save(client, tschool):
     sign_in(client, tschool["admin"])
     html = client.get("/admin/transcripts").get_data(as_text=True)
     assert "Credit policy (version 1" in html and "School profile" in html
+    # each form once, in the page body; the title is plain text
+    assert html.count("Colleges' admission requirements</h2>") == 1 and html.count('name="form"') == 3
+    assert "<title>Credit policy and school profile" in html and "<section" not in html.split("</head>")[0]
     assert "ELA9H" in client.get("/admin/courses").get_data(as_text=True)
     assert "Transcripts" in client.get("/transcripts").get_data(as_text=True)
     policy = json.loads(client.get(f"/issuers/{tschool['org'].slug}/credit-policy/1.json").data)

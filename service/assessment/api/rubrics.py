@@ -7,11 +7,10 @@ from flask.views import MethodView
 
 from ...api.pagination import listing
 from ...auth import api_auth, require_person
-from ...errors import Problem
 from ...extensions import db
-from ...policies import allowed, visible
+from ...policies import visible
+from ..actions import save_rubric
 from ..models import Rubric
-from ..rubrics import create_rubric
 from ..schemas import RubricSchema
 from .common import _get, blp
 
@@ -30,12 +29,7 @@ class Rubrics(MethodView):
     @blp.response(201, RubricSchema)
     def post(self, body):
         """Create a rubric (teachers and admins): levels (columns) and criteria (rows) aligned to competencies."""
-        actor = require_person()
-        if not allowed(actor, "create", Rubric(organization_id=actor.organization_id)):
-            raise Problem(403, "Only teachers and admins write rubrics.")
-        rubric = create_rubric(actor.organization_id, body, actor=actor)
-        db.session.commit()
-        return rubric
+        return save_rubric(require_person(), body)
 
 
 @blp.route("/rubrics/<uuid:rubric_id>")
@@ -54,7 +48,4 @@ class RubricVersions(MethodView):
     def post(self, body, rubric_id: uuid.UUID):
         """Revise a rubric: the full new content becomes its next version. Earlier scores keep theirs."""
         actor = require_person()
-        previous = _get(Rubric, rubric_id, actor, "revise", "rubric")
-        rubric = create_rubric(actor.organization_id, body, actor=actor, previous=previous)
-        db.session.commit()
-        return rubric
+        return save_rubric(actor, body, _get(Rubric, rubric_id, actor, what="rubric"))

@@ -5,7 +5,10 @@ from flask.views import MethodView
 
 from ...auth import api_auth, require_person
 from ...extensions import db
-from .. import actions
+from ...errors import Problem
+from ...models import Organization
+from ...policies import authorize
+from .. import actions, mastery_jobs
 from ..schemas import ScaleSchema, SettingsSchema
 from ..settings import scale_for, settings_for
 from .common import blp
@@ -46,3 +49,18 @@ class Settings(MethodView):
     def patch(self, body):
         """Mastery method and threshold, reassessment rule, graduation levels (admins)."""
         return actions.update_settings(require_person(), settings=body)[1]
+
+
+@blp.route("/assessment/mastery-rebuild")
+class MasteryRebuild(MethodView):
+    @api_auth("admin")
+    @blp.response(200)
+    def get(self):
+        """The latest recalculation of stored mastery after a settings change (admins):
+        status, students done of total, percent; 404 when there never was one."""
+        actor = require_person()
+        authorize(actor, "manage", db.session.get(Organization, actor.organization_id), what="organization")
+        found = mastery_jobs.progress(mastery_jobs.latest(actor.organization_id))
+        if found is None:
+            raise Problem(404, "No recalculation of mastery has run for your organization.")
+        return found

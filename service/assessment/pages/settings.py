@@ -12,7 +12,7 @@ from ...extensions import db
 from ...models import Organization
 from ...web.messages import sentence
 from ...policies import authorize
-from .. import actions
+from .. import actions, mastery_jobs
 from ..mastery import METHODS
 from ..models import Competency, Framework
 from ..schemas import ScaleSchema, SettingsSchema
@@ -107,8 +107,9 @@ def settings_page():
                     errors.setdefault(key, message)
         db.session.rollback()
         scale = scale_for(org.id)
+    rebuild = mastery_jobs.progress(mastery_jobs.latest(org.id))
     db.session.commit()
     return render_template("assessment/settings.html", scale=scale, methods=[(m, METHOD_LABELS.get(m, m))
                                                                              for m in METHODS],
                            values=values, errors=errors, domains=domains,
-                           proficient=scale.proficient_value), 422 if errors else 200
+                           proficient=scale.proficient_value, rebuild=rebuild), 422 if errors else 200

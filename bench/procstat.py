@@ -1,0 +1,73 @@
+"""CPU time of a gunicorn server's workers, read from Linux /proc.
+
+Requests/s on a shared machine says how much CPU the workers were given;
+CPU per request says what a request costs, whatever the load. Both
+bench_http.py and bench_load.py print it."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def workers_cpu_seconds(master_pid: int) -> float:
+    """User + system CPU used so far by the children (workers) of a gunicorn master."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    try:
+        children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    except OSError:
+        return 0.0
+    total = 0
+    for pid in children:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # a worker that exited meanwhile
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def worker_states(master_pid: int) -> list[str]:
+    """The scheduler state of each worker now: R runnable (running or waiting for a
+    core), S sleeping (waiting for the socket, the database, a lock), D disk."""
+    try:
+        children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    except OSError:
+        return []
+    states = []
+    for pid in children:
+        try:
+            states.append(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0])
+        except OSError:
+            continue
+    return states
+
+
+class StateSampler:
+    """Samples worker_states every `interval` seconds in a thread; `shares()` gives
+    the fraction of samples in each state. Many R with little CPU used means the
+    workers wait for a core (a busy machine); many S means they wait on I/O or locks."""
+
+    def __init__(self, master_pid: int, interval: float = 0.05):
+        import threading
+        from collections import Counter
+
+        self.master_pid, self.interval = master_pid, interval
+        self.counts: Counter = Counter()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.counts.update(worker_states(self.master_pid))
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+    def shares(self) -> dict[str, float]:
+        total = sum(self.counts.values()) or 1
+        return {state: n / total for state, n in self.counts.most_common()}
