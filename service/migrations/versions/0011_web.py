@@ -1,7 +1,7 @@
 """web: mail opt-out per kind of notification
 
 Revision ID: 0011_web
-Revises: 0010_web
+Revises: 0011_speed
 Create Date: 2026-12-02
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0011_web'
-down_revision = '0010_web'
+down_revision = '0011_speed'
 branch_labels = None
 depends_on = None
 
