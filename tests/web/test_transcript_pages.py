@@ -2,6 +2,10 @@
 main page (axe-core at 1280 and 390 px, no wider than a phone)."""
 from __future__ import annotations
 
+import pytest
+
+pytestmark = pytest.mark.browser
+
 
 def test_transcript_pages_of_each_role(visit, demo):
     from service.extensions import db
