@@ -1,7 +1,7 @@
 """Building and signing one transcript: 500 competencies with 2,000 scored evidence
 records, then the same record with 4x the evidence (8,000).
 
-    .venv/bin/python bench/bench_transcript.py [--competencies 500] [--evidence 2000] [--repeat 3] [--profile]
+    .venv/bin/python bench/bench_transcript.py [--competencies 500] [--evidence 2000] [--badges 40] [--repeat 7] [--profile]
 
 Times the pure pipeline the registrar's "issue" runs after loading from the database:
 mastery levels from the evidence (assessment.mastery), the record under the credit

@@ -52,10 +52,11 @@ def _contexts(document) -> list:
     return ctx if isinstance(ctx, list) else [ctx]
 
 
-def hash_data(document: dict, proof_config: dict, *, loader: DocumentLoader | None = None) -> bytes:
-    """SHA-256(canonical proof config) || SHA-256(canonical document)."""
-    doc_hash = hashlib.sha256(canonical.canonicalize(document, loader=loader).encode()).digest()
-    cfg_hash = hashlib.sha256(canonical.canonicalize(proof_config, loader=loader).encode()).digest()
+def hash_data(document: dict, proof_config: dict, *, loader: DocumentLoader | None = None,
+              digest=hashlib.sha256) -> bytes:
+    """SHA-256(canonical proof config) || SHA-256(canonical document) (SHA-384 for P-384 keys)."""
+    doc_hash = digest(canonical.canonicalize(document, loader=loader).encode()).digest()
+    cfg_hash = digest(canonical.canonicalize(proof_config, loader=loader).encode()).digest()
     return cfg_hash + doc_hash
 
 
@@ -153,8 +154,8 @@ def _verify_one(document: dict, proof: dict, resolver, loader, expected_purpose,
         except multibase.MultibaseError as exc:
             result.reason = f"proofValue: {exc}"
             return result
-        if len(signature) != 64:  # Ed25519, and P-256 r||s, are both 64 bytes
-            result.reason = "proofValue is not a 64-byte signature"
+        if len(signature) not in (64, 96):  # Ed25519 and P-256 r||s are 64 bytes, P-384 r||s 96
+            result.reason = "proofValue is not a 64-byte (or P-384 96-byte) signature"
             return result
     if not isinstance(vm_id, str) or not vm_id:
         result.reason = "proof has no verificationMethod"
@@ -173,6 +174,8 @@ def _verify_one(document: dict, proof: dict, resolver, loader, expected_purpose,
         result.reason = f"verification method not found: {exc}"
         return result
     wanted_alg = _SUITE_ALG.get(suite, "EdDSA")  # the legacy Ed25519 suites: EdDSA
+    if suite == ECDSA_SUITE and public_key.alg == "ES384":
+        wanted_alg = "ES384"  # ecdsa-rdfc-2019 with P-384 (and SHA-384), verification only
     if public_key.alg != wanted_alg:
         result.reason = f"verification method is not a {'P-256' if wanted_alg == 'ES256' else 'Ed25519'} key " \
                         f"as {suite} needs"
@@ -208,7 +211,8 @@ def _verify_one(document: dict, proof: dict, resolver, loader, expected_purpose,
     else:
         detail = ""
         try:
-            data = hash_data(unsecured, options, loader=loader)
+            data = hash_data(unsecured, options, loader=loader,
+                             digest=hashlib.sha384 if wanted_alg == "ES384" else hashlib.sha256)
         except canonical.CanonicalizationError as exc:
             result.reason = f"canonicalization failed: {exc}"
             return result

@@ -55,6 +55,8 @@ def _alg_of(key) -> str:
     if isinstance(key, (ec.EllipticCurvePrivateKey, ec.EllipticCurvePublicKey)):
         if isinstance(key.curve, ec.SECP256R1):
             return "ES256"
+        if isinstance(key.curve, ec.SECP384R1) and isinstance(key, ec.EllipticCurvePublicKey):
+            return "ES384"  # P-384: verification only (ecdsa-rdfc-2019 of other issuers)
     raise KeyMaterialError("unsupported key type (need Ed25519, RSA or P-256)")
 
 
@@ -76,13 +78,14 @@ class PublicKey:
             elif self.alg == "RS256":
                 self.key.verify(signature, data, padding.PKCS1v15(), hashes.SHA256())
             else:
-                # JWS ES256 signatures are raw r||s (RFC 7518 section 3.4).
-                if len(signature) != 64:
+                # ECDSA signatures are raw r||s (RFC 7518 section 3.4; Data Integrity ECDSA too)
+                size, digest = (48, hashes.SHA384()) if self.alg == "ES384" else (32, hashes.SHA256())
+                if len(signature) != 2 * size:
                     return False
                 der = utils.encode_dss_signature(
-                    int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
+                    int.from_bytes(signature[:size], "big"), int.from_bytes(signature[size:], "big")
                 )
-                self.key.verify(der, data, ec.ECDSA(hashes.SHA256()))
+                self.key.verify(der, data, ec.ECDSA(digest))
             return True
         except InvalidSignature:
             return False
@@ -97,11 +100,12 @@ class PublicKey:
         """``publicKeyMultibase`` (``z6Mk...`` for Ed25519, ``zDn...`` for P-256)."""
         if self.alg == "EdDSA":
             return multibase.encode_multikey(multibase.ED25519_PUB, self.raw())
-        if self.alg == "ES256":
+        if self.alg in ("ES256", "ES384"):
             point = self.key.public_bytes(
                 serialization.Encoding.X962, serialization.PublicFormat.CompressedPoint
             )
-            return multibase.encode_multikey(multibase.P256_PUB, point)
+            return multibase.encode_multikey(multibase.P256_PUB if self.alg == "ES256" else multibase.P384_PUB,
+                                             point)
         raise KeyMaterialError("RSA keys have no Multikey form here")
 
     @classmethod
@@ -118,6 +122,8 @@ class PublicKey:
                 return cls(ed25519.Ed25519PublicKey.from_public_bytes(raw))
             if codec == "p256-pub":
                 return cls(ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), raw))
+            if codec == "p384-pub":
+                return cls(ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP384R1(), raw))
         except (multibase.MultibaseError, ValueError) as exc:
             raise KeyMaterialError(f"bad publicKeyMultibase: {exc}") from None
         raise KeyMaterialError(f"unsupported Multikey codec {codec}")
@@ -130,7 +136,8 @@ class PublicKey:
             nums = self.key.public_numbers()
             return {"kty": "RSA", "n": _int_b64u(nums.n), "e": _int_b64u(nums.e)}
         nums = self.key.public_numbers()
-        return {"kty": "EC", "crv": "P-256", "x": _int_b64u(nums.x, 32), "y": _int_b64u(nums.y, 32)}
+        crv, size = ("P-384", 48) if alg == "ES384" else ("P-256", 32)
+        return {"kty": "EC", "crv": crv, "x": _int_b64u(nums.x, size), "y": _int_b64u(nums.y, size)}
 
     @classmethod
     def from_jwk(cls, jwk) -> "PublicKey":
@@ -146,10 +153,11 @@ class PublicKey:
                 if n.bit_length() < 2048:
                     raise KeyMaterialError("RSA keys shorter than 2048 bits are refused")
                 return cls(rsa.RSAPublicNumbers(e, n).public_key())
-            if kty == "EC" and jwk.get("crv") == "P-256":
+            if kty == "EC" and jwk.get("crv") in ("P-256", "P-384"):
                 x = int.from_bytes(_unb64u(jwk.get("x")), "big")
                 y = int.from_bytes(_unb64u(jwk.get("y")), "big")
-                return cls(ec.EllipticCurvePublicNumbers(x, y, ec.SECP256R1()).public_key())
+                curve = ec.SECP256R1() if jwk["crv"] == "P-256" else ec.SECP384R1()
+                return cls(ec.EllipticCurvePublicNumbers(x, y, curve).public_key())
         except ValueError as exc:
             if isinstance(exc, KeyMaterialError):
                 raise

@@ -12,6 +12,7 @@ __all__ = [
     "ED25519_PUB",
     "ED25519_PRIV",
     "P256_PUB",
+    "P384_PUB",
     "b58encode",
     "b58decode",
     "encode",
@@ -24,7 +25,8 @@ __all__ = [
 ED25519_PUB = b"\xed\x01"
 ED25519_PRIV = b"\x80\x26"
 P256_PUB = b"\x80\x24"  # 0x1200 as an unsigned varint
-_CODECS = {ED25519_PUB: "ed25519-pub", ED25519_PRIV: "ed25519-priv", P256_PUB: "p256-pub"}
+P384_PUB = b"\x81\x24"  # 0x1201
+_CODECS = {ED25519_PUB: "ed25519-pub", ED25519_PRIV: "ed25519-priv", P256_PUB: "p256-pub", P384_PUB: "p384-pub"}
 
 _ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _INDEX = {c: i for i, c in enumerate(_ALPHABET)}

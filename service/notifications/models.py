@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text, Uuid
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -38,4 +38,6 @@ class NotificationSetting(db.Model):
 
     person_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("people.id"), primary_key=True)
     email_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Kinds (KINDS in service.py) not to mail while email_enabled; the bell shows them all.
+    email_muted_kinds: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

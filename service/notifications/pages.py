@@ -18,7 +18,8 @@ bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 def index():
     person = current_person()
     return render_template("notifications/index.html", notes=service.recent(person),
-                           mail_wanted=service.mail_wanted(person.id))
+                           mail_wanted=service.mail_wanted(person.id), kinds=service.kinds_for(person),
+                           muted=service.muted_kinds(person.id))
 
 
 @bp.get("/<uuid:notification_id>")
@@ -52,9 +53,19 @@ def read_all():
 def settings():
     person = current_person()
     wanted = request.form.get("email") == "on"
-    service.set_mail_wanted(person, wanted)
-    audit.record("notifications.settings", obj=person, actor=person, email=wanted)
+    # A kind is muted when its box is unticked (only the kinds this person receives are on the form).
+    offered = [kind for kind, _ in service.kinds_for(person)]
+    chosen = set(request.form.getlist("kinds"))
+    muted = [kind for kind in offered if kind not in chosen] if "kinds-shown" in request.form else None
+    service.set_mail_wanted(person, wanted, muted)
+    audit.record("notifications.settings", obj=person, actor=person, email=wanted, muted=muted or [])
     db.session.commit()
-    flash("You will get these notifications by e-mail too." if wanted
-          else "E-mail notifications are off; the bell still shows them.", "success")
+    if not wanted:
+        flash("E-mail notifications are off; the bell still shows them.", "success")
+    elif muted:
+        labels = dict(service.kinds_for(person))
+        flash("You will get e-mail for everything but: " + ", ".join(labels[k].lower() for k in muted) + ".",
+              "success")
+    else:
+        flash("You will get these notifications by e-mail too.", "success")
     return redirect(url_for(".index"))

@@ -2,7 +2,7 @@
 
 Receivers run inside the sender's transaction (see service/events.py): the
 notification rows commit with the change they announce, and mail is parked
-until that commit (outbox.py). People opt out of mail per person; the bell
+until that commit (outbox.py). People opt out of mail wholly or per kind; the bell
 always shows.
 """
 from __future__ import annotations
@@ -18,17 +18,39 @@ from ..mail import mail_enabled
 from .outbox import queue_mail
 
 
-def mail_wanted(person_id: uuid.UUID) -> bool:
+# Each kind of notification, as its owner's mail settings name it, and the roles that receive it.
+KINDS = {"returned": ("Work returned for revision", (Role.STUDENT.value,)),
+         "scored": ("Work scored", (Role.STUDENT.value,)),
+         "badge_earned": ("Badges earned", (Role.STUDENT.value,)),
+         "approval_waiting": ("Badges waiting for my approval", (Role.TEACHER.value,))}
+
+
+def kinds_for(person: Person) -> list[tuple[str, str]]:
+    return [(kind, label) for kind, (label, roles) in KINDS.items() if person.role in roles]
+
+
+def mail_wanted(person_id: uuid.UUID, kind: str | None = None) -> bool:
+    """Mail is on unless the person turned it off, wholly or for this kind."""
     setting = db.session.get(NotificationSetting, person_id)
-    return True if setting is None else setting.email_enabled
+    if setting is None:
+        return True
+    return setting.email_enabled and kind not in (setting.email_muted_kinds or [])
 
 
-def set_mail_wanted(person: Person, wanted: bool) -> None:
+def muted_kinds(person_id: uuid.UUID) -> list[str]:
+    setting = db.session.get(NotificationSetting, person_id)
+    return list(setting.email_muted_kinds or []) if setting is not None else []
+
+
+def set_mail_wanted(person: Person, wanted: bool, muted: list[str] | None = None) -> None:
+    """Mail on or off, and (when given) the kinds not to mail; unknown kinds are ignored."""
     setting = db.session.get(NotificationSetting, person.id)
     if setting is None:
-        setting = NotificationSetting(person_id=person.id)
+        setting = NotificationSetting(person_id=person.id, email_muted_kinds=[])
         db.session.add(setting)
     setting.email_enabled = wanted
+    if muted is not None:
+        setting.email_muted_kinds = sorted(k for k in set(muted) if k in KINDS)
 
 
 def notify(person: Person, kind: str, title: str, path: str | None, body: str | None = None) -> Notification:
@@ -40,7 +62,7 @@ def _notify(person, kind, title, path, body) -> Notification:
     note = Notification(person_id=person.id, kind=kind, title=title[:300], url=path, body=body)
     db.session.add(note)
     # Without SMTP there is nothing to send: skip the per-person preference lookup (bulk jobs).
-    if mail_enabled() and person.is_active and person.email and mail_wanted(person.id):
+    if mail_enabled() and person.is_active and person.email and mail_wanted(person.id, kind):
         link = f"{current_app.config['PUBLIC_BASE_URL']}{path}" if path else current_app.config["PUBLIC_BASE_URL"]
         text = (f"Hello {person.display_name},\n\n{title}.\n"
                 + (f"\n{body}\n" if body else "")

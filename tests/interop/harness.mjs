@@ -21,7 +21,7 @@ const contexts = new Map(Object.entries(index).map(
 const DID_V1 = 'https://www.w3.org/ns/did/v1';
 const MULTIKEY_V1 = 'https://w3id.org/security/multikey/v1';
 
-// did:key (Ed25519 z6Mk..., P-256 zDn...) resolved offline, like openbadges.did on the Python side.
+// did:key (Ed25519 z6Mk..., P-256 zDn..., P-384 z82...) resolved offline, like openbadges.did on the Python side.
 function didKeyDocument(did) {
   const mb = did.slice('did:key:'.length);
   const vm = {id: `${did}#${mb}`, type: 'Multikey', controller: did, publicKeyMultibase: mb};
@@ -35,7 +35,7 @@ async function documentLoader(url) {
   if(contexts.has(url)) {
     return {contextUrl: null, documentUrl: url, document: structuredClone(contexts.get(url))};
   }
-  if(url.startsWith('did:key:z6Mk') || url.startsWith('did:key:zDn')) {
+  if(url.startsWith('did:key:z6Mk') || url.startsWith('did:key:zDn') || url.startsWith('did:key:z82')) {
     const [did, fragment] = url.split('#');
     const doc = didKeyDocument(did);
     if(!fragment) {
@@ -182,9 +182,9 @@ async function bench({credential, iterations = 200, cryptosuite = 'eddsa-rdfc-20
   return {iterations, verified: ok, seconds, per_second: iterations / seconds};
 }
 
-// A fresh P-256 did:key issuer and a copy of the credential issued by it.
-async function p256Issuer(credential) {
-  const key = await EcdsaMultikey.generate({curve: 'P-256'});
+// A fresh P-256 (or P-384) did:key issuer and a copy of the credential issued by it.
+async function p256Issuer(credential, curve = 'P-256') {
+  const key = await EcdsaMultikey.generate({curve});
   const did = `did:key:${key.publicKeyMultibase}`;
   key.controller = did;
   key.id = `${did}#${key.publicKeyMultibase}`;
@@ -194,8 +194,8 @@ async function p256Issuer(credential) {
 }
 
 // ecdsa-rdfc-2019 (P-256) both ways: Digital Bazaar signs / verifies.
-async function ecdsaSign({credential}) {
-  const {key, did, cred} = await p256Issuer(credential);
+async function ecdsaSign({credential, curve = 'P-256'}) {
+  const {key, did, cred} = await p256Issuer(credential, curve);
   const suite = new DataIntegrityProof({signer: key.signer(), cryptosuite: ecdsaRdfc2019});
   return {signed: await vc.issue({credential: cred, suite, documentLoader}), did};
 }

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from openbadges import data_integrity as di, did, keys
+from openbadges import data_integrity as di, did, keys, multibase
 from openbadges import jwt as vcjwt
 from openbadges.verify import verify
 
@@ -148,3 +148,16 @@ def test_ecdsa_sd_2023_same_verdict_on_1edtechs_derived_credential():
     forged = tamper(doc)
     assert harness({"op": "sd-verify", "credential": forged, "documents": documents})["verified"] is False
     assert not di.verify(forged, FixtureResolver(), loader=context_loader()).verified
+
+
+def test_ecdsa_rdfc_2019_p384_digital_bazaar_signs_we_verify():
+    # P-384 (SHA-384, 96-byte r||s): accepted from other issuers, verification only
+    out = harness({"op": "ecdsa-sign", "curve": "P-384", "credential": credential()})
+    signed = out["signed"]
+    assert out["did"].startswith("did:key:z82")
+    assert len(multibase.decode(signed["proof"]["proofValue"])) == 96
+    report = verify(signed, now=NOW)
+    assert report.verified, report.to_json()
+    assert not verify(tamper(signed), now=NOW).conformant
+    assert harness({"op": "ecdsa-verify", "credential": signed})["verified"] is True
+    assert harness({"op": "ecdsa-verify", "credential": tamper(signed)})["verified"] is False

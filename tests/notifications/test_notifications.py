@@ -90,3 +90,24 @@ def test_a_waiting_approval_notifies_the_students_teachers(app, factory, school)
     notes = db.session.scalars(db.select(Notification).where(Notification.kind == "approval_waiting")).all()
     assert [n.person_id for n in notes] == [school["t1"].id]
     assert notes[0].url.startswith("/badges/manage#pending-")
+
+
+def test_mail_can_be_turned_off_for_one_kind_only(client, factory, school, smtp_server):
+    from service.notifications.models import Notification
+
+    s1 = school["s1"]
+    auth = factory.auth(s1)
+    page = client.get("/notifications", headers=auth).get_data(as_text=True)
+    assert 'id="kind-returned"' in page and 'id="kind-approval_waiting"' not in page  # a student's kinds only
+    # Mail on, but not for returned work: ticked boxes are the kinds still mailed.
+    saved = client.post("/notifications/settings", headers=auth, data={
+        "email": "on", "kinds-shown": "1", "kinds": ["scored", "badge_earned"]})
+    assert saved.status_code == 302
+    page = client.get("/notifications", headers=auth).get_data(as_text=True)
+    assert 'id="kind-returned">' in page and 'value="scored" id="kind-scored" checked' in page
+    submission = _submitted(school, s1)
+    client.post(f"/api/v1/submissions/{submission.id}/return", json={"feedback": "Add a stanza"},
+                headers=factory.auth(school["t1"]))
+    assert db.session.scalar(db.select(db.func.count(Notification.id)).where(Notification.person_id == s1.id)) == 1
+    with pytest.raises(AssertionError):
+        smtp_server.wait_for(1, timeout=1)  # the bell has it; the mailbox does not

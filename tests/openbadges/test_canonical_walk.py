@@ -221,3 +221,15 @@ def test_many_distinct_embedded_contexts_only_reset_the_cache(monkeypatch):
                "type": ["VerifiableCredential", "OpenBadgeCredential"], f"extra{n}": "x"}
         assert canonical.canonicalize(doc) == canonical.canonicalize_generic(doc)
     assert len(canonical._compiler(canonical.default_loader())._wrapped) <= 21
+
+
+def test_threads_share_the_context_cache_safely():
+    from concurrent.futures import ThreadPoolExecutor
+
+    docs = [dict(doc, id=f"urn:uuid:{n}") for n, (name, doc) in enumerate(_documents())
+            if "ob30" in name or "clr20" in name][:24]
+    expected = [outcome(canonical.canonicalize_generic, d, context_loader()) for d in docs]
+    loader = context_loader()  # a fresh loader: its contexts are processed while the threads race
+    with ThreadPoolExecutor(8) as pool:
+        got = list(pool.map(lambda d: outcome(canonical.canonicalize, d, loader), docs * 3))
+    assert got == expected * 3

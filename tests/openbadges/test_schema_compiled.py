@@ -86,3 +86,19 @@ def test_invalid_documents_still_list_every_violation():
     del doc["credentialSubject"]
     assert not schema.is_valid(doc)
     assert {v.path for v in schema.validate(doc)} >= {"validFrom", "credentialSubject"}
+
+
+def test_official_schema_single_proof_shortcut_lists_what_jsonschema_lists():
+    # a credential valid but for a single proof object: the fast answer equals jsonschema's listing
+    import json
+
+    from openbadges import official_schema
+    from tests.conformance.fixture_web import FIXTURES
+
+    doc = json.loads((FIXTURES / "ob30/simple.json").read_text("utf-8"))
+    doc["proof"] = doc["proof"][0] if isinstance(doc["proof"], list) else doc["proof"]
+    slow = sorted((official_schema._path(e), e.message) for e in official_schema._validator().iter_errors(doc))
+    assert official_schema.violations(doc) == slow == [("proof", f"{doc['proof']!r} is not of type 'array'")]
+    # and a second violation still gets the full listing
+    del doc["issuer"]
+    assert len(official_schema.violations(doc)) == 2

@@ -123,3 +123,24 @@ def test_a_copy_is_not_altered_by_verification():
     before = copy.deepcopy(doc)
     _verify(doc)
     assert doc == before
+
+
+@pytest.mark.node
+def test_through_the_service_api_and_page(client):
+    # a selectively disclosed badge (Digital Bazaar issued and derived it) verifies through POST
+    # /api/v1/verify; the same with a changed disclosed value does not, and is never green on the page
+    from tests.interop.test_interop import credential
+    from tests.support.badges import node
+
+    out = node({"op": "sd-derive", "credential": credential(),
+                "mandatoryPointers": ["/issuer", "/validFrom", "/credentialSubject/achievement"],
+                "selectivePointers": ["/credentialSubject/id"]})
+    derived = out["derived"]
+    report = client.post("/api/v1/verify", json={"credential": derived}).json
+    assert report["verified"] is True, report["checks"]
+    forged = copy.deepcopy(derived)
+    forged["credentialSubject"]["id"] = "did:example:someone-else"
+    report = client.post("/api/v1/verify", json={"credential": forged}).json
+    assert report["verified"] is False and report["conformant"] is False
+    html = client.post("/verify", data={"credential": json.dumps(forged)}).get_data(as_text=True)
+    assert 'data-verdict="failed"' in html and 'data-verdict="verified"' not in html

@@ -75,7 +75,9 @@ class Visitor:
     def check(self, name: str, *, phone: bool = True):
         """axe at 1280 px (and 390 px), the width at 390 px, screenshots of both."""
         self.page.wait_for_load_state()
-        slug = re.sub(r"[^a-z0-9]+", "-", f"{self.role}-{name}".lower()).strip("-")
+        # Ids change every run: named "id" so each run overwrites the last one's screenshots.
+        plain = re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "id", f"{self.role}-{name}")
+        slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
         self._axe(name, "1280")
         SHOTS.mkdir(exist_ok=True)
         self.page.screenshot(path=str(SHOTS / f"{slug}-1280.png"), full_page=True)
