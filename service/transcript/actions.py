@@ -93,7 +93,7 @@ def save_profile(actor, values: dict):
 
 def update_course(actor, course_id, values: dict) -> Course:
     """Credit value, subject, level, title and competencies of a course (admins)."""
-    from ..assessment.models import Competency, CourseCompetency
+    from ..assessment import facts
 
     course = db.session.get(Course, course_id)
     if course is None or course.organization_id != actor.organization_id:
@@ -112,8 +112,7 @@ def update_course(actor, course_id, values: dict) -> Course:
             errors.append(field_error("credit_value", "must be a number from 0 to 10"))
     competency_ids = values.pop("competency_ids", None)
     if competency_ids is not None:
-        found = set(db.session.scalars(db.select(Competency.id).where(
-            Competency.id.in_(competency_ids), Competency.organization_id == course.organization_id)))
+        found = facts.known_competencies(course.organization_id, competency_ids)
         missing = [str(c) for c in competency_ids if c not in found]
         if missing:
             errors.append(field_error("competency_ids", f"no such competency in your school: {', '.join(missing)}"))
@@ -122,9 +121,7 @@ def update_course(actor, course_id, values: dict) -> Course:
     for key, value in values.items():
         setattr(course, key, value)
     if competency_ids is not None:
-        db.session.execute(db.delete(CourseCompetency).where(CourseCompetency.course_id == course.id))
-        for cid in dict.fromkeys(competency_ids):
-            db.session.add(CourseCompetency(course_id=course.id, competency_id=cid))
+        facts.set_course_competencies(course.id, competency_ids)
     audit.record("course.update", obj=course, actor=actor, fields=sorted(values) +
                  (["competency_ids"] if competency_ids is not None else []))
     db.session.commit()
@@ -132,10 +129,9 @@ def update_course(actor, course_id, values: dict) -> Course:
 
 
 def course_competency_ids(course: Course) -> list[uuid.UUID]:
-    from ..assessment.models import CourseCompetency
+    from ..assessment import facts
 
-    return list(db.session.scalars(db.select(CourseCompetency.competency_id).where(
-        CourseCompetency.course_id == course.id)))
+    return facts.course_competency_ids(course.id)
 
 
 # -- admissions readiness ------------------------------------------------------------------------

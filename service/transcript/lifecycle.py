@@ -14,7 +14,6 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from openbadges import data_integrity, jwt as vcjwt
 from openbadges.models import format_datetime
 
 from .. import audit
@@ -32,11 +31,10 @@ class LifecycleError(ValueError):
 
 # -- credit policy versions ---------------------------------------------------------------
 def default_rules(org_id) -> dict:
-    from ..assessment.settings import scale_for, settings_for
+    from ..assessment import facts
 
-    scale, settings = scale_for(org_id), settings_for(org_id)
-    return {"proficient_level": scale.proficient_value,
-            "graduation": {"min_domain_levels": dict(settings.graduation_requirements or {})}}
+    return {"proficient_level": facts.scale(org_id).proficient_value,
+            "graduation": {"min_domain_levels": facts.graduation_requirements(org_id)}}
 
 
 def current_policy(org: Organization) -> CreditPolicy:
@@ -92,10 +90,10 @@ def save_profile(org: Organization, values: dict, *, actor: Person) -> SchoolPro
 
 
 def profile_json(org: Organization) -> dict:
-    from ..assessment.settings import scale_for
+    from ..assessment import facts
 
     row = school_profile(org)
-    scale = scale_for(org.id)
+    scale = facts.scale(org.id)
     return {"name": org.name, "url": org.url, "email": org.email, "description": org.description,
             "address": row.address, "school_code": row.school_code, "accreditation": row.accreditation,
             "contact": row.contact, "size": row.size, "grading": row.grading,
@@ -133,7 +131,7 @@ def preview(student: Person, policy_row: CreditPolicy | None = None) -> dict:
 
 def issue(transcript: Transcript, *, actor: Person) -> Transcript:
     """Build, sign and store the transcript (the registrar's decision). Commits."""
-    from ..badges import issuer, keys, status, urls as badge_urls
+    from ..badges import signing_api
 
     # Lock the row (PostgreSQL) so two registrars cannot both sign the same request.
     db.session.refresh(transcript, with_for_update=True)
@@ -151,23 +149,17 @@ def issue(transcript: Transcript, *, actor: Person) -> Transcript:
                         "rules": policy_row.rules, "description": rules.describe()}
     record["school"] = profile_json(org)
     now = utcnow().replace(microsecond=0)
-    (list_row, index), = status.allocate(org, "revocation")
+    entry = signing_api.allocate_revocation(org)
     unsigned = clr.build(record, transcript_id=transcript.id, ids=urls.ids(org.slug),
-                         issuer=issuer.credential_issuer(org), issued=format_datetime(now), email=student.email,
+                         issuer=signing_api.credential_issuer(org), issued=format_datetime(now), email=student.email,
                          policy_version=policy_row.version,
                          grade_letters=[b.letter for b in reversed(rules.grade_scale)],
                          scale=_scale_range(org), badges=inputs.badges,
-                         status_entry=status.credential_status(list_row, index))
-    signing = keys.ensure_keys(org)
-    di_row, jwt_row = signing["data_integrity"], signing["jwt"]
-    transcript.credential = data_integrity.sign(
-        unsigned, keys.private_key(di_row), badge_urls.verification_method_id(org.slug, di_row.key_id),
-        created=unsigned["validFrom"], as_set=True)  # proof as an array, as 1EdTech's schemas want
-    transcript.credential_jwt = vcjwt.sign(unsigned, keys.private_key(jwt_row),
-                                           kid=badge_urls.jwt_kid(org.slug, jwt_row.key_id))
+                         status_entry=entry.credential_status)
+    transcript.credential, transcript.credential_jwt = signing_api.sign(org, unsigned)
     transcript.record = record
     transcript.policy_id = policy_row.id
-    transcript.status_list_id, transcript.status_index = list_row.id, index
+    transcript.status_list_id, transcript.status_index = entry.status_list_id, entry.index
     transcript.status, transcript.issued_at, transcript.reviewed_by_id = "issued", now, actor.id
     transcript.status_changed_at = now
     if policy_row.used_at is None:
@@ -178,9 +170,9 @@ def issue(transcript: Transcript, *, actor: Person) -> Transcript:
 
 
 def _scale_range(org: Organization) -> tuple[float, float]:
-    from ..assessment.settings import scale_for
+    from ..assessment import facts
 
-    values = [lv["value"] for lv in scale_for(org.id).levels]
+    values = [lv["value"] for lv in facts.scale(org.id).levels]
     return (min(values), max(values))
 
 
@@ -195,11 +187,11 @@ def decline(transcript: Transcript, *, actor: Person, reason: str) -> Transcript
 
 
 def revoke(transcript: Transcript, *, actor: Person, reason: str) -> Transcript:
-    from ..badges import status
+    from ..badges import signing_api
 
     if transcript.status != "issued":
         raise LifecycleError(f"a {transcript.status} transcript cannot be revoked")
-    status.set_bit(transcript.status_list_id, transcript.status_index, 1)
+    signing_api.revoke(transcript.status_list_id, transcript.status_index)
     transcript.status, transcript.status_reason, transcript.status_changed_at = "revoked", reason, utcnow()
     audit.record("transcript.revoke", obj=transcript, actor=actor, reason=reason)
     db.session.commit()

@@ -281,7 +281,7 @@ def settings():
 @bp.route("/admin/courses", methods=["GET", "POST"])
 @login_required
 def courses():
-    from ..assessment.models import Competency, Framework
+    from ..assessment import facts
 
     actor, org = _admin()
     error = None
@@ -301,9 +301,7 @@ def courses():
         except Problem as exc:
             error = _form_problem(exc)
     rows = db.session.scalars(db.select(Course).where(Course.organization_id == org.id).order_by(Course.code)).all()
-    comps = db.session.scalars(db.select(Competency).join(Framework).where(
-        Competency.organization_id == org.id, Framework.status == "current")
-        .order_by(Competency.human_code, Competency.position)).all()
+    comps = facts.current_competencies(org.id)
     linked = {c.id: set(actions.course_competency_ids(c)) for c in rows}
     return render_template("transcript/courses.html", courses=rows, competencies=comps, linked=linked,
                            error=error), (422 if error else 200)
