@@ -487,7 +487,10 @@ def verify_source(source, recipient: str | None = None) -> dict:
         revoked = _own_status(credential, "revoked")
         for c in body["checks"] if revoked else ():
             if c["check"] == "status" and c["status"] == "fail":
-                c["message"] = f"{revoked} ({c['message']})"
+                # a revocation sets the one suspension entry for good: don't tell a college "suspended"
+                seen = re.fullmatch(r"credential is suspended \((.*)\)", c["message"])
+                detail = f"set for good in its suspension entry: {seen.group(1)}" if seen else c["message"]
+                c["message"] = f"{revoked} ({detail})"
     for hook in REPORT_HOOKS:
         hook(body, credential)
     body["conformant"] = report.conformant and not any(

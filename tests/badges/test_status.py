@@ -57,6 +57,7 @@ def test_revoke_suspend_unsuspend_resign_the_lists(app, client, factory):
     api = client.post("/api/v1/verify", json={"credential": award.credential}).get_json()
     status_checks = [c for c in api["checks"] if c["check"] == "status"]
     assert api["verified"] is False and "revoked by its issuer: plagiarism" in status_checks[0]["message"]
+    assert "suspended" not in status_checks[0]["message"]  # a college is not told a revoked badge is suspended
     assert verify(other.credential, resolver=resolver, status_fetcher=fetch).verified  # neighbours unaffected
 
     # Revocation is final; the 1EdTech revocation list names it too.
