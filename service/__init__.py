@@ -10,7 +10,7 @@ import importlib
 import logging
 import os
 
-from flask import Flask, g, request
+from flask import Flask, request
 
 # Feature packages plug in here. Each may define `init_app(app)` (pages, CLI),
 # `api_blueprints()` and `home_links(person)`.
@@ -63,7 +63,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     blobstore.init_app(app)
     register_cli(app)
 
+    from . import security_headers
+    from .auth.cookies import CookieSessions
     from .body_limits import check_body_size
+
+    app.session_interface = CookieSessions()
 
     # First of all: refuse an oversized body before anything reads it; then
     # malformed input that would otherwise fail deep inside a view.
@@ -77,25 +81,7 @@ def create_app(test_config: dict | None = None) -> Flask:
             return None
         load_identity()
 
-    @app.after_request
-    def _security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        if app.config["SERVICE_ENV"] == "production":
-            # Production is https only (config refuses another PUBLIC_BASE_URL):
-            # browsers must never fall back to plain http, even on a typed URL.
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if response.mimetype == "text/html" and "Content-Security-Policy" not in response.headers:
-            # The Swagger UI page bootstraps itself with an inline script.
-            script = "'self' 'unsafe-inline'" if request.path.startswith("/api/docs") else "'self'"
-            response.headers["Content-Security-Policy"] = (
-                f"default-src 'self'; script-src {script}; style-src 'self' 'unsafe-inline'; "
-                "img-src 'self' data:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; "
-                "form-action 'self'")
-        if g.get("token") is not None or request.path.startswith("/api/"):
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
+    security_headers.install(app)
 
     @app.context_processor
     def _template_helpers():

@@ -117,6 +117,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     config["SESSION_COOKIE_SAMESITE"] = "Lax"
     config["SESSION_COOKIE_SECURE"] = production
     config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=config["SESSION_LIFETIME_HOURS"])
+    # The cookie is re-sent only when it changes (service/auth/cookies.py).
+    config["SESSION_REFRESH_EACH_REQUEST"] = False
     config["TESTING"] = config.get("TESTING", config["SERVICE_ENV"] == "testing")
     if str(config["SMTP_SECURITY"]).lower() not in ("none", "starttls", "tls"):
         raise ConfigError("SMTP_SECURITY must be none, starttls or tls")

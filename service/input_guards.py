@@ -35,6 +35,8 @@ def install_converter(app: Flask) -> None:
 
 
 def check_query() -> None:
+    if not request.environ.get("QUERY_STRING"):
+        return  # most requests: no arguments to parse
     for name, limit in (("page", MAX_PAGE), ("page_size", INT_MAX)):
         raw = request.args.get(name)
         if raw and raw.strip().lstrip("+-").isdigit() and int(raw) > limit:

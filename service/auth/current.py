@@ -9,7 +9,10 @@ import functools
 
 from flask import g, redirect, request, session, url_for
 
+from sqlalchemy.orm import joinedload
+
 from ..errors import Problem
+from ..extensions import db
 from ..models import Person
 from . import sessions
 from .csrf import SAFE_METHODS, csrf_ok
@@ -17,10 +20,12 @@ from .tokens import ALL_SCOPES, find_valid_token, note_use
 
 
 def load_identity() -> None:
-    g.person = None
+    """Decide who is calling (a person id and scopes) from one Core lookup; the
+    person's ORM object is loaded later, and only if the view asks for it."""
+    g.person_id = g.person = None  # (tests reuse one app context, hence one g, across requests)
     g.token = None
     g.scopes = frozenset()
-    header = request.headers.get("Authorization", "")
+    header = request.headers.get("Authorization")
     if header:
         scheme, _, secret = header.partition(" ")
         if scheme.lower() != "bearer" or not secret.strip():
@@ -31,13 +36,12 @@ def load_identity() -> None:
             raise Problem(401, "The bearer token is invalid, expired or revoked.",
                           headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
         note_use(token)
-        g.person, g.token, g.scopes = token.person, token, frozenset(token.scopes)
+        g.person_id, g.token, g.scopes = token.person_id, token, frozenset(token.scopes)
         return
-    if session.get(sessions.COOKIE_KEY):
+    if request.cookies and session.get(sessions.COOKIE_KEY):
         row = sessions.current()
-        person = row.person if row is not None else None
-        if person is not None and person.is_active:
-            g.person, g.scopes, g.login_session = person, ALL_SCOPES, row
+        if row is not None and row.is_active:
+            g.person_id, g.scopes, g.login_session = row.person_id, ALL_SCOPES, row
             if request.method not in SAFE_METHODS and not csrf_ok():
                 raise Problem(403, "Missing or invalid CSRF token; reload the page and try again.",
                               type="csrf-failed")
@@ -53,20 +57,34 @@ def require_csrf() -> None:
                       type="csrf-failed")
 
 
+# The person and their organization, by primary key: the identity map answers
+# a second call without SQL.
+_PERSON_OPTIONS = (joinedload(Person.organization),)
+
+
 def current_person() -> Person | None:
-    return g.get("person")
+    """The signed-in person (ORM object, loaded on first use), or None."""
+    person = g.get("person")
+    if person is None and g.get("person_id") is not None:
+        person = g.person = db.session.get(Person, g.person_id, options=_PERSON_OPTIONS)
+    return person
+
+
+def _unauthenticated() -> Problem:
+    return Problem(401, "Sign in or send a bearer token.", headers={"WWW-Authenticate": 'Bearer realm="api"'})
 
 
 def require_person() -> Person:
     person = current_person()
     if person is None:
-        raise Problem(401, "Sign in or send a bearer token.",
-                      headers={"WWW-Authenticate": 'Bearer realm="api"'})
+        raise _unauthenticated()
     return person
 
 
 def require_scope(scope: str) -> None:
-    require_person()
+    """Signed in with `scope`; decided from the identity alone, without loading the person."""
+    if g.get("person_id") is None:
+        raise _unauthenticated()
     if scope not in g.scopes:
         raise Problem(403, f"This token lacks the '{scope}' scope.", type="insufficient-scope",
                       required_scope=scope)
@@ -91,7 +109,7 @@ def login_required(view):
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
-        if current_person() is None:
+        if g.get("person_id") is None:
             return redirect(url_for("web.login", next=request.full_path.rstrip("?")))
         return view(*args, **kwargs)
 

@@ -14,6 +14,7 @@ import time
 from datetime import timedelta
 
 from flask import current_app, request, session
+from sqlalchemy import Row, bindparam, select
 
 from ..extensions import db
 from ..models import LoginSession, Person, utcnow
@@ -73,29 +74,50 @@ def _prune_now_and_then() -> None:
     prune()
 
 
-def current() -> LoginSession | None:
-    """The live session row named by this request's cookie, or None."""
+# Built once, Core not ORM: what decides whether the cookie's sign-in is still
+# good, read on every page; the person is loaded only when the view asks.
+_sessions, _people = LoginSession.__table__, Person.__table__
+_BY_HASH = (select(_sessions.c.id, _sessions.c.person_id, _sessions.c.ended_at, _sessions.c.expires_at,
+                   _sessions.c.last_seen_at, _people.c.is_active)
+            .join_from(_sessions, _people, _sessions.c.person_id == _people.c.id)
+            .where(_sessions.c.secret_hash == bindparam("secret_hash")))
+
+
+def _cookie_hash() -> str | None:
     secret = session.get(COOKIE_KEY)
     if not isinstance(secret, str) or not secret:
         return None
-    row = db.session.scalar(db.select(LoginSession).where(LoginSession.secret_hash == _hash(secret)))
+    return _hash(secret)
+
+
+def current() -> Row | None:
+    """The live session named by this request's cookie (id, person_id,
+    is_active...), or None. Read from the database on every request: signing
+    out or a password change ends it at once in every process."""
+    secret_hash = _cookie_hash()
+    if secret_hash is None:
+        return None
+    row = db.session.connection().execute(_BY_HASH, {"secret_hash": secret_hash}).first()
     now = utcnow()
     if row is None or row.ended_at is not None or row.expires_at <= now:
         return None
     if now - row.last_seen_at > _TOUCH_EVERY:
-        row.last_seen_at = now
+        db.session.execute(db.update(LoginSession).where(LoginSession.id == row.id).values(last_seen_at=now)
+                           .execution_options(synchronize_session=False))
         db.session.commit()
     return row
 
 
 def end_current(reason: str = "logout") -> None:
-    row = current()
+    secret_hash = _cookie_hash()
+    row = None if secret_hash is None else db.session.scalar(
+        db.select(LoginSession).where(LoginSession.secret_hash == secret_hash, LoginSession.ended_at.is_(None)))
     if row is not None:
         row.ended_at, row.end_reason = utcnow(), reason
     session.clear()
 
 
-def end_all(person: Person, reason: str, *, keep: LoginSession | None = None) -> int:
+def end_all(person: Person, reason: str, *, keep: LoginSession | Row | None = None) -> int:
     """End every live session of `person` (but `keep`); returns how many."""
     rows = db.session.scalars(db.select(LoginSession).where(
         LoginSession.person_id == person.id, LoginSession.ended_at.is_(None))).all()

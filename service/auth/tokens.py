@@ -5,8 +5,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import bindparam
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Row, bindparam, select
 
 from ..extensions import db
 from ..models import ApiToken, Person, utcnow
@@ -48,24 +47,29 @@ def issue_token(person: Person, *, name: str, scopes: list[str], days: int) -> t
     return token, secret
 
 
-# Built once: the token, its person and their organization (most API views
-# read both) in one query, with no per-request statement construction.
-_BY_HASH = (db.select(ApiToken).options(joinedload(ApiToken.person).joinedload(Person.organization))
-            .where(ApiToken.token_hash == bindparam("token_hash")))
+# Built once, Core not ORM: the facts that decide whether a bearer token is
+# good, in one indexed lookup on every API request. The person (an ORM
+# object) is loaded only if the view asks for it (`current_person()`).
+_tokens, _people = ApiToken.__table__, Person.__table__
+_BY_HASH = (select(_tokens.c.id, _tokens.c.person_id, _tokens.c.scopes, _tokens.c.revoked_at, _tokens.c.expires_at,
+                   _tokens.c.last_used_at, _people.c.is_active)
+            .join_from(_tokens, _people, _tokens.c.person_id == _people.c.id)
+            .where(_tokens.c.token_hash == bindparam("token_hash")))
 
 
-def find_valid_token(secret: str) -> ApiToken | None:
+def find_valid_token(secret: str) -> Row | None:
+    """The token's row (id, person_id, scopes, last_used_at...) if it is
+    live and its owner active; read from the database on every request, so a
+    revocation or deactivation takes effect at once in every process."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
-    token = db.session.scalar(_BY_HASH, {"token_hash": hash_token(secret)})
-    if token is None or token.revoked_at is not None or token.expires_at <= utcnow():
-        return None
-    if not token.person.is_active:
+    token = db.session.connection().execute(_BY_HASH, {"token_hash": hash_token(secret)}).first()
+    if token is None or token.revoked_at is not None or token.expires_at <= utcnow() or not token.is_active:
         return None
     return token
 
 
-def note_use(token: ApiToken) -> None:
+def note_use(token: Row) -> None:
     """Record that the token was used, unless that was already recorded
     within LAST_USED_RESOLUTION. The conditional UPDATE lets concurrent
     requests race harmlessly: at most one of them writes."""

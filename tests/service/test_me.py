@@ -1,0 +1,56 @@
+"""GET /api/v1/me: its plain-dict body is exactly what MeSchema documents, and
+every request re-reads who the caller is (no identity outlives a change)."""
+from __future__ import annotations
+
+from flask import g
+
+from service.api.me import MeSchema
+from service.extensions import db
+from tests.support.signin import sign_in
+
+
+def _schema_dump(app, person, scopes):
+    with app.test_request_context():
+        g.scopes = frozenset(scopes)
+        return MeSchema().dump(person)
+
+
+def test_the_body_is_what_the_schema_dumps(app, client, factory):
+    org = factory.org()
+    org.url, org.email, org.description = "https://school.example", "office@school.example", "A school"
+    teacher = factory.person("teacher", org, given_name="Ada", family_name=None, external_id="T-1")
+    db.session.commit()
+    body = client.get("/api/v1/me", headers=factory.auth(teacher, scopes=("read", "write"))).json
+    assert body == _schema_dump(app, teacher, ("read", "write"))
+    assert body["scopes"] == ["read", "write"] and body["organization"]["url"] == "https://school.example"
+
+    browser = app.test_client()
+    sign_in(browser, teacher)
+    assert browser.get("/api/v1/me").json == _schema_dump(app, teacher, ("read", "write", "issue", "admin"))
+
+
+def test_a_change_to_the_person_shows_on_the_next_request(client, factory):
+    org = factory.org()
+    person = factory.person("teacher", org)
+    headers = factory.auth(person, scopes=("read",))
+    assert client.get("/api/v1/me", headers=headers).json["role"] == "teacher"
+    person.role, person.display_name = "admin", "Promoted"
+    db.session.commit()
+    body = client.get("/api/v1/me", headers=headers).json
+    assert (body["role"], body["display_name"]) == ("admin", "Promoted")
+    person.is_active = False
+    db.session.commit()
+    assert client.get("/api/v1/me", headers=headers).status_code == 401
+
+
+def test_a_deactivated_persons_session_ends(app, factory):
+    person = factory.person("student", factory.org())
+    browser = app.test_client()
+    sign_in(browser, person)
+    assert browser.get("/api/v1/me").status_code == 200
+    person.is_active = False
+    db.session.commit()
+    assert browser.get("/api/v1/me").status_code == 401
+    person.is_active = True
+    db.session.commit()
+    assert browser.get("/api/v1/me").status_code == 401  # the sign-in was cleared, not just refused
