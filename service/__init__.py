@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import logging
 import os
+from types import FunctionType
 
 from flask import Flask, request
 
@@ -19,8 +20,26 @@ FEATURE_MODULES = ["service.portfolio", "service.assessment", "service.badges", 
 FEATURES: list = []
 
 
+class ServiceFlask(Flask):
+    """Flask, minus one per-request cost: it asks `inspect` whether each hook
+    and view is a coroutine function on every call (about a dozen times a
+    request). A plain function's answer never changes, so it is kept."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._sync: dict = {}
+
+    def ensure_sync(self, func):
+        if type(func) is not FunctionType:  # bound methods are new objects on each request
+            return super().ensure_sync(func)
+        sync = self._sync.get(func)
+        if sync is None:
+            sync = self._sync[func] = super().ensure_sync(func)
+        return sync
+
+
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_path=os.environ.get("INSTANCE_PATH") or None, instance_relative_config=True)
+    app = ServiceFlask(__name__, instance_path=os.environ.get("INSTANCE_PATH") or None, instance_relative_config=True)
     os.makedirs(app.instance_path, exist_ok=True)
 
     from .config import load_config

@@ -54,9 +54,10 @@ def endpoint_kind() -> str | None:
 
 def check_body_size() -> None:
     """before_request: refuse a body larger than this endpoint accepts, unread."""
-    length = request.content_length
-    if length is None and "chunked" not in request.environ.get("HTTP_TRANSFER_ENCODING", "").lower():
+    environ = request.environ
+    if not environ.get("CONTENT_LENGTH") and "chunked" not in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
         return  # no body at all (RFC 9112 6.3: neither Content-Length nor chunked), as on most GETs
+    length = request.content_length
     limit = limit_for(endpoint_kind())
     if length is not None and length > limit:
         # The body stays unread; close the connection rather than drain it.

@@ -27,7 +27,8 @@ class CookieSessions(SecureCookieSessionInterface):
         return self._serializer
 
     def open_session(self, app, request):
-        if not request.cookies.get(self.get_cookie_name(app)):
+        # The raw header first: werkzeug's parsed cookies walk the whole environ.
+        if "HTTP_COOKIE" not in request.environ or not request.cookies.get(self.get_cookie_name(app)):
             return self.session_class() if app.secret_key else None
         return super().open_session(app, request)
 

@@ -23,9 +23,10 @@ def load_identity() -> None:
     """Decide who is calling (a person id and scopes) from one Core lookup; the
     person's ORM object is loaded later, and only if the view asks for it."""
     g.person_id = g.person = None  # (tests reuse one app context, hence one g, across requests)
-    g.token = None
+    g.token = g.identity = None  # g.identity: the token's or session's row, with the caller's profile
     g.scopes = frozenset()
-    header = request.headers.get("Authorization")
+    environ = request.environ  # read directly: werkzeug's header and cookie views walk the whole environ
+    header = environ.get("HTTP_AUTHORIZATION")
     if header:
         scheme, _, secret = header.partition(" ")
         if scheme.lower() != "bearer" or not secret.strip():
@@ -36,12 +37,12 @@ def load_identity() -> None:
             raise Problem(401, "The bearer token is invalid, expired or revoked.",
                           headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
         note_use(token)
-        g.person_id, g.token, g.scopes = token.person_id, token, frozenset(token.scopes)
+        g.person_id, g.token, g.scopes, g.identity = token.person_id, token, frozenset(token.scopes), token
         return
-    if request.cookies and session.get(sessions.COOKIE_KEY):
+    if "HTTP_COOKIE" in environ and session.get(sessions.COOKIE_KEY):
         row = sessions.current()
-        if row is not None and row.is_active:
-            g.person_id, g.scopes, g.login_session = row.person_id, ALL_SCOPES, row
+        if row is not None and row.person__is_active:
+            g.person_id, g.scopes, g.login_session, g.identity = row.person_id, ALL_SCOPES, row, row
             if request.method not in SAFE_METHODS and not csrf_ok():
                 raise Problem(403, "Missing or invalid CSRF token; reload the page and try again.",
                               type="csrf-failed")

@@ -16,8 +16,9 @@ from datetime import timedelta
 from flask import current_app, request, session
 from sqlalchemy import Row, bindparam, select
 
-from ..extensions import db
+from ..extensions import db, read_first
 from ..models import LoginSession, Person, utcnow
+from . import profile
 
 COOKIE_KEY = "sid"
 # last_seen_at is refreshed at most this often, not on every request.
@@ -75,11 +76,12 @@ def _prune_now_and_then() -> None:
 
 
 # Built once, Core not ORM: what decides whether the cookie's sign-in is still
-# good, read on every page; the person is loaded only when the view asks.
-_sessions, _people = LoginSession.__table__, Person.__table__
+# good, and the caller's profile (profile.py), read on every page; the
+# person's ORM object is loaded only when the view asks.
+_sessions = LoginSession.__table__
 _BY_HASH = (select(_sessions.c.id, _sessions.c.person_id, _sessions.c.ended_at, _sessions.c.expires_at,
-                   _sessions.c.last_seen_at, _people.c.is_active)
-            .join_from(_sessions, _people, _sessions.c.person_id == _people.c.id)
+                   _sessions.c.last_seen_at, *profile.COLUMNS)
+            .select_from(_sessions.join(profile.JOIN, _sessions.c.person_id == profile.people.c.id))
             .where(_sessions.c.secret_hash == bindparam("secret_hash")))
 
 
@@ -97,7 +99,7 @@ def current() -> Row | None:
     secret_hash = _cookie_hash()
     if secret_hash is None:
         return None
-    row = db.session.connection().execute(_BY_HASH, {"secret_hash": secret_hash}).first()
+    row = read_first(_BY_HASH, {"secret_hash": secret_hash})
     now = utcnow()
     if row is None or row.ended_at is not None or row.expires_at <= now:
         return None

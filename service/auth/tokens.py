@@ -7,8 +7,9 @@ from datetime import timedelta
 
 from sqlalchemy import Row, bindparam, select
 
-from ..extensions import db
+from ..extensions import db, read_first
 from ..models import ApiToken, Person, utcnow
+from . import profile
 
 TOKEN_PREFIX = "mbt_"
 
@@ -48,12 +49,13 @@ def issue_token(person: Person, *, name: str, scopes: list[str], days: int) -> t
 
 
 # Built once, Core not ORM: the facts that decide whether a bearer token is
-# good, in one indexed lookup on every API request. The person (an ORM
-# object) is loaded only if the view asks for it (`current_person()`).
-_tokens, _people = ApiToken.__table__, Person.__table__
+# good, and the caller's profile (profile.py), in one indexed lookup on every
+# API request. The person's ORM object is loaded only if the view asks for it
+# (`current_person()`).
+_tokens = ApiToken.__table__
 _BY_HASH = (select(_tokens.c.id, _tokens.c.person_id, _tokens.c.scopes, _tokens.c.revoked_at, _tokens.c.expires_at,
-                   _tokens.c.last_used_at, _people.c.is_active)
-            .join_from(_tokens, _people, _tokens.c.person_id == _people.c.id)
+                   _tokens.c.last_used_at, *profile.COLUMNS)
+            .select_from(_tokens.join(profile.JOIN, _tokens.c.person_id == profile.people.c.id))
             .where(_tokens.c.token_hash == bindparam("token_hash")))
 
 
@@ -63,8 +65,9 @@ def find_valid_token(secret: str) -> Row | None:
     revocation or deactivation takes effect at once in every process."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
-    token = db.session.connection().execute(_BY_HASH, {"token_hash": hash_token(secret)}).first()
-    if token is None or token.revoked_at is not None or token.expires_at <= utcnow() or not token.is_active:
+    token = read_first(_BY_HASH, {"token_hash": hash_token(secret)})
+    if (token is None or token.revoked_at is not None or token.expires_at <= utcnow()
+            or not token.person__is_active):
         return None
     return token
 

@@ -39,6 +39,8 @@ MESSAGES: dict = {
 
 
 def remember_flash_count() -> None:
+    if request.method != "POST":
+        return  # confirm_action only acts on POSTs; reading the session would cost every request
     g._flashes_before = len(session.get("_flashes", [])) if "_flashes" in session else 0
 
 

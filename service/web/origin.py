@@ -34,18 +34,35 @@ def served_netloc() -> str:
     return f"{name}:{port or (443 if request.scheme == 'https' else 80)}"
 
 
+# (PUBLIC_BASE_URL, Host header, scheme, server) -> the mismatch, or None: the answer
+# never changes, so each request is one dict lookup. Bounded: Host is the client's.
+_answers: dict[tuple, dict | None] = {}
+_MAX_ANSWERS = 64
+
+
 def check_origin() -> None:
     """Sets g.origin_mismatch (the two origins) when they differ, in development only."""
-    if current_app.config.get("SERVICE_ENV") != "development":
+    config = current_app.config
+    if config.get("SERVICE_ENV") != "development":
         return
-    public = current_app.config["PUBLIC_BASE_URL"]
+    environ = request.environ
+    key = (config["PUBLIC_BASE_URL"], environ.get("HTTP_HOST"), environ.get("wsgi.url_scheme"),
+           environ.get("SERVER_NAME"), environ.get("SERVER_PORT"))
+    if key not in _answers:
+        if len(_answers) >= _MAX_ANSWERS:
+            _answers.clear()
+        _answers[key] = _mismatch(config["PUBLIC_BASE_URL"])
+    if _answers[key] is not None:
+        g.origin_mismatch = _answers[key]
+
+
+def _mismatch(public: str) -> dict | None:
     if public_netloc(public) == served_netloc():
-        return
+        return None
     served = f"{request.scheme}://{request.host}"
-    g.origin_mismatch = {"public": public, "served": served}
     if served not in _warned:
         _warned.add(served)
         log.warning("PUBLIC_BASE_URL is %s but this request reached %s: credentials, share links and "
                     "did:web ids would point at the wrong place. Restart with PUBLIC_BASE_URL=%s "
                     "(make run derives it from HOST and PORT).", public, served, served)
-
+    return {"public": public, "served": served}

@@ -54,3 +54,11 @@ def test_a_deactivated_persons_session_ends(app, factory):
     person.is_active = True
     db.session.commit()
     assert browser.get("/api/v1/me").status_code == 401  # the sign-in was cleared, not just refused
+
+
+def test_the_profile_fields_are_the_schemas():
+    from service.api.schemas import OrganizationSchema, PersonSchema
+    from service.auth import profile
+
+    assert profile.PERSON_FIELDS == tuple(PersonSchema().dump_fields)
+    assert profile.ORGANIZATION_FIELDS == tuple(OrganizationSchema().dump_fields)
