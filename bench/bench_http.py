@@ -11,6 +11,8 @@ host, 2 threads), alternates bare and service for each case:
 - verify:      POST /api/v1/verify, a did:key Data Integrity credential
 - verify-ours: POST /api/v1/verify, one of the school's awards (did:web issuer, status list)
 - me:          GET /api/v1/me with a bearer token (read scope)
+- healthz:     GET /healthz (anonymous, no database)
+- 404:         GET of an unknown /api/v1 path (anonymous; problem+json answer; the bare app answers 200)
 - page:        GET /home with a session cookie
 - heatmap:     GET /assessment/sections/<id> (a 30-student section), teacher's session,
                at --connections and at 16 connections
@@ -166,6 +168,8 @@ def main() -> int:
             ("verify", "/api/v1/verify", {}, json.dumps({"credential": foreign}), args.connections),
             ("verify-ours", "/api/v1/verify", {}, json.dumps({"credential": ours}), args.connections),
             ("me", "/api/v1/me", {"Authorization": f"Bearer {token}"}, None, args.connections),
+            ("healthz", "/healthz", {}, None, args.connections),
+            ("404", "/api/v1/no-such-thing", {}, None, args.connections),
             ("page", "/home", {"Cookie": teacher}, None, args.connections),
             ("heatmap", heatmap, {"Cookie": teacher}, None, args.connections),
             ("heatmap@16", heatmap, {"Cookie": teacher}, None, 16),

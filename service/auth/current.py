@@ -9,12 +9,10 @@ import functools
 
 from flask import g, redirect, request, session, url_for
 
-from sqlalchemy.orm import joinedload
-
 from ..errors import Problem
 from ..extensions import db
 from ..models import Person
-from . import sessions
+from . import profile, sessions
 from .csrf import SAFE_METHODS, csrf_ok
 from .tokens import ALL_SCOPES, find_valid_token, note_use
 
@@ -58,16 +56,11 @@ def require_csrf() -> None:
                       type="csrf-failed")
 
 
-# The person and their organization, by primary key: the identity map answers
-# a second call without SQL.
-_PERSON_OPTIONS = (joinedload(Person.organization),)
-
-
 def current_person() -> Person | None:
-    """The signed-in person (ORM object, loaded on first use), or None."""
+    """The signed-in person (ORM object, built from the identity row on first use), or None."""
     person = g.get("person")
-    if person is None and g.get("person_id") is not None:
-        person = g.person = db.session.get(Person, g.person_id, options=_PERSON_OPTIONS)
+    if person is None and g.get("identity") is not None:
+        person = g.person = profile.person_from(g.identity, db.session)
     return person
 
 

@@ -62,3 +62,26 @@ def test_the_profile_fields_are_the_schemas():
 
     assert profile.PERSON_FIELDS == tuple(PersonSchema().dump_fields)
     assert profile.ORGANIZATION_FIELDS == tuple(OrganizationSchema().dump_fields)
+
+
+def test_the_person_built_from_the_identity_is_a_full_clean_session_object(app, factory):
+    from service.auth.current import current_person, load_identity
+    from service.models import Person
+
+    org = factory.org()
+    person = factory.person("teacher", org)
+    auth = factory.auth(person, scopes=("read",))
+    person_id, org_slug, password_hash = person.id, org.slug, person.password_hash
+    db.session.expunge_all()  # as in a fresh request: the session holds nothing yet
+    with app.test_request_context(headers=auth):
+        load_identity()
+        db.session.commit()  # (the first use of a token records it)
+        built = current_person()
+        assert current_person() is built and db.session.get(Person, person_id) is built
+        assert not db.session.dirty and not db.session.new
+        assert built.organization.slug == org_slug
+        assert built.password_hash == password_hash  # columns the identity does not read load on access
+        built.display_name = "Renamed"
+        db.session.commit()
+    db.session.expunge_all()
+    assert db.session.get(Person, person_id).display_name == "Renamed"
