@@ -13,7 +13,7 @@ Only ``verified`` says who issued the credential.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable
 
@@ -63,9 +63,10 @@ class VerificationReport:
         return next((c for c in self.checks if c.check == name), None)
 
     def to_dict(self) -> dict:
+        # built by hand: dataclasses.asdict deep-copies every field, a tenth of a verification's CPU
         return {"verified": self.verified, "conformant": self.conformant, "format": self.format,
                 "key_binding": self.key_binding.to_dict() if self.key_binding else None,
-                "checks": [asdict(c) for c in self.checks]}
+                "checks": [{"check": c.check, "status": c.status, "message": c.message} for c in self.checks]}
 
     def to_json(self, **kwargs) -> str:
         return json.dumps(self.to_dict(), **kwargs)

@@ -104,3 +104,62 @@ def test_our_status_list_is_verified_once_per_version_and_key_set(app, client, f
     db.session.commit()
     report = _verify(client, second.credential)
     assert not report["verified"]
+
+
+def _statements(app):
+    from sqlalchemy import event
+
+    seen: list[str] = []
+    event.listen(db.engine, "before_cursor_execute", lambda conn, cursor, statement, *rest: seen.append(statement))
+    return seen
+
+
+def test_our_award_is_verified_in_one_query_and_its_state_is_read_fresh(app, client, factory):
+    """Issuer keys, the award's status and the status list's version come back in one
+    statement; nothing about the award is cached, so a suspension, a reinstatement
+    and a revocation each show in the very next verification."""
+    from service.badges import status
+
+    school = factory.school()
+    award = issue(badge_class(school["org"]), school["s1"])
+    assert _verify(client, award.credential)["verified"]  # warms the status list report
+    seen = _statements(app)
+    assert _verify(client, award.credential)["verified"]
+    assert len(seen) == 1, seen
+
+    status.suspend(award, reason="under review")
+    db.session.commit()
+    report = _verify(client, award.credential)
+    assert not report["verified"]
+    assert any(c["check"] == "status" and "suspended" in c["message"] for c in report["checks"])
+
+    status.unsuspend(award)
+    db.session.commit()
+    assert _verify(client, award.credential)["verified"]
+
+    status.revoke(award, reason="issued in error")
+    db.session.commit()
+    report = _verify(client, award.credential)
+    assert not report["verified"]
+    assert any(c["check"] == "status" and "revoked by its issuer" in c["message"] for c in report["checks"])
+
+
+def test_a_credential_naming_another_issuers_award_gets_none_of_its_state(app, client, factory):
+    """The award looked up for a verified credential must be one its issuer made:
+    another school's credential id does not borrow (or leak) that award's status."""
+    from openbadges import data_integrity
+    from service.badges import keys, status, urls
+
+    school, other = factory.school(), factory.school()
+    theirs = issue(badge_class(other["org"]), other["s1"])
+    status.suspend(theirs, reason="private matter")
+    db.session.commit()
+    mine = issue(badge_class(school["org"]), school["s1"])
+    unsigned = {k: v for k, v in mine.credential.items() if k != "proof"}
+    unsigned["id"] = urls.credential_url(theirs.id)
+    key_row = keys.ensure_keys(school["org"])["data_integrity"]
+    forged = data_integrity.sign(unsigned, keys.private_key(key_row),
+                                 urls.verification_method_id(school["org"].slug, key_row.key_id))
+    report = _verify(client, forged)
+    assert report["verified"], report["checks"]
+    assert not any("by its issuer" in c["message"] for c in report["checks"]), report["checks"]
