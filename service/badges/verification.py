@@ -117,22 +117,36 @@ class ServiceResolver:
         self._cache: dict[str, dict] = {}
         self._issuers: dict[str, _Issuer | None] = {}
         self._expected: tuple[uuid.UUID | None, tuple[uuid.UUID, ...]] = (None, ())
+        self._routes: dict[tuple, uuid.UUID | None] = {}
 
     def expect(self, credential) -> None:
         """The award and status lists this credential names, if they are ours: read
         with its issuer (no query here; URLs are only parsed)."""
         if not isinstance(credential, dict):
             return
-        cred_id = credential.get("id")
-        award_id = urls.award_id_of(cred_id) if isinstance(cred_id, str) else None
+        award_id = self.award_id(credential.get("id"))
         entries = credential.get("credentialStatus")
         lists = []
         for entry in entries if isinstance(entries, list) else [entries]:
-            url = entry.get("statusListCredential") if isinstance(entry, dict) else None
-            list_id = urls.status_list_id_of(url) if isinstance(url, str) else None
+            list_id = self.status_list_id(entry.get("statusListCredential") if isinstance(entry, dict) else None)
             if list_id is not None and list_id not in lists:
                 lists.append(list_id)
         self._expected = (award_id, tuple(lists[:_MAX_EXPECTED_LISTS]))
+
+    # urls.*_of ask the router: memoized, as one verification asks about the same URLs several times
+    def award_id(self, url) -> uuid.UUID | None:
+        return self._route(urls.award_id_of, url)
+
+    def status_list_id(self, url) -> uuid.UUID | None:
+        return self._route(urls.status_list_id_of, url)
+
+    def _route(self, parse, url):
+        if not isinstance(url, str):
+            return None
+        key = (parse, url)
+        if key not in self._routes:
+            self._routes[key] = parse(url)
+        return self._routes[key]
 
     def resolve(self, did_or_url: str) -> dict:
         if not isinstance(did_or_url, str):
@@ -162,8 +176,7 @@ class ServiceResolver:
     def award_state(self, credential: dict) -> "_AwardState | None":
         """Status of our award behind this credential's id, when its issuer is our
         organization that made it (None: not ours, or no such award)."""
-        cred_id = credential.get("id")
-        award_id = urls.award_id_of(cred_id) if isinstance(cred_id, str) else None
+        award_id = self.award_id(credential.get("id"))
         found = self._our_issuer(credential.get("issuer")) if award_id is not None else None
         if found is None:
             return None
@@ -269,8 +282,9 @@ def _issuer_query():
 
 
 def _load_issuer(slug: str, award_id: uuid.UUID | None = None, list_ids: tuple = ()) -> _Issuer | None:
-    rows = db.session.execute(_issuer_query(), {"slug": slug, "award_id": award_id,
-                                                "list_ids": list(list_ids)}).all()
+    # on the session's connection: a plain Core statement skips the ORM's execution layer
+    rows = db.session.connection().execute(_issuer_query(), {"slug": slug, "award_id": award_id,
+                                                             "list_ids": list(list_ids)}).all()
     if not rows:
         return None
     keys: dict = {}
@@ -326,7 +340,7 @@ def fetch_status_list(url: str, resolver: ServiceResolver | None = None):
     With the request's `resolver`, ours comes back as its (per-process cached)
     verification report: see status_cache.py."""
     if own_path(url) is not None:
-        list_id = urls.status_list_id_of(url)
+        list_id = resolver.status_list_id(url) if resolver is not None else urls.status_list_id_of(url)
         if list_id is not None and resolver is not None:
             known = resolver.status_list_state(list_id)
             if known is not None:
