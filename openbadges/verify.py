@@ -310,7 +310,7 @@ def _check_evidence_types(run, credential):
     run.add("evidence", "pass", f"{len(entries)} evidence entr{'y' if len(entries) == 1 else 'ies'} typed Evidence")
 
 
-def _check_proof(run, credential, token, resolver, loader, signer):
+def _check_proof(run, credential, token, resolver, loader, signer, proof_memo=None):
     """Signature only; ``signer`` receives (key reference, public key) for key_binding."""
     issuer = _issuer_id(credential)
     if not isinstance(issuer, str) or not issuer:
@@ -328,7 +328,12 @@ def _check_proof(run, credential, token, resolver, loader, signer):
         raise _Failed("no proof: neither an embedded proof nor a VC-JWT")
     # No issuer= here: whose key it is, is the key_binding check (1EdTech calls a
     # proof by another controller's key valid; we say "issuer not proven").
-    result = data_integrity.verify(credential, resolver, loader=loader)
+    memo_key = proof_memo.key(credential) if proof_memo is not None else None
+    result = proof_memo.get(memo_key) if memo_key is not None else None
+    if result is None:
+        result = data_integrity.verify(credential, resolver, loader=loader)
+        if memo_key is not None and result.verified:
+            proof_memo.put(memo_key, result)
     if not result.verified:
         raise _Failed(result.reason)
     signer.update(reference=result.verification_method, key=result.public_key, binding=None)
@@ -461,9 +466,18 @@ def verify(
     now: datetime | None = None,
     recipient: str | None = None,
     loader=None,
+    proof_memo=None,
     _status_list: bool = False,
 ) -> VerificationReport:
-    """Verify a credential given as dict, JSON text, compact JWT or baked PNG/SVG bytes."""
+    """Verify a credential given as dict, JSON text, compact JWT or baked PNG/SVG bytes.
+
+    ``proof_memo``: optional, for a caller that knows when its resolver's answers
+    are fixed: ``key(credential)`` -> a hashable naming everything the Data
+    Integrity proof check depends on (the exact credential, and the state of the
+    keys it resolves), or None to check afresh; ``get(key)`` -> a ProofResult or
+    None; ``put(key, result)`` is given verified results only. Every other check
+    (dates, status, schema, key binding) runs each time. This library never
+    caches by itself."""
     run = _Run()
     now = now or datetime.now(timezone.utc)
     resolver = resolver or did.default_resolver()
@@ -503,7 +517,7 @@ def verify(
         step("validity", lambda: _check_validity(run, cred(), now))
         step("schema", lambda: _check_schema(run, cred()))
     signer: dict = {}
-    step("proof", lambda: _check_proof(run, cred(), state["token"], resolver, loader, signer))
+    step("proof", lambda: _check_proof(run, cred(), state["token"], resolver, loader, signer, proof_memo))
     step(KEY_BINDING, lambda: _check_key_binding(run, cred(), signer, resolver))
     if _status_list:
         step("validity", lambda: _check_validity(run, cred(), now))

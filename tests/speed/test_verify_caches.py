@@ -163,3 +163,77 @@ def test_a_credential_naming_another_issuers_award_gets_none_of_its_state(app, c
     report = _verify(client, forged)
     assert report["verified"], report["checks"]
     assert not any("by its issuer" in c["message"] for c in report["checks"]), report["checks"]
+
+
+def test_a_proof_check_is_reused_only_for_the_exact_credential_and_dates_are_always_checked(client, monkeypatch):
+    """The Data Integrity check of a did:key credential runs once; a credential that
+    differs anywhere is checked afresh (and a tampered one fails); expiry and the
+    validFrom date are judged on every request, cached proof or not."""
+    from datetime import datetime, timedelta, timezone
+
+    from openbadges import data_integrity
+    from service.badges import proof_cache
+    from tests.support.badge_fixtures import foreign_credential, tampered
+
+    proof_cache.clear()
+    calls = []
+    real = data_integrity.verify
+    monkeypatch.setattr(data_integrity, "verify", lambda *a, **k: calls.append(1) or real(*a, **k))
+    credential = foreign_credential()
+    for _ in range(3):
+        assert _verify(client, credential)["verified"]
+    assert len(calls) == 1
+    assert not _verify(client, tampered(credential))["verified"]
+    reordered = dict(reversed(list(credential.items())))  # the same JSON object: the same check
+    assert _verify(client, reordered)["verified"]
+    assert len(calls) == 2
+
+    import openbadges.verify  # noqa: F401  (the module, not the function openbadges exports)
+    import sys
+
+    class Later(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime.now(tz) + timedelta(days=3650)
+
+    class Earlier(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime(2000, 1, 1, tzinfo=timezone.utc)
+
+    module = sys.modules["openbadges.verify"]
+    expiring = foreign_credential()
+    assert _verify(client, expiring)["verified"]
+    monkeypatch.setattr(module, "datetime", Earlier)  # before its validFrom
+    report = _verify(client, expiring)
+    assert not report["verified"]
+    assert any(c["check"] == "validity" and c["status"] == "fail" for c in report["checks"])
+    monkeypatch.setattr(module, "datetime", Later)
+    assert _verify(client, expiring)["verified"]  # no validUntil: still valid later
+
+
+def test_only_methods_whose_resolution_the_key_captures_are_kept(app, factory):
+    """did:key and our own issuers' DIDs (with their key set) make a key; another
+    site's did:web, an https key or a missing method never do."""
+    from service.badges import keys, urls
+    from service.badges.proof_cache import ProofMemo
+    from service.badges.verification import ServiceResolver
+
+    school = factory.school()
+    keys.ensure_keys(school["org"])
+    db.session.commit()
+    ours = urls.issuer_did(school["org"].slug)
+    memo = ProofMemo(ServiceResolver())
+
+    def key(*methods):
+        return memo.key({"id": "urn:x", "proof": [{"verificationMethod": m} for m in methods]})
+
+    assert key("did:key:z6Mkabc#z6Mkabc") is not None
+    found = key(f"{ours}#ed25519-1")
+    assert found is not None and found[1][0][0] == school["org"].slug and found[1][0][1]
+    assert key("did:web:elsewhere.example#key-1") is None
+    assert key("https://elsewhere.example/keys/1") is None
+    assert key(f"{ours}#ed25519-1", "did:web:elsewhere.example#key-1") is None
+    assert key(None) is None
+    assert key("did:key:z6Mkabc#z6Mkabc") != memo.key({"id": "urn:y", "proof": [
+        {"verificationMethod": "did:key:z6Mkabc#z6Mkabc"}]})
