@@ -231,3 +231,12 @@ def test_report_has_exactly_the_documented_shape(client, issued):
     for report in reports:
         assert schema.dump(report) == report
         assert set(report) <= set(schema.fields)
+
+
+@pytest.mark.parametrize("body", [{"credential": {"a": [1]}}, {"credential": "{}", "recipient": "a@b.example"},
+                                  {"jwt": "a.b.c"}, {"url": "https://example.com/x", "recipient": "x"}])
+def test_the_quick_read_of_a_plain_body_is_what_the_schema_loads(app, body):
+    from service.badges.verify_api import VerifyRequestSchema, read_request
+
+    with app.test_request_context("/api/v1/verify", method="POST", json=body):
+        assert read_request() == VerifyRequestSchema().load(body)
