@@ -10,7 +10,7 @@ host, 2 threads), alternates bare and service for each case:
 
 - verify:      POST /api/v1/verify, a did:key Data Integrity credential (the same one each time)
 - verify-new:  the same with a different credential each request (6,000 in turn, so the
-               per-process proof cache never hits: the cost of a first verification)
+               per-process check cache never hits: the cost of a first verification)
 - verify-ours: POST /api/v1/verify, one of the school's awards (did:web issuer, status list)
 - me:          GET /api/v1/me with a bearer token (read scope)
 - page:        GET /home with a session cookie
@@ -138,7 +138,7 @@ def did_key_credential(n: int = 0, key=None) -> dict:
     return data_integrity.sign(credential(issuer, n), key, f"{issuer}#{key.public_key.multikey}")
 
 
-DISTINCT = 6000  # more than service/badges/proof_cache.MAX_ENTRIES per worker: every request a miss
+DISTINCT = 6000  # more than service/badges/check_cache.MAX_ENTRIES per worker: every request a miss
 
 
 def distinct_bodies() -> list[str]:

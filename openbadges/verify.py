@@ -76,6 +76,28 @@ class _Failed(Exception):
     pass
 
 
+class _MemoView:
+    """The caller's memo (``verify(memo=...)``) for one credential: its key made once, on first use."""
+
+    def __init__(self, memo, credential: dict):
+        self._memo, self._credential, self._key, self._made = memo, credential, None, False
+
+    def _the_key(self):
+        if not self._made:
+            self._made = True
+            self._key = self._memo.key(self._credential)
+        return self._key
+
+    def get(self, check: str):
+        key = self._the_key()
+        return self._memo.get(key, check) if key is not None else None
+
+    def put(self, check: str, value) -> None:
+        key = self._the_key()
+        if key is not None:
+            self._memo.put(key, check, value)
+
+
 class _Run:
     def __init__(self):
         self.checks: list[Check] = []
@@ -196,10 +218,20 @@ def _check_type(run, credential):
     run.add("type", "pass", f"type {found[0]}")
 
 
-def _check_schema(run, credential):
+def _check_schema(run, credential, memo=None):
     """1EdTech's own schema decides (AchievementCredentials); our stricter bundled
     schemas only warn. VC 1.1 credentials are checked, as warnings only, against
     the VC 2.0 schemas. Inline credentialSchema entries must be ones we hold."""
+    known = memo.get("schema") if memo is not None else None
+    if known is not None:
+        run.checks.append(known)
+        return
+    _schema_check(run, credential)
+    if memo is not None and run.checks and run.checks[-1].check == "schema":
+        memo.put("schema", run.checks[-1])
+
+
+def _schema_check(run, credential):
     from . import official_schema
     from .schema import validate  # the schema module loads its JSON schemas lazily
 
@@ -310,7 +342,7 @@ def _check_evidence_types(run, credential):
     run.add("evidence", "pass", f"{len(entries)} evidence entr{'y' if len(entries) == 1 else 'ies'} typed Evidence")
 
 
-def _check_proof(run, credential, token, resolver, loader, signer, proof_memo=None):
+def _check_proof(run, credential, token, resolver, loader, signer, memo=None):
     """Signature only; ``signer`` receives (key reference, public key) for key_binding."""
     issuer = _issuer_id(credential)
     if not isinstance(issuer, str) or not issuer:
@@ -328,12 +360,11 @@ def _check_proof(run, credential, token, resolver, loader, signer, proof_memo=No
         raise _Failed("no proof: neither an embedded proof nor a VC-JWT")
     # No issuer= here: whose key it is, is the key_binding check (1EdTech calls a
     # proof by another controller's key valid; we say "issuer not proven").
-    memo_key = proof_memo.key(credential) if proof_memo is not None else None
-    result = proof_memo.get(memo_key) if memo_key is not None else None
+    result = memo.get("proof") if memo is not None else None
     if result is None:
         result = data_integrity.verify(credential, resolver, loader=loader)
-        if memo_key is not None and result.verified:
-            proof_memo.put(memo_key, result)
+        if memo is not None and result.verified:
+            memo.put("proof", result)
     if not result.verified:
         raise _Failed(result.reason)
     signer.update(reference=result.verification_method, key=result.public_key, binding=None)
@@ -466,18 +497,20 @@ def verify(
     now: datetime | None = None,
     recipient: str | None = None,
     loader=None,
-    proof_memo=None,
+    memo=None,
     _status_list: bool = False,
 ) -> VerificationReport:
     """Verify a credential given as dict, JSON text, compact JWT or baked PNG/SVG bytes.
 
-    ``proof_memo``: optional, for a caller that knows when its resolver's answers
-    are fixed: ``key(credential)`` -> a hashable naming everything the Data
-    Integrity proof check depends on (the exact credential, and the state of the
-    keys it resolves), or None to check afresh; ``get(key)`` -> a ProofResult or
-    None; ``put(key, result)`` is given verified results only. Every other check
-    (dates, status, schema, key binding) runs each time. This library never
-    caches by itself."""
+    ``memo``: optional, for a caller that knows when its resolver's answers are
+    fixed. ``key(credential)`` -> a hashable naming everything the two checks
+    that are pure functions of their inputs depend on (the exact credential,
+    and the state of the keys it resolves), or None to check afresh;
+    ``get(key, check)`` -> what ``put(key, check, value)`` was given, or None.
+    Kept: "proof" (the Data Integrity ProofResult, verified ones only) and
+    "schema" (its Check, when it passed or warned). Every other check (dates,
+    status, key binding, recipient) runs each time. This library never caches
+    by itself."""
     run = _Run()
     now = now or datetime.now(timezone.utc)
     resolver = resolver or did.default_resolver()
@@ -499,6 +532,12 @@ def verify(
         run.add("parse", "pass", f"{state['format']} credential")
 
     cred = lambda: state["credential"]  # noqa: E731
+
+    def memo_view():
+        if "memo" not in state:
+            state["memo"] = _MemoView(memo, cred()) if memo is not None and isinstance(cred(), dict) else None
+        return state["memo"]
+
     step("parse", parse)
     if not _status_list and ob2.is_ob2(state["credential"]):  # Open Badges 2.0: its own rules
         binding, documents = ob2.run_checks(run, step, state["credential"], state["token"], resolver=resolver,
@@ -515,9 +554,9 @@ def verify(
         step("issuer", lambda: _check_issuer(run, cred()))
         step("evidence", lambda: _check_evidence_types(run, cred()))
         step("validity", lambda: _check_validity(run, cred(), now))
-        step("schema", lambda: _check_schema(run, cred()))
+        step("schema", lambda: _check_schema(run, cred(), memo_view()))
     signer: dict = {}
-    step("proof", lambda: _check_proof(run, cred(), state["token"], resolver, loader, signer, proof_memo))
+    step("proof", lambda: _check_proof(run, cred(), state["token"], resolver, loader, signer, memo_view()))
     step(KEY_BINDING, lambda: _check_key_binding(run, cred(), signer, resolver))
     if _status_list:
         step("validity", lambda: _check_validity(run, cred(), now))

@@ -24,7 +24,7 @@ from openbadges.verify import verify as ob_verify
 
 from ..extensions import db
 from ..models import Organization
-from . import issuer, keys, proof_cache, status_cache, urls
+from . import check_cache, issuer, keys, status_cache, urls
 from .fetch import FetchError, fetch, own_path
 
 __all__ = ["InputError", "NetworkResolver", "ServiceResolver", "fetch_status_list", "load_source", "verify_input",
@@ -574,7 +574,7 @@ def verify_source(source, recipient: str | None = None) -> dict:
     resolver = ServiceResolver()
     resolver.expect(source)
     report = ob_verify(source, resolver=resolver, status_fetcher=functools.partial(fetch_status_list, resolver=resolver),
-                       recipient=recipient, proof_memo=proof_cache.ProofMemo(resolver))
+                       recipient=recipient, memo=check_cache.CheckMemo(resolver))
     body = report.to_dict()
     credential = report.credential if isinstance(report.credential, dict) else None
     # an OB 2.0 assertion names its badge and issuer by URL: show the documents fetched to verify it

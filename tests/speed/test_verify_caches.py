@@ -172,10 +172,10 @@ def test_a_proof_check_is_reused_only_for_the_exact_credential_and_dates_are_alw
     from datetime import datetime, timedelta, timezone
 
     from openbadges import data_integrity
-    from service.badges import proof_cache
+    from service.badges import check_cache
     from tests.support.badge_fixtures import foreign_credential, tampered
 
-    proof_cache.clear()
+    check_cache.clear()
     calls = []
     real = data_integrity.verify
     monkeypatch.setattr(data_integrity, "verify", lambda *a, **k: calls.append(1) or real(*a, **k))
@@ -216,14 +216,14 @@ def test_only_methods_whose_resolution_the_key_captures_are_kept(app, factory):
     """did:key and our own issuers' DIDs (with their key set) make a key; another
     site's did:web, an https key or a missing method never do."""
     from service.badges import keys, urls
-    from service.badges.proof_cache import ProofMemo
+    from service.badges.check_cache import CheckMemo
     from service.badges.verification import ServiceResolver
 
     school = factory.school()
     keys.ensure_keys(school["org"])
     db.session.commit()
     ours = urls.issuer_did(school["org"].slug)
-    memo = ProofMemo(ServiceResolver())
+    memo = CheckMemo(ServiceResolver())
 
     def key(*methods):
         return memo.key({"id": "urn:x", "proof": [{"verificationMethod": m} for m in methods]})

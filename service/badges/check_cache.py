@@ -1,9 +1,10 @@
-"""Data Integrity proof checks already made, kept per process (openbadges.verify's `proof_memo`).
+"""Proof and schema checks already made, kept per process (openbadges.verify's `memo`).
 
-A proof check (canonicalization, SHA-256, Ed25519) is a pure function of the
-exact credential and of what its verification methods resolve to; it depends
-on no clock (data_integrity.verify reads no time). So it is kept only when
-both are pinned down by the cache key:
+Two checks of a verification are pure functions of their inputs and read no
+clock: the Data Integrity proof (canonicalization, SHA-256, Ed25519: depends
+on the exact credential and on what its verification methods resolve to)
+and the JSON schema check (the credential alone). They are kept only when
+the cache key pins all of that down:
 
 - the credential: SHA-256 of its JSON with sorted keys (any change to any
   field, the proof included, is another key);
@@ -12,12 +13,13 @@ both are pinned down by the cache key:
   issuers' DIDs, with that issuer's published key set as read for this
   request (`ServiceResolver.issuer`, fresh from the database each request): a
   rotation or a withdrawn key is another key, so it shows at once in every
-  process. Any other method (did:web of another site, an https key) is
-  checked afresh every time.
+  process. With any other method (did:web of another site, an https key)
+  nothing is kept and both checks run every time.
 
-Only verified results are kept. What depends on time or on the issuer's
-current state (validity dates, revocation and suspension, the award's status,
-key binding, evidence) is checked on every request; so is the schema.
+Only verified proofs and passed (or warned) schema checks are kept. What
+depends on time or on the issuer's current state (validity dates, revocation
+and suspension, the award's status, key binding, evidence) is checked on
+every request.
 """
 from __future__ import annotations
 
@@ -31,13 +33,13 @@ from openbadges.data_integrity import ProofResult
 
 from . import urls
 
-MAX_ENTRIES = 2048  # credentials per process (a few hundred bytes each)
+MAX_ENTRIES = 4096  # (credential, check) pairs per process, a few hundred bytes each
 
-_results: OrderedDict[tuple, ProofResult] = OrderedDict()
+_results: OrderedDict[tuple, object] = OrderedDict()
 _lock = threading.Lock()
 
 
-class ProofMemo:
+class CheckMemo:
     """For one verification: keys are built with that request's resolver."""
 
     def __init__(self, resolver):
@@ -66,20 +68,25 @@ class ProofMemo:
             return None
         return hashlib.sha256(text.encode()).digest(), tuple(state)
 
-    def get(self, key: tuple) -> ProofResult | None:
+    def get(self, key: tuple, check: str):
         with _lock:
-            found = _results.get(key)
+            found = _results.get((key, check))
             if found is not None:
-                _results.move_to_end(key)
-        return dataclasses.replace(found, details=list(found.details)) if found is not None else None
+                _results.move_to_end((key, check))
+        return _private(found)
 
-    def put(self, key: tuple, result: ProofResult) -> None:
-        if not result.verified:
+    def put(self, key: tuple, check: str, value) -> None:
+        if isinstance(value, ProofResult) and not value.verified:
             return
         with _lock:
-            _results[key] = dataclasses.replace(result, details=list(result.details))
+            _results[(key, check)] = _private(value)
             while len(_results) > MAX_ENTRIES:
                 _results.popitem(last=False)
+
+
+def _private(value):
+    # a ProofResult is mutable: each verification gets its own copy (a Check is frozen)
+    return dataclasses.replace(value, details=list(value.details)) if isinstance(value, ProofResult) else value
 
 
 def clear() -> None:
