@@ -85,7 +85,10 @@ class _MemoView:
     def _the_key(self):
         if not self._made:
             self._made = True
-            self._key = self._memo.key(self._credential)
+            try:
+                self._key = self._memo.key(self._credential)
+            except Exception:  # a memo that cannot key this credential: check it afresh
+                self._key = None
         return self._key
 
     def get(self, check: str):

@@ -64,7 +64,7 @@ class CheckMemo:
             state.append((slug, issuer.keys))
         try:
             text = json.dumps(credential, sort_keys=True, separators=(",", ":"), allow_nan=False)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, RecursionError):
             return None
         return hashlib.sha256(text.encode()).digest(), tuple(state)
 
