@@ -571,6 +571,7 @@ def verify_source(source, recipient: str | None = None) -> dict:
     ``conformant``: every check passed except possibly key_binding (what 1EdTech's
     validator asserts); ``verified``: conformant AND the key is bound to the issuer.
     Only a verified credential is said to be ours or shown as the issuer's."""
+    source = _json_object(source)
     resolver = ServiceResolver()
     resolver.expect(source)
     report = ob_verify(source, resolver=resolver, status_fetcher=functools.partial(fetch_status_list, resolver=resolver),
@@ -619,6 +620,20 @@ def verify_source(source, recipient: str | None = None) -> dict:
         body["issuer"].pop("profile_url", None)
     body["credential"] = credential
     return body
+
+
+def _json_object(source):
+    """JSON object text (a pasted credential) as the dict openbadges.verify would parse it
+    into, so that our award's state can be read with its issuer; anything else unchanged."""
+    if isinstance(source, str):
+        text = source.strip().lstrip("\ufeff")
+        if text.startswith("{"):
+            try:
+                parsed = json.loads(text)
+            except (ValueError, RecursionError):
+                return source  # openbadges.verify reports it
+            return parsed if isinstance(parsed, dict) else source
+    return source
 
 
 def verify_input(*, recipient: str | None = None, **inputs) -> dict:

@@ -3,6 +3,8 @@ rotation shows at once in the issuer's DID document, a revocation at once in
 the status check, and a key taken out of publication stops verifying."""
 from __future__ import annotations
 
+import json
+
 from service.extensions import db
 from tests.support.badges import badge_class, issue
 
@@ -125,6 +127,9 @@ def test_our_award_is_verified_in_one_query_and_its_state_is_read_fresh(app, cli
     assert _verify(client, award.credential)["verified"]  # warms the status list report
     seen = _statements(app)
     assert _verify(client, award.credential)["verified"]
+    assert len(seen) == 1, seen
+    seen.clear()
+    assert _verify(client, json.dumps(award.credential))["verified"]  # pasted as text, as on the page
     assert len(seen) == 1, seen
 
     status.suspend(award, reason="under review")
