@@ -7,6 +7,7 @@ import csv
 import io
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from xml.sax.saxutils import escape
@@ -89,6 +90,7 @@ def proficiency_report(organization_id: uuid.UUID, *, months: int = 6, now: date
     end says whether the student was proficient then), so the cost is a few
     queries whatever the size of the school."""
     ensure_built(organization_id)
+    whole_school = sections is None
     if sections is None:
         sections = list(db.session.scalars(db.select(Section).where(Section.organization_id == organization_id)
                                            .order_by(Section.name, Section.id)))
@@ -107,12 +109,18 @@ def proficiency_report(organization_id: uuid.UUID, *, months: int = 6, now: date
                                    else_=0)) for _, end in ends]
     counted = (db.select(Enrolment.section_id, span.competency_id, *proficient_at)
         .join(span, span.student_id == Enrolment.person_id)
-        # No section list here: with one, planners probe (section, person) for every interval;
-        # joined on the person alone each interval finds its one or two enrolments.
-        .where(Enrolment.role == "student",
-               span.organization_id == organization_id, span.mastered_from <= ends[-1][1],
+        .where(Enrolment.role == "student", span.mastered_from <= ends[-1][1],
                or_(span.mastered_until.is_(None), span.mastered_until > ends[0][1]))
         .group_by(Enrolment.section_id, span.competency_id))
+    if whole_school:
+        # Every section: scan the organization's intervals, each joined to its one or two enrolments.
+        counted = counted.where(span.organization_id == organization_id)
+    else:
+        # A page of sections: from their enrolments to each student's intervals (by student index).
+        # No organization term here: with one, planners scan the whole school's intervals and
+        # probe (section, person) for each (SQLite: 62 ms against 7 for 20 of 100 sections).
+        # A student's intervals are their organization's.
+        counted = counted.where(Enrolment.section_id.in_(section_ids))
     counts = {(section_id, competency_id): values
               for section_id, competency_id, *values in db.session.execute(counted)}
     rows = []
@@ -173,7 +181,7 @@ def report_csv(rows: list[dict]) -> str:
 
 @dataclass
 class Pace:
-    student: Person
+    student: Person  # or any row with .id and .display_name (the reports page reads two columns)
     per_month: dict  # "2026-11" -> competencies first mastered that month
     earlier_rate: float  # per month, in the earlier window
     recent_rate: float  # per month, in the recent window
@@ -184,7 +192,7 @@ def _month_starts(labels: list[str]) -> list[datetime]:
     return [datetime(int(label[:4]), int(label[5:]), 1, tzinfo=timezone.utc) for label in labels]
 
 
-def pace_report(organization_id: uuid.UUID, students: list[Person], *, months: int = 6,
+def pace_report(organization_id: uuid.UUID, students: Sequence, *, months: int = 6,
                 now: datetime | None = None, slowdown_ratio: float = 0.5, min_earlier_rate: float = 1.0
                 ) -> list[Pace]:
     """Competencies mastered per month per student; a student is flagged when
