@@ -27,7 +27,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 
-from sqlalchemy import event
+from sqlalchemy import String, event, type_coerce
 from sqlalchemy.orm import Session
 
 from ..extensions import db
@@ -142,15 +142,23 @@ def current_table(student_ids, competencies: list[Competency]) -> dict[tuple[uui
     from .progress import framework_configs
 
     configs = framework_configs(competencies)
-    table = {(s, c.id): MasteryResult(None, configs[c.id].method, 0, False) for s in student_ids for c in competencies}
+    # One (frozen) "no evidence yet" result per competency, shared by its empty cells.
+    empty = {c.id: MasteryResult(None, configs[c.id].method, 0, False) for c in competencies}
+    table = {(s, c): result for s in student_ids for c, result in empty.items()}
     if not student_ids:
         return table
-    rows = db.session.execute(db.select(MasteryState.student_id, MasteryState.competency_id, MasteryState.level,
+    # The ids come back raw and are mapped to the callers' UUIDs: converting
+    # two ids per row was a third of a heatmap's query cost. SQLite stores a
+    # UUID as 32 hex digits; PostgreSQL's driver returns a UUID.
+    raw = {**{s.hex: s for s in student_ids}, **{s: s for s in student_ids},
+           **{c.hex: c for c in empty}, **{c: c for c in empty}}
+    rows = db.session.execute(db.select(type_coerce(MasteryState.student_id, String),
+                                        type_coerce(MasteryState.competency_id, String), MasteryState.level,
                                         MasteryState.method, MasteryState.evidence_count, MasteryState.mastered)
                               .where(MasteryState.student_id.in_(student_ids),
-                                     MasteryState.competency_id.in_([c.id for c in competencies])))
+                                     MasteryState.competency_id.in_(list(empty))))
     for student_id, competency_id, level, method, count, mastered in rows:
-        table[(student_id, competency_id)] = MasteryResult(level, method, count, mastered)
+        table[(raw[student_id], raw[competency_id])] = MasteryResult(level, method, count, mastered)
     return table
 
 

@@ -18,8 +18,8 @@ from ..extensions import db
 from ..models import Enrolment, Person, Section
 from .mastery import MasteryResult
 from .mastery_store import current_table, ensure_built
-from .models import (Competency, CourseCompetency, CriterionAlignment, Framework, MasteryInterval, Rubric,
-                     RubricCriterion)
+from .models import (Competency, CourseCompetency, CriterionAlignment, Framework, MasteryInterval,
+                     ProficiencyScale, Rubric, RubricCriterion)
 from .progress import mastery_table
 from .settings import level_label, scale_for, settings_for
 
@@ -58,6 +58,7 @@ class Heatmap:
     cells: dict  # (student_id, competency_id) -> MasteryResult
     labels: dict  # (student_id, competency_id) -> scale label
     not_yet: dict = field(default_factory=dict)  # competency_id -> [Person] not yet mastered
+    scale: ProficiencyScale | None = None  # the scale the labels come from
 
 
 def section_heatmap(section: Section, competencies: list[Competency] | None = None) -> Heatmap:
@@ -65,9 +66,15 @@ def section_heatmap(section: Section, competencies: list[Competency] | None = No
     competencies = section_competencies(section) if competencies is None else competencies
     cells = current_table([s.id for s in students], competencies)
     scale = scale_for(section.organization_id)
-    labels = {key: level_label(scale, result.level) for key, result in cells.items()}
+    label_of: dict = {}  # a few distinct levels among hundreds of cells
+    labels = {}
+    for key, result in cells.items():
+        label = label_of.get(result.level)
+        if label is None:
+            label = label_of[result.level] = level_label(scale, result.level)
+        labels[key] = label
     not_yet = {c.id: [s for s in students if not cells[(s.id, c.id)].mastered] for c in competencies}
-    return Heatmap(students, competencies, cells, labels, not_yet)
+    return Heatmap(students, competencies, cells, labels, not_yet, scale)
 
 
 def month_ends(months: int, now: datetime | None = None) -> list[tuple[str, datetime]]:
