@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..models import Person, Role, utcnow
+from ..web import fragments
 from . import mastery_jobs
 from .mastery import MasteryResult, calculate
 from .models import (AssessmentSettings, Assessment, Competency, CriterionScore, Framework, MasteryInterval,
@@ -62,6 +63,7 @@ def refresh(organization_id: uuid.UUID, student_ids, competencies: list[Competen
         for identifier in identifiers:
             counts_toward[identifier].append(competency_id)
     table, spans = MasteryState.__table__, MasteryInterval.__table__
+    fragments.touch(db.session, organization_id)  # pages showing these states are rebuilt
     written = 0
     for start in range(0, len(student_ids), CHUNK):
         chunk = student_ids[start:start + CHUNK]
@@ -100,6 +102,7 @@ def rebuild(organization_id: uuid.UUID) -> int:
 
 
 def mark_built(organization_id: uuid.UUID) -> None:
+    fragments.touch(db.session, organization_id)  # read from the stored states from now on
     marker = db.session.get(MasteryStateBuild, organization_id)
     if marker is None:
         db.session.add(MasteryStateBuild(organization_id=organization_id, built_at=utcnow()))

@@ -15,6 +15,7 @@ from ..mastery import calculate
 from ..models import LearningPlan, Submission
 from ..progress import evidence_table, followed_student, habits_for
 from ..settings import level_label, scale_for
+from ...web import fragments
 from ...web.links import row_url
 from .common import _actor, _current_competencies, bp
 
@@ -24,11 +25,16 @@ from .common import _actor, _current_competencies, bp
 def section_dashboard(section_id: uuid.UUID):
     actor = _actor()
     section = db.session.get(Section, section_id)
-    authorize(actor, "view_roster", section, what="section")
-    heat = reports.section_heatmap(section)
-    scale = heat.scale or scale_for(section.organization_id)
-    return _render_then_commit("assessment/heatmap.html", section=section, heat=heat, scale=scale,
-                               rows=_heatmap_rows(heat, scale), not_yet=_not_yet(heat))
+    authorize(actor, "view_roster", section, what="section")  # before any kept content is served
+
+    def build() -> Markup:
+        heat = reports.section_heatmap(section)
+        scale = heat.scale or scale_for(section.organization_id)
+        return Markup(render_template("assessment/_heatmap_body.html", section=section, heat=heat, scale=scale,
+                                      rows=_heatmap_rows(heat, scale), not_yet=_not_yet(heat)))
+
+    body = fragments.fragment(("heatmap", section.id), section.organization_id, build)
+    return _render_then_commit("assessment/heatmap.html", section=section, body=body)
 
 
 def _heatmap_rows(heat: reports.Heatmap, scale) -> Markup:
