@@ -20,7 +20,6 @@ from .mastery import MasteryResult
 from .mastery_store import current_table, ensure_built
 from .models import (Competency, CourseCompetency, CriterionAlignment, Framework, MasteryInterval,
                      ProficiencyScale, Rubric, RubricCriterion)
-from .progress import mastery_table
 from .settings import level_label, scale_for, settings_for
 
 
@@ -262,7 +261,9 @@ def graduation_snapshot(student: Person) -> list[DomainStanding]:
                                              Framework.status == "current", Competency.parent_id.is_(None))
                                       .order_by(Framework.title, Competency.position)))
     settings, scale = settings_for(student.organization_id), scale_for(student.organization_id)
-    table = mastery_table([student.id], domains)
+    # From the stored states (live while a rebuild runs): the progress page computes the
+    # student's evidence once, for its own rows, not a second time for the domains.
+    table = current_table([student.id], domains)
     return [DomainStanding(d, table[(student.id, d.id)],
                            float(settings.graduation_requirements.get(d.identifier, scale.proficient_value)),
                            level_label(scale, table[(student.id, d.id)].level)) for d in domains]

@@ -166,3 +166,26 @@ def test_authorization_comes_before_the_kept_content(client, school, builds):
     assert other.get(f"/assessment/sections/{school['sec1'].id}").status_code in (403, 404)
     anonymous = client.application.test_client()
     assert anonymous.get(f"/assessment/sections/{school['sec1'].id}").status_code in (302, 401)
+
+
+def test_teacher_home_not_yet_list_follows_scores_and_stays_with_its_section(client, school, builds):
+    s1, s2, t1, t2 = school["s1"], school["s2"], school["t1"], school["t2"]
+    mastery_store.ensure_built(school["org"].id)
+    scored_submission(s1, school["sec1"], school["rubric"], t1, {"Claim and evidence": 4, "Organisation": 4})
+    db.session.commit()
+    sign_in(client, t1)
+
+    def not_yet(c) -> str:
+        html = c.get("/home").get_data(as_text=True)
+        return html[html.index('id="not-yet-meeting"'):html.index('id="h-more"')]
+
+    first = not_yet(client)
+    assert s1.display_name not in first and s2.display_name in first
+    assert not_yet(client) == first and builds["n"] == 1  # kept
+    scored_submission(s2, school["sec1"], school["rubric"], t1, {"Claim and evidence": 4, "Organisation": 4})
+    db.session.commit()
+    after = not_yet(client)
+    assert builds["n"] == 2 and s2.display_name not in after and "Every student meets" in after
+    other = client.application.test_client()
+    sign_in(other, t2)  # teaches sec2 only: sec1's kept list is not theirs
+    assert school["sec1"].name not in not_yet(other)

@@ -1,4 +1,4 @@
-"""pages: a counter per organization for kept page fragments
+"""pages: a counter per organization for kept page fragments; awards by organization and status
 
 Revision ID: 0012_pages
 Revises: 0011_web
@@ -25,7 +25,20 @@ def upgrade():
     )
     # Every existing organization gets its counter (an organization without one is never cached).
     op.execute("INSERT INTO page_generations (organization_id, generation) SELECT id, 0 FROM organizations")
+    with op.batch_alter_table('awards', schema=None) as batch_op:
+        # The admin's home counts valid and pending awards: from this index alone.
+        batch_op.create_index('ix_awards_org_status', ['organization_id', 'status'], unique=False)
+        # A student's valid badges and submissions by status (their home page): with only the
+        # status index to choose, SQLite read every valid award or scored submission of the school.
+        batch_op.create_index('ix_awards_recipient_status', ['recipient_id', 'status'], unique=False)
+    with op.batch_alter_table('submissions', schema=None) as batch_op:
+        batch_op.create_index('ix_submissions_student_status', ['student_id', 'status'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('submissions', schema=None) as batch_op:
+        batch_op.drop_index('ix_submissions_student_status')
+    with op.batch_alter_table('awards', schema=None) as batch_op:
+        batch_op.drop_index('ix_awards_recipient_status')
+        batch_op.drop_index('ix_awards_org_status')
     op.drop_table('page_generations')
