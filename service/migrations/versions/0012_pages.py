@@ -33,10 +33,13 @@ def upgrade():
         batch_op.create_index('ix_awards_recipient_status', ['recipient_id', 'status'], unique=False)
     with op.batch_alter_table('submissions', schema=None) as batch_op:
         batch_op.create_index('ix_submissions_student_status', ['student_id', 'status'], unique=False)
+        # The review queue and the teacher's home count: a teacher's sections' submitted work.
+        batch_op.create_index('ix_submissions_section_status', ['section_id', 'status'], unique=False)
 
 
 def downgrade():
     with op.batch_alter_table('submissions', schema=None) as batch_op:
+        batch_op.drop_index('ix_submissions_section_status')
         batch_op.drop_index('ix_submissions_student_status')
     with op.batch_alter_table('awards', schema=None) as batch_op:
         batch_op.drop_index('ix_awards_recipient_status')
