@@ -57,6 +57,9 @@ def main() -> int:
                       "STORAGE_URL": school["storage_url"], "SERVICE_ENV": "development",
                       "PUBLIC_BASE_URL": "http://127.0.0.1:8000", "PASSWORD_HASH_PROFILE": "fast"})
     only = set(filter(None, args.only.split(",")))
+    import gc
+
+    gc.freeze()  # as gunicorn.conf.py's post_worker_init does: the loaded app is not rescanned
     with app.app_context():
         statements: list[int] = []
         event.listen(db.engine, "before_cursor_execute", lambda *a, **k: statements.append(1))

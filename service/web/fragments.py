@@ -123,16 +123,10 @@ def _forget(session: Session, *args) -> None:
     session.info.pop(_MOVED, None)
 
 
-_installed = False
-
-
 def install() -> None:
-    """Register the session hooks (once per process)."""
-    global _installed
-    if _installed:
-        return
-    event.listen(Session, "after_flush", _after_flush)
-    event.listen(Session, "do_orm_execute", _do_orm_execute)
-    event.listen(Session, "after_commit", _forget)
-    event.listen(Session, "after_soft_rollback", _forget)
-    _installed = True
+    """Register the session hooks (once per process: another app in the process finds them there)."""
+    hooks = (("after_flush", _after_flush), ("do_orm_execute", _do_orm_execute), ("after_commit", _forget),
+             ("after_soft_rollback", _forget))
+    for name, hook in hooks:
+        if not event.contains(Session, name, hook):
+            event.listen(Session, name, hook)
