@@ -112,6 +112,9 @@ def run(job_id: uuid.UUID, *, owner: str | None = None) -> Job | None:
         job_runner.finish(job, owner, "succeeded")
     except Exception as exc:
         db.session.rollback()
+        from ..web import fragments
+
+        fragments.touch(db.session, organization_id)  # heatmaps were computed live: now from the stored rows
         job_runner.finish(job, owner, "failed", error=f"{type(exc).__name__}: {exc}")
         raise
     return job
