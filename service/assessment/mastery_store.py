@@ -63,7 +63,6 @@ def refresh(organization_id: uuid.UUID, student_ids, competencies: list[Competen
         for identifier in identifiers:
             counts_toward[identifier].append(competency_id)
     table, spans = MasteryState.__table__, MasteryInterval.__table__
-    fragments.touch(db.session, organization_id)  # pages showing these states are rebuilt
     written = 0
     for start in range(0, len(student_ids), CHUNK):
         chunk = student_ids[start:start + CHUNK]
@@ -87,6 +86,9 @@ def refresh(organization_id: uuid.UUID, student_ids, competencies: list[Competen
             for i in range(0, len(batch), 5000):
                 db.session.execute(t.insert(), batch[i:i + 5000])  # Core executemany, 5,000 rows at a time
         written += len(rows)
+    # Pages showing these states are rebuilt. Last: on PostgreSQL the counter's row stays
+    # locked until commit, and concurrent scorers of the organization wait for it.
+    fragments.touch(db.session, organization_id)
     return written
 
 
