@@ -27,11 +27,12 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 
-from sqlalchemy import event
+from sqlalchemy import String, event, type_coerce
 from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..models import Person, Role, utcnow
+from ..web import fragments
 from . import mastery_jobs
 from .mastery import MasteryResult, calculate
 from .models import (AssessmentSettings, Assessment, Competency, CriterionScore, Framework, MasteryInterval,
@@ -85,6 +86,9 @@ def refresh(organization_id: uuid.UUID, student_ids, competencies: list[Competen
             for i in range(0, len(batch), 5000):
                 db.session.execute(t.insert(), batch[i:i + 5000])  # Core executemany, 5,000 rows at a time
         written += len(rows)
+    # Pages showing these states are rebuilt. Last: on PostgreSQL the counter's row stays
+    # locked until commit, and concurrent scorers of the organization wait for it.
+    fragments.touch(db.session, organization_id)
     return written
 
 
@@ -100,6 +104,7 @@ def rebuild(organization_id: uuid.UUID) -> int:
 
 
 def mark_built(organization_id: uuid.UUID) -> None:
+    fragments.touch(db.session, organization_id)  # read from the stored states from now on
     marker = db.session.get(MasteryStateBuild, organization_id)
     if marker is None:
         db.session.add(MasteryStateBuild(organization_id=organization_id, built_at=utcnow()))
@@ -142,15 +147,23 @@ def current_table(student_ids, competencies: list[Competency]) -> dict[tuple[uui
     from .progress import framework_configs
 
     configs = framework_configs(competencies)
-    table = {(s, c.id): MasteryResult(None, configs[c.id].method, 0, False) for s in student_ids for c in competencies}
+    # One (frozen) "no evidence yet" result per competency, shared by its empty cells.
+    empty = {c.id: MasteryResult(None, configs[c.id].method, 0, False) for c in competencies}
+    table = {(s, c): result for s in student_ids for c, result in empty.items()}
     if not student_ids:
         return table
-    rows = db.session.execute(db.select(MasteryState.student_id, MasteryState.competency_id, MasteryState.level,
+    # The ids come back raw and are mapped to the callers' UUIDs: converting
+    # two ids per row was a third of a heatmap's query cost. SQLite stores a
+    # UUID as 32 hex digits; PostgreSQL's driver returns a UUID.
+    raw = {**{s.hex: s for s in student_ids}, **{s: s for s in student_ids},
+           **{c.hex: c for c in empty}, **{c: c for c in empty}}
+    rows = db.session.execute(db.select(type_coerce(MasteryState.student_id, String),
+                                        type_coerce(MasteryState.competency_id, String), MasteryState.level,
                                         MasteryState.method, MasteryState.evidence_count, MasteryState.mastered)
                               .where(MasteryState.student_id.in_(student_ids),
-                                     MasteryState.competency_id.in_([c.id for c in competencies])))
+                                     MasteryState.competency_id.in_(list(empty))))
     for student_id, competency_id, level, method, count, mastered in rows:
-        table[(student_id, competency_id)] = MasteryResult(level, method, count, mastered)
+        table[(raw[student_id], raw[competency_id])] = MasteryResult(level, method, count, mastered)
     return table
 
 
