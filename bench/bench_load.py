@@ -398,6 +398,16 @@ def production_config() -> tuple[int, int]:
     return int(conf.get("workers", 1)), int(conf.get("threads", 1))
 
 
+def server_errors(scratch: Path, limit: int = 3) -> str:
+    """The last `limit` tracebacks in the server's log (to say what a 5xx was)."""
+    try:
+        text = (scratch / "gunicorn.log").read_text(errors="replace")
+    except OSError:
+        return ""
+    blocks = text.split("Traceback (most recent call last):")[1:]
+    return "\n".join("Traceback (most recent call last):" + b[-2500:] for b in blocks[-limit:])
+
+
 def measured(load: Load, master: int, label: str, drive) -> None:
     """Run `drive()` (returns elapsed s) and print latency, errors and CPU per request."""
     load.reset()
@@ -473,6 +483,8 @@ def main() -> None:
                 measured(load, master, f"{label}, open loop: {rate:g} arrivals/s (Poisson), pool of {args.clients} "
                                        "clients, latency from arrival",
                          lambda rate=rate: load.run_open(rate, args.clients))
+            if "Traceback" in (tracebacks := server_errors(scratch)):
+                print("\nserver tracebacks (gunicorn.log):\n" + tracebacks)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
