@@ -23,7 +23,7 @@ the service, instead of an HTML page.
 
 Measured with bench/bench_upload.py (1 GiB, one sync worker): 195 MiB/s with
 gunicorn as shipped, 422 MiB/s with this file. The command line still chooses
-binding, workers and threads.
+binding; workers and threads are set below.
 tests/service/test_gunicorn_config.py uploads through gunicorn with this file.
 """
 from __future__ import annotations
@@ -31,6 +31,7 @@ from __future__ import annotations
 import gc
 import io
 import json
+import os
 
 from gunicorn import util as _util
 from gunicorn.http import body as _body
@@ -113,6 +114,14 @@ _util.write_error = _write_problem
 
 # Uploads of a gigabyte or more take longer than gunicorn's default 30 s worker timeout.
 timeout = 600
+
+# Workers and threads (bench/README.md, "Issue 15, third pass", compares the
+# alternatives under bench_load.py's mix on 2 cores). Threads make gthread
+# workers: they keep connections alive and a slow upload or database round
+# trip does not stall the worker. WEB_CONCURRENCY and GUNICORN_THREADS
+# override them; the command line (--workers, --threads) overrides both.
+workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 
 
 def post_worker_init(worker):

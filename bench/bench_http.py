@@ -8,7 +8,9 @@ Starts two gunicorn servers with the same command line (gunicorn.conf.py,
 service on the school's database and bench/bare_app.py. Then, with wrk (same
 host, 2 threads), alternates bare and service for each case:
 
-- verify:      POST /api/v1/verify, a did:key Data Integrity credential
+- verify:      POST /api/v1/verify, a did:key Data Integrity credential (the same one each time)
+- verify-new:  the same with a different credential each request (6,000 in turn, so the
+               per-process check cache never hits: the cost of a first verification)
 - verify-ours: POST /api/v1/verify, one of the school's awards (did:web issuer, status list)
 - me:          GET /api/v1/me with a bearer token (read scope)
 - healthz:     GET /healthz (anonymous, no database)
@@ -72,7 +74,22 @@ def wrk(url: str, *, seconds: int, connections: int, headers: dict, body: str | 
     cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
     for k, v in headers.items():
         cmd += ["-H", f"{k}: {v}"]
-    if body is not None:
+    if isinstance(body, list):  # a different body per request, in turn (each wrk thread from its own offset)
+        lines = workdir / "bodies.txt"
+        lines.write_text("\n".join(body) + "\n")
+        script = workdir / "post_each.lua"
+        script.write_text(f'''bodies = {{}}
+for line in io.lines("{lines}") do bodies[#bodies + 1] = line end
+local started = 0
+function setup(thread) thread:set("offset", started * math.floor(#bodies / 2)); started = started + 1 end
+counter = 0
+function request()
+  counter = counter + 1
+  return wrk.format("POST", nil, {{["Content-Type"] = "application/json"}}, bodies[(counter + offset) % #bodies + 1])
+end
+''')
+        cmd += ["-s", str(script)]
+    elif body is not None:
         script = workdir / "post.lua"
         script.write_text(f'wrk.method = "POST"\nwrk.body = {json.dumps(body)}\n'
                           'wrk.headers["Content-Type"] = "application/json"\n')
@@ -112,15 +129,26 @@ def post_json(url: str, body: dict, headers: dict | None = None) -> dict:
     return json.loads(urllib.request.urlopen(req, timeout=30).read())
 
 
-def did_key_credential() -> dict:
+def did_key_credential(n: int = 0, key=None) -> dict:
     from openbadges import data_integrity, did, keys
 
     sys.path.insert(0, str(ROOT / "bench"))
     from bench_verify import credential
 
-    key = keys.generate("EdDSA")
+    key = key or keys.generate("EdDSA")
     issuer = did.did_key(key.public_key)
-    return data_integrity.sign(credential(issuer), key, f"{issuer}#{key.public_key.multikey}")
+    return data_integrity.sign(credential(issuer, n), key, f"{issuer}#{key.public_key.multikey}")
+
+
+DISTINCT = 6000  # more than service/badges/check_cache.MAX_ENTRIES per worker: every request a miss
+
+
+def distinct_bodies() -> list[str]:
+    """DISTINCT different did:key credentials (one key), as request bodies."""
+    from openbadges import keys
+
+    key = keys.generate("EdDSA")
+    return [json.dumps({"credential": did_key_credential(n, key)}) for n in range(DISTINCT)]
 
 
 def main() -> int:
@@ -166,6 +194,7 @@ def main() -> int:
         heatmap = f"/assessment/sections/{school['section_id']}"
         cases = [
             ("verify", "/api/v1/verify", {}, json.dumps({"credential": foreign}), args.connections),
+            ("verify-new", "/api/v1/verify", {}, "distinct", args.connections),
             ("verify-ours", "/api/v1/verify", {}, json.dumps({"credential": ours}), args.connections),
             ("me", "/api/v1/me", {"Authorization": f"Bearer {token}"}, None, args.connections),
             ("healthz", "/healthz", {}, None, args.connections),
@@ -183,6 +212,8 @@ def main() -> int:
         for name, path, headers, body, conns in cases:
             if only and name not in only:
                 continue
+            if body == "distinct":
+                body = distinct_bodies()
             # Worker CPU per request: what a request costs, whatever share of the cores the workers got.
             before = cpu_seconds(servers[1])
             b = wrk(bare + path, seconds=args.seconds, connections=conns, headers=headers, body=body, workdir=work)

@@ -181,7 +181,7 @@ def main() -> int:
         port = free_port()
         if args.server == "gunicorn":
             command = [sys.executable, "-m", "gunicorn", "--config", str(ROOT / "gunicorn.conf.py"),
-                       "--workers", "1", "--worker-class", "sync",
+                       "--workers", "1", "--threads", "1",  # one sync worker, as in earlier figures
                        "--timeout", "3600", "--bind", f"127.0.0.1:{port}", "service:create_app()"]
         else:  # werkzeug's threaded WSGI server, no reloader: the process itself serves
             command = [sys.executable, "-c", "from werkzeug.serving import run_simple; from service import "

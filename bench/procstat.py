@@ -27,8 +27,10 @@ def workers_cpu_seconds(master_pid: int) -> float:
 
 
 def worker_states(master_pid: int) -> list[str]:
-    """The scheduler state of each worker now: R runnable (running or waiting for a
-    core), S sleeping (waiting for the socket, the database, a lock), D disk."""
+    """The scheduler state of every thread of every worker now: R runnable (running or
+    waiting for a core), S sleeping (waiting for the socket, the database, a lock), D disk.
+    A gthread worker's idle threads and its main (polling) thread sleep too, so the useful
+    figure is how many threads are runnable, not the share of S."""
     try:
         children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
     except OSError:
@@ -36,16 +38,22 @@ def worker_states(master_pid: int) -> list[str]:
     states = []
     for pid in children:
         try:
-            states.append(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0])
+            tasks = list(Path(f"/proc/{pid}/task").iterdir())
         except OSError:
             continue
+        for task in tasks:
+            try:
+                states.append((task / "stat").read_text().rsplit(")", 1)[1].split()[0])
+            except OSError:
+                continue
     return states
 
 
 class StateSampler:
-    """Samples worker_states every `interval` seconds in a thread; `shares()` gives
-    the fraction of samples in each state. Many R with little CPU used means the
-    workers wait for a core (a busy machine); many S means they wait on I/O or locks."""
+    """Samples worker_states every `interval` seconds in a thread. `runnable()` is the
+    mean number of worker threads running or waiting for a core: below the number of
+    cores while requests wait means the workers wait on something else (the database's
+    locks, the disk, the client); above it, for a core (a busy machine)."""
 
     def __init__(self, master_pid: int, interval: float = 0.05):
         import threading
@@ -53,12 +61,14 @@ class StateSampler:
 
         self.master_pid, self.interval = master_pid, interval
         self.counts: Counter = Counter()
+        self.samples = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
             self.counts.update(worker_states(self.master_pid))
+            self.samples += 1
 
     def __enter__(self):
         self._thread.start()
@@ -71,3 +81,6 @@ class StateSampler:
     def shares(self) -> dict[str, float]:
         total = sum(self.counts.values()) or 1
         return {state: n / total for state, n in self.counts.most_common()}
+
+    def runnable(self) -> float:
+        return self.counts.get("R", 0) / (self.samples or 1)

@@ -142,8 +142,13 @@ class _Ctx:
 
     def expand_id(self, value: str):
         colon = value.find(":")
-        if colon > 0 and (value.startswith("//", colon + 1) or colon == 1 and value[0] == "_"):
-            return value  # what _expand_iri does first for "scheme://..." and "_:label"
+        if colon > 0:
+            if value.startswith("//", colon + 1) or colon == 1 and value[0] == "_":
+                return value  # what _expand_iri does first for "scheme://..." and "_:label"
+            # then: a defined prefix term expands; else an absolute IRI (urn:, did:...) stays as it is
+            mapping = self.raw["mappings"].get(value[:colon]) if value[0] != "@" else True
+            if not mapping and _absolute(value):
+                return value
         return self.owner.processor._expand_iri(self.raw, value, base="")
 
     def reverted(self) -> "_Ctx":

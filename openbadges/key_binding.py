@@ -18,7 +18,7 @@ evidence by itself: it is bound only if it equals a key found one of those ways.
 from __future__ import annotations
 
 import urllib.parse
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -40,7 +40,7 @@ class KeyBinding:
     detail: str
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {"bound": self.bound, "how": self.how, "detail": self.detail}
 
 
 def _unbound(detail: str) -> KeyBinding:

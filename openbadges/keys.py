@@ -66,7 +66,9 @@ class PublicKey:
 
     key: object
 
-    @property
+    # cached: pure functions of the immutable key, asked for several times per verification
+    # (from_multikey hands out one PublicKey per key, so the base58 encoding runs once)
+    @functools.cached_property
     def alg(self) -> str:
         return _alg_of(self.key)
 
@@ -95,7 +97,7 @@ class PublicKey:
             raise KeyMaterialError("raw bytes only for Ed25519 keys")
         return self.key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
-    @property
+    @functools.cached_property
     def multikey(self) -> str:
         """``publicKeyMultibase`` (``z6Mk...`` for Ed25519, ``zDn...`` for P-256)."""
         if self.alg == "EdDSA":

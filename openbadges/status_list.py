@@ -8,6 +8,7 @@ no padding) into `encodedList`. Lists hold at least 131,072 entries (16 KiB).
 from __future__ import annotations
 
 import binascii
+import functools
 import gzip
 import zlib
 from datetime import datetime, timezone
@@ -194,4 +195,19 @@ def read_status(status_list_credential: dict, index: int, purpose: str | None = 
         if not index.isdigit():
             raise StatusListError(f"statusListIndex {index!r} is not a non-negative integer")
         index = int(index)
-    return StatusList.decode(subject.get("encodedList")).get(index)
+    encoded = subject.get("encodedList")
+    if isinstance(encoded, str) and len(encoded) <= _MAX_MEMO_ENCODED:
+        return _decoded(encoded).get(index)
+    return StatusList.decode(encoded).get(index)
+
+
+# Decoded lists, memoized by their encoding: a verifier reads the same list for
+# every credential it checks (a GZIP inflate of 16 KiB each time otherwise).
+# Only short encodings (a list with few bits set compresses to a few hundred
+# bytes); never mutated, read through .get only.
+_MAX_MEMO_ENCODED = 64 * 1024
+
+
+@functools.lru_cache(maxsize=32)
+def _decoded(encoded: str) -> StatusList:
+    return StatusList.decode(encoded)

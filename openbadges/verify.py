@@ -13,7 +13,7 @@ Only ``verified`` says who issued the credential.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable
 
@@ -63,9 +63,10 @@ class VerificationReport:
         return next((c for c in self.checks if c.check == name), None)
 
     def to_dict(self) -> dict:
+        # built by hand: dataclasses.asdict deep-copies every field, a tenth of a verification's CPU
         return {"verified": self.verified, "conformant": self.conformant, "format": self.format,
                 "key_binding": self.key_binding.to_dict() if self.key_binding else None,
-                "checks": [asdict(c) for c in self.checks]}
+                "checks": [{"check": c.check, "status": c.status, "message": c.message} for c in self.checks]}
 
     def to_json(self, **kwargs) -> str:
         return json.dumps(self.to_dict(), **kwargs)
@@ -73,6 +74,31 @@ class VerificationReport:
 
 class _Failed(Exception):
     pass
+
+
+class _MemoView:
+    """The caller's memo (``verify(memo=...)``) for one credential: its key made once, on first use."""
+
+    def __init__(self, memo, credential: dict):
+        self._memo, self._credential, self._key, self._made = memo, credential, None, False
+
+    def _the_key(self):
+        if not self._made:
+            self._made = True
+            try:
+                self._key = self._memo.key(self._credential)
+            except Exception:  # a memo that cannot key this credential: check it afresh
+                self._key = None
+        return self._key
+
+    def get(self, check: str):
+        key = self._the_key()
+        return self._memo.get(key, check) if key is not None else None
+
+    def put(self, check: str, value) -> None:
+        key = self._the_key()
+        if key is not None:
+            self._memo.put(key, check, value)
 
 
 class _Run:
@@ -195,10 +221,20 @@ def _check_type(run, credential):
     run.add("type", "pass", f"type {found[0]}")
 
 
-def _check_schema(run, credential):
+def _check_schema(run, credential, memo=None):
     """1EdTech's own schema decides (AchievementCredentials); our stricter bundled
     schemas only warn. VC 1.1 credentials are checked, as warnings only, against
     the VC 2.0 schemas. Inline credentialSchema entries must be ones we hold."""
+    known = memo.get("schema") if memo is not None else None
+    if known is not None:
+        run.checks.append(known)
+        return
+    _schema_check(run, credential)
+    if memo is not None and run.checks and run.checks[-1].check == "schema":
+        memo.put("schema", run.checks[-1])
+
+
+def _schema_check(run, credential):
     from . import official_schema
     from .schema import validate  # the schema module loads its JSON schemas lazily
 
@@ -309,7 +345,7 @@ def _check_evidence_types(run, credential):
     run.add("evidence", "pass", f"{len(entries)} evidence entr{'y' if len(entries) == 1 else 'ies'} typed Evidence")
 
 
-def _check_proof(run, credential, token, resolver, loader, signer):
+def _check_proof(run, credential, token, resolver, loader, signer, memo=None):
     """Signature only; ``signer`` receives (key reference, public key) for key_binding."""
     issuer = _issuer_id(credential)
     if not isinstance(issuer, str) or not issuer:
@@ -327,7 +363,11 @@ def _check_proof(run, credential, token, resolver, loader, signer):
         raise _Failed("no proof: neither an embedded proof nor a VC-JWT")
     # No issuer= here: whose key it is, is the key_binding check (1EdTech calls a
     # proof by another controller's key valid; we say "issuer not proven").
-    result = data_integrity.verify(credential, resolver, loader=loader)
+    result = memo.get("proof") if memo is not None else None
+    if result is None:
+        result = data_integrity.verify(credential, resolver, loader=loader)
+        if memo is not None and result.verified:
+            memo.put("proof", result)
     if not result.verified:
         raise _Failed(result.reason)
     signer.update(reference=result.verification_method, key=result.public_key, binding=None)
@@ -460,9 +500,20 @@ def verify(
     now: datetime | None = None,
     recipient: str | None = None,
     loader=None,
+    memo=None,
     _status_list: bool = False,
 ) -> VerificationReport:
-    """Verify a credential given as dict, JSON text, compact JWT or baked PNG/SVG bytes."""
+    """Verify a credential given as dict, JSON text, compact JWT or baked PNG/SVG bytes.
+
+    ``memo``: optional, for a caller that knows when its resolver's answers are
+    fixed. ``key(credential)`` -> a hashable naming everything the two checks
+    that are pure functions of their inputs depend on (the exact credential,
+    and the state of the keys it resolves), or None to check afresh;
+    ``get(key, check)`` -> what ``put(key, check, value)`` was given, or None.
+    Kept: "proof" (the Data Integrity ProofResult, verified ones only) and
+    "schema" (its Check, when it passed or warned). Every other check (dates,
+    status, key binding, recipient) runs each time. This library never caches
+    by itself."""
     run = _Run()
     now = now or datetime.now(timezone.utc)
     resolver = resolver or did.default_resolver()
@@ -484,6 +535,12 @@ def verify(
         run.add("parse", "pass", f"{state['format']} credential")
 
     cred = lambda: state["credential"]  # noqa: E731
+
+    def memo_view():
+        if "memo" not in state:
+            state["memo"] = _MemoView(memo, cred()) if memo is not None and isinstance(cred(), dict) else None
+        return state["memo"]
+
     step("parse", parse)
     if not _status_list and ob2.is_ob2(state["credential"]):  # Open Badges 2.0: its own rules
         binding, documents = ob2.run_checks(run, step, state["credential"], state["token"], resolver=resolver,
@@ -500,9 +557,9 @@ def verify(
         step("issuer", lambda: _check_issuer(run, cred()))
         step("evidence", lambda: _check_evidence_types(run, cred()))
         step("validity", lambda: _check_validity(run, cred(), now))
-        step("schema", lambda: _check_schema(run, cred()))
+        step("schema", lambda: _check_schema(run, cred(), memo_view()))
     signer: dict = {}
-    step("proof", lambda: _check_proof(run, cred(), state["token"], resolver, loader, signer))
+    step("proof", lambda: _check_proof(run, cred(), state["token"], resolver, loader, signer, memo_view()))
     step(KEY_BINDING, lambda: _check_key_binding(run, cred(), signer, resolver))
     if _status_list:
         step("validity", lambda: _check_validity(run, cred(), now))

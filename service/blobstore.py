@@ -134,19 +134,24 @@ class Hold:
     ``session``: the session whose transaction will reference the blob (and
     may already have written), `db.session` by default."""
 
-    def __init__(self, session: Session | None = None) -> None:
+    def __init__(self, session: Session | None = None, digest: str | None = None) -> None:
         self.id = uuid.uuid4()
         self.released = False
         self.session = session
+        self.digest = digest
         now = utcnow()
         with _serialized(session) as conn:
-            conn.execute(insert(BlobHold).values(id=self.id, digest=None, created_at=now,
+            conn.execute(insert(BlobHold).values(id=self.id, digest=digest, created_at=now,
                                                  expires_at=now + timedelta(seconds=HOLD_SECONDS)))
 
     def stored(self, digest: str) -> None:
-        """The bytes are in the store under `digest`."""
+        """The bytes are in the store under `digest` (nothing to write when the
+        hold was taken with that digest already)."""
+        if digest == self.digest:
+            return
         with _serialized(self.session) as conn:
             conn.execute(update(BlobHold).where(BlobHold.id == self.id).values(digest=digest))
+        self.digest = digest
 
     def release(self, *, _transaction_ended: bool = False) -> None:
         if self.released:
@@ -161,16 +166,31 @@ class Hold:
             log.exception("could not release blob hold %s", self.id)
 
     def release_after_transaction(self, session: Session | None = None) -> None:
-        """Release when `session`'s transaction (which may reference the blob) ends."""
+        """Release when `session`'s transaction (which may reference the blob) ends.
+
+        On commit the hold row is deleted inside that transaction, so the rows
+        that reference the blob and the end of the hold become visible together
+        (a deletion sees one or the other, never neither) and no second write
+        transaction is needed; on rollback it is released on its own connection."""
         from sqlalchemy import event
 
         session = session or self.session or db.session()
-        for name in ("after_commit", "after_rollback"):
-            event.listen(session, name, lambda _s: self.release(_transaction_ended=True), once=True)
+
+        def in_transaction(s: Session) -> None:
+            if not self.released:
+                s.execute(delete(BlobHold).where(BlobHold.id == self.id))
+
+        def committed(_s: Session) -> None:
+            self.released = True
+
+        event.listen(session, "before_commit", in_transaction, once=True)
+        event.listen(session, "after_commit", committed, once=True)
+        event.listen(session, "after_rollback", lambda _s: self.release(_transaction_ended=True), once=True)
 
 
-def hold(session: Session | None = None) -> Hold:
-    return Hold(session)
+def hold(session: Session | None = None, digest: str | None = None) -> Hold:
+    """A hold on the blob an upload is writing; `digest` when its bytes were hashed before they reach the store."""
+    return Hold(session, digest)
 
 
 def discard(digest: str, *, hold: Hold | None = None) -> bool:

@@ -56,6 +56,9 @@ def request_rebuild(organization_id: uuid.UUID, *, actor_id: uuid.UUID | None = 
     """Add a rebuild job to the current transaction; it starts once that
     commits (in a thread with the inline runner: the request does not wait).
     An active rebuild of the organization is cancelled in the same transaction."""
+    from ..web import fragments
+
+    fragments.touch(db.session, organization_id)  # heatmaps are computed live until the rebuild ends
     now = utcnow()
     db.session.execute(update(Job).where(Job.organization_id == organization_id, Job.kind == KIND,
                                          Job.status.in_(job_runner.ACTIVE))
@@ -109,6 +112,9 @@ def run(job_id: uuid.UUID, *, owner: str | None = None) -> Job | None:
         job_runner.finish(job, owner, "succeeded")
     except Exception as exc:
         db.session.rollback()
+        from ..web import fragments
+
+        fragments.touch(db.session, organization_id)  # heatmaps were computed live: now from the stored rows
         job_runner.finish(job, owner, "failed", error=f"{type(exc).__name__}: {exc}")
         raise
     return job

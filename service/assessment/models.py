@@ -227,6 +227,12 @@ class Submission(db.Model):
     row pointing at the attempt before it, so no attempt is ever lost."""
 
     __tablename__ = "submissions"
+    # A student's submissions by status (their home page): with only the status index to pick
+    # from, SQLite read every scored submission of the school.
+    # The review queue (a teacher's sections, submitted): by section and status, not every
+    # submitted piece of the school.
+    __table_args__ = (Index("ix_submissions_student_status", "student_id", "status"),
+                      Index("ix_submissions_section_status", "section_id", "status"))
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     organization_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id"), index=True)

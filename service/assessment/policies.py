@@ -23,9 +23,10 @@ teachers and admins change them and comment; guardians only read.
 """
 from __future__ import annotations
 
+import functools
 import uuid
 
-from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select as sql_select
+from sqlalchemy import ColumnElement, Select, Uuid, and_, bindparam, exists, false, or_, select as sql_select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -123,6 +124,13 @@ def rated_submission_ids(actor: Person) -> Select:
     whose creator may see that student's work (an admin of the school or one of
     the student's teachers): naming a rater never grants more than the creator
     already had."""
+    # Built once (its aliases and correlated EXISTS cost ~3 ms of CPU to construct, per
+    # request, on every teacher's list of submissions); each call binds the rater.
+    return _rated_submission_ids().params(rater_id=actor.id)
+
+
+@functools.cache
+def _rated_submission_ids() -> Select:
     creator = aliased(Person)
     taught, learning = aliased(Enrolment), aliased(Enrolment)
     creator_entitled = exists().where(
@@ -136,7 +144,7 @@ def rated_submission_ids(actor: Person) -> Select:
             .join(CalibrationRater, CalibrationRater.session_id == CalibrationItem.session_id)
             .join(CalibrationSession, CalibrationSession.id == CalibrationItem.session_id)
             .join(Submission, Submission.id == CalibrationItem.submission_id)
-            .where(CalibrationRater.rater_id == actor.id, creator_entitled))
+            .where(CalibrationRater.rater_id == bindparam("rater_id", type_=Uuid), creator_entitled))
 
 
 @register

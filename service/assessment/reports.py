@@ -7,6 +7,7 @@ import csv
 import io
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from xml.sax.saxutils import escape
@@ -17,9 +18,8 @@ from ..extensions import db
 from ..models import Enrolment, Person, Section
 from .mastery import MasteryResult
 from .mastery_store import current_table, ensure_built
-from .models import (Competency, CourseCompetency, CriterionAlignment, Framework, MasteryInterval, Rubric,
-                     RubricCriterion)
-from .progress import mastery_table
+from .models import (Competency, CourseCompetency, CriterionAlignment, Framework, MasteryInterval,
+                     ProficiencyScale, Rubric, RubricCriterion)
 from .settings import level_label, scale_for, settings_for
 
 
@@ -57,6 +57,7 @@ class Heatmap:
     cells: dict  # (student_id, competency_id) -> MasteryResult
     labels: dict  # (student_id, competency_id) -> scale label
     not_yet: dict = field(default_factory=dict)  # competency_id -> [Person] not yet mastered
+    scale: ProficiencyScale | None = None  # the scale the labels come from
 
 
 def section_heatmap(section: Section, competencies: list[Competency] | None = None) -> Heatmap:
@@ -64,9 +65,15 @@ def section_heatmap(section: Section, competencies: list[Competency] | None = No
     competencies = section_competencies(section) if competencies is None else competencies
     cells = current_table([s.id for s in students], competencies)
     scale = scale_for(section.organization_id)
-    labels = {key: level_label(scale, result.level) for key, result in cells.items()}
+    label_of: dict = {}  # a few distinct levels among hundreds of cells
+    labels = {}
+    for key, result in cells.items():
+        label = label_of.get(result.level)
+        if label is None:
+            label = label_of[result.level] = level_label(scale, result.level)
+        labels[key] = label
     not_yet = {c.id: [s for s in students if not cells[(s.id, c.id)].mastered] for c in competencies}
-    return Heatmap(students, competencies, cells, labels, not_yet)
+    return Heatmap(students, competencies, cells, labels, not_yet, scale)
 
 
 def month_ends(months: int, now: datetime | None = None) -> list[tuple[str, datetime]]:
@@ -89,6 +96,7 @@ def proficiency_report(organization_id: uuid.UUID, *, months: int = 6, now: date
     end says whether the student was proficient then), so the cost is a few
     queries whatever the size of the school."""
     ensure_built(organization_id)
+    whole_school = sections is None
     if sections is None:
         sections = list(db.session.scalars(db.select(Section).where(Section.organization_id == organization_id)
                                            .order_by(Section.name, Section.id)))
@@ -107,12 +115,18 @@ def proficiency_report(organization_id: uuid.UUID, *, months: int = 6, now: date
                                    else_=0)) for _, end in ends]
     counted = (db.select(Enrolment.section_id, span.competency_id, *proficient_at)
         .join(span, span.student_id == Enrolment.person_id)
-        # No section list here: with one, planners probe (section, person) for every interval;
-        # joined on the person alone each interval finds its one or two enrolments.
-        .where(Enrolment.role == "student",
-               span.organization_id == organization_id, span.mastered_from <= ends[-1][1],
+        .where(Enrolment.role == "student", span.mastered_from <= ends[-1][1],
                or_(span.mastered_until.is_(None), span.mastered_until > ends[0][1]))
         .group_by(Enrolment.section_id, span.competency_id))
+    if whole_school:
+        # Every section: scan the organization's intervals, each joined to its one or two enrolments.
+        counted = counted.where(span.organization_id == organization_id)
+    else:
+        # A page of sections: from their enrolments to each student's intervals (by student index).
+        # No organization term here: with one, planners scan the whole school's intervals and
+        # probe (section, person) for each (SQLite: 62 ms against 7 for 20 of 100 sections).
+        # A student's intervals are their organization's.
+        counted = counted.where(Enrolment.section_id.in_(section_ids))
     counts = {(section_id, competency_id): values
               for section_id, competency_id, *values in db.session.execute(counted)}
     rows = []
@@ -173,7 +187,7 @@ def report_csv(rows: list[dict]) -> str:
 
 @dataclass
 class Pace:
-    student: Person
+    student: Person  # or any row with .id and .display_name (the reports page reads two columns)
     per_month: dict  # "2026-11" -> competencies first mastered that month
     earlier_rate: float  # per month, in the earlier window
     recent_rate: float  # per month, in the recent window
@@ -184,7 +198,7 @@ def _month_starts(labels: list[str]) -> list[datetime]:
     return [datetime(int(label[:4]), int(label[5:]), 1, tzinfo=timezone.utc) for label in labels]
 
 
-def pace_report(organization_id: uuid.UUID, students: list[Person], *, months: int = 6,
+def pace_report(organization_id: uuid.UUID, students: Sequence, *, months: int = 6,
                 now: datetime | None = None, slowdown_ratio: float = 0.5, min_earlier_rate: float = 1.0
                 ) -> list[Pace]:
     """Competencies mastered per month per student; a student is flagged when
@@ -247,7 +261,9 @@ def graduation_snapshot(student: Person) -> list[DomainStanding]:
                                              Framework.status == "current", Competency.parent_id.is_(None))
                                       .order_by(Framework.title, Competency.position)))
     settings, scale = settings_for(student.organization_id), scale_for(student.organization_id)
-    table = mastery_table([student.id], domains)
+    # From the stored states (live while a rebuild runs): the progress page computes the
+    # student's evidence once, for its own rows, not a second time for the domains.
+    table = current_table([student.id], domains)
     return [DomainStanding(d, table[(student.id, d.id)],
                            float(settings.graduation_requirements.get(d.identifier, scale.proficient_value)),
                            level_label(scale, table[(student.id, d.id)].level)) for d in domains]

@@ -16,7 +16,8 @@ from ..models import Enrolment, utcnow
 from ..portfolio.artifacts import lock_versions
 from ..portfolio.models import Artifact, ArtifactVersion
 from . import badge_links
-from .models import Assessment, Competency, CriterionScore, Rubric, Submission, SubmissionEvidence
+from .models import (Assessment, Competency, CriterionAlignment, CriterionScore, Rubric, Submission,
+                     SubmissionEvidence)
 from .settings import settings_for
 
 
@@ -201,15 +202,11 @@ def announce_mastery_change(assessment: Assessment) -> None:
     commit; receivers only add rows to it (service/events.py)."""
     if assessment.kind != "official":
         return
-    competency_ids = sorted({a.competency_id for s in assessment.scores
-                             for a in _criterion(s.criterion_id).alignments}, key=str)
+    criterion_ids = [s.criterion_id for s in assessment.scores]
+    competency_ids = sorted(set(db.session.scalars(db.select(CriterionAlignment.competency_id).where(
+        CriterionAlignment.criterion_id.in_(criterion_ids)))), key=str) if criterion_ids else []
     if competency_ids:
         events.mastery_changed.send(current_app._get_current_object(),
                                     student_id=assessment.submission.student_id, competency_ids=competency_ids,
                                     organization_id=assessment.organization_id)
 
-
-def _criterion(criterion_id):
-    from .models import RubricCriterion
-
-    return db.session.get(RubricCriterion, criterion_id)

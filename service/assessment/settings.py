@@ -9,25 +9,42 @@ from .mastery import MasteryConfig
 from .models import DEFAULT_LEVELS, AssessmentSettings, Framework, ProficiencyScale
 
 
+_LOADED = "assessment.settings.loaded"  # session.info: (model, organization id) -> its one row
+
+
+def _one_row(model, organization_id: uuid.UUID):
+    """The organization's row of `model` (one per organization, never replaced) as this session
+    already holds it: a heatmap or progress page asked for the scale and settings 3-7 times, one
+    query each. The object is the session's own (expired at commit, so reloaded when read after);
+    one the session no longer holds (rolled back) is read again."""
+    loaded = db.session.info.setdefault(_LOADED, {})
+    found = loaded.get((model, organization_id))
+    if found is None or found not in db.session:
+        found = loaded[(model, organization_id)] = db.session.scalar(
+            db.select(model).where(model.organization_id == organization_id))
+    return found
+
+
 def scale_for(organization_id: uuid.UUID) -> ProficiencyScale:
-    scale = db.session.scalar(db.select(ProficiencyScale).where(ProficiencyScale.organization_id == organization_id))
+    scale = _one_row(ProficiencyScale, organization_id)
     if scale is None:
         scale = ProficiencyScale(organization_id=organization_id, levels=[dict(level) for level in DEFAULT_LEVELS],
                                  proficient_value=3)
         db.session.add(scale)
         db.session.flush()
+        db.session.info[_LOADED][(ProficiencyScale, organization_id)] = scale
     return scale
 
 
 def settings_for(organization_id: uuid.UUID) -> AssessmentSettings:
-    settings = db.session.scalar(db.select(AssessmentSettings).where(
-        AssessmentSettings.organization_id == organization_id))
+    settings = _one_row(AssessmentSettings, organization_id)
     if settings is None:
         settings = AssessmentSettings(organization_id=organization_id, mastery_method="decaying_average",
                                       decay_weight=0.65, evidence_required=3,
                                       reassessment_requires_new_evidence=False, graduation_requirements={})
         db.session.add(settings)
         db.session.flush()
+        db.session.info[_LOADED][(AssessmentSettings, organization_id)] = settings
     return settings
 
 

@@ -2,7 +2,8 @@
 
 Assessment sends `events.mastery_changed` inside the scoring transaction.
 `queue_rule_check` (the receiver) only adds a `jobs` row to that transaction,
-so the score and the promise to check its badges commit together; the job
+so the score and the promise to check its badges commit together (no row
+when no badge could come of the score: see `queue_rule_check`); the job
 starts after the commit (service/jobs.py: right after it in the same request
 with the inline runner, on a worker with Redis). Evaluating the rules and
 signing happen there, so a failure (an unusable signing key, a full disk)
@@ -28,8 +29,14 @@ KIND = "badges.rule_check"
 MAX_ATTEMPTS = 8
 
 
-def queue_rule_check(sender, *, student_id, competency_ids, organization_id) -> Job:
-    """Receiver of `events.mastery_changed`: queue a rule check in the sender's transaction."""
+def queue_rule_check(sender, *, student_id, competency_ids, organization_id) -> Job | None:
+    """Receiver of `events.mastery_changed`: queue a rule check in the sender's
+    transaction, unless no badge could come of it (no live rule names these
+    competencies, or the student already has an award of every class whose rule
+    does). Most scores are of that kind: a job row, its lease and its audit
+    cost three commits and most of a scoring request's CPU (bench_load.py)."""
+    if not issuance.rule_candidates(student_id, competency_ids, organization_id):
+        return None
     job = Job(id=uuid.uuid4(), organization_id=organization_id, kind=KIND, status="queued", total=1,
               payload={"student_id": str(student_id), "competency_ids": [str(c) for c in competency_ids]},
               result={"attempts": 0})

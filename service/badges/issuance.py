@@ -115,25 +115,37 @@ def students_meeting_rule(badge_class: BadgeClass, student_ids, source: MasteryS
     return [s for s in student_ids if s in holding]
 
 
+def rule_candidates(student_id, competency_ids, organization_id) -> list[BadgeClass]:
+    """The live badge classes whose rule names one of `competency_ids` (any rule
+    when empty) and which the student has no award of yet, in any status: the
+    only ones a rule check could award. Two queries (classes, the student's
+    award keys among them)."""
+    wanted = {str(c) for c in competency_ids or []}
+    candidates = []
+    for badge_class in db.session.scalars(db.select(BadgeClass).where(
+            BadgeClass.organization_id == organization_id, BadgeClass.archived_at.is_(None),
+            BadgeClass.rule.is_not(None))):
+        conditions = (badge_class.rule or {}).get("all") or []
+        mentions = {str(c.get("competency_id") or c.get("rubric_criterion_id")) for c in conditions}
+        if not wanted or mentions & wanted:
+            candidates.append(badge_class)
+    if not candidates:
+        return []
+    held = set(db.session.scalars(db.select(Award.award_key).where(
+        Award.recipient_id == student_id, Award.badge_class_id.in_([bc.id for bc in candidates]))))
+    return [bc for bc in candidates if award_key_for(bc.id, student_id) not in held]
+
+
 def award_for_mastery(student_id, competency_ids, organization_id, *, source: MasterySource | None = None
                       ) -> list[Outcome]:
     """Issue or queue for approval every badge whose rule now holds for the
     student (rules naming one of `competency_ids`, or all when empty).
     Commits each award; idempotent. Run by the rule-check job (auto_award.py)."""
     source = source or default_mastery_source()
-    wanted = {str(c) for c in competency_ids or []}
-    classes_ = db.session.scalars(db.select(BadgeClass).where(
-        BadgeClass.organization_id == organization_id, BadgeClass.archived_at.is_(None),
-        BadgeClass.rule.is_not(None))).all()
     student = db.session.get(Person, student_id)
     outcomes = []
-    for badge_class in classes_:
+    for badge_class in rule_candidates(student_id, competency_ids, organization_id):
         conditions = (badge_class.rule or {}).get("all") or []
-        mentions = {str(c.get("competency_id") or c.get("rubric_criterion_id")) for c in conditions}
-        if wanted and not (mentions & wanted):
-            continue
-        if award_by_key(award_key_for(badge_class.id, student_id)) is not None:
-            continue
         if not rule_holds(badge_class, student_id, source):
             continue
         version_ids, results = source.evidence(student_id, conditions, badge_class)

@@ -87,7 +87,11 @@ class Award(db.Model):
 
     __tablename__ = "awards"
     # The awards list (API and pages) pages through an organization's awards newest first.
-    __table_args__ = (Index("ix_awards_org_created", "organization_id", "created_at"),)
+    # Home pages count an organization's awards by status (pending, valid) from the index alone.
+    __table_args__ = (Index("ix_awards_org_created", "organization_id", "created_at"),
+                      Index("ix_awards_org_status", "organization_id", "status"),
+                      # A person's valid badges (their home page), not every valid award of the school.
+                      Index("ix_awards_recipient_status", "recipient_id", "status"))
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     organization_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id"), index=True)

@@ -9,6 +9,7 @@ its own, so a URL is ours exactly when the app serves it.
 """
 from __future__ import annotations
 
+import functools
 import uuid
 from typing import NamedTuple
 
@@ -27,7 +28,12 @@ def issuer_did(slug: str) -> str:
     did:web needs https; a plain-http development base URL still gets the same
     shaped identifier so that nothing changes shape between environments.
     """
-    base = base_url()
+    return _issuer_did(base_url(), slug)
+
+
+@functools.lru_cache(maxsize=1024)
+def _issuer_did(base: str, slug: str) -> str:
+    # memoized: did_web parses the URL, and a verification asks for the same DIDs many times
     if base.startswith("http://"):
         base = "https://" + base[len("http://"):]
     return did_web(f"{base}/issuers/{slug}")

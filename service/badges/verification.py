@@ -24,7 +24,7 @@ from openbadges.verify import verify as ob_verify
 
 from ..extensions import db
 from ..models import Organization
-from . import issuer, keys, status_cache, urls
+from . import check_cache, issuer, keys, status_cache, urls
 from .fetch import FetchError, fetch, own_path
 
 __all__ = ["InputError", "NetworkResolver", "ServiceResolver", "fetch_status_list", "load_source", "verify_input",
@@ -108,12 +108,45 @@ class ServiceResolver:
     from the identifier alone) and so are our issuers' DID documents, keyed
     by the issuer's published key set, which is read fresh each time in one
     query: a rotation or a revoked key changes that set, so no process ever
-    serves a stale document."""
+    serves a stale document. `expect(credential)` lets that same query also
+    read the state of the award and status lists the credential names (see
+    `_load_issuer`): verifying one of our awards costs one query."""
 
     def __init__(self, fallback: did.Resolver | None = None):
         self._fallback = fallback or did.ChainResolver(_CachedDidKeyResolver(), NetworkResolver())
         self._cache: dict[str, dict] = {}
         self._issuers: dict[str, _Issuer | None] = {}
+        self._expected: tuple[uuid.UUID | None, tuple[uuid.UUID, ...]] = (None, ())
+        self._routes: dict[tuple, uuid.UUID | None] = {}
+
+    def expect(self, credential) -> None:
+        """The award and status lists this credential names, if they are ours: read
+        with its issuer (no query here; URLs are only parsed)."""
+        if not isinstance(credential, dict):
+            return
+        award_id = self.award_id(credential.get("id"))
+        entries = credential.get("credentialStatus")
+        lists = []
+        for entry in entries if isinstance(entries, list) else [entries]:
+            list_id = self.status_list_id(entry.get("statusListCredential") if isinstance(entry, dict) else None)
+            if list_id is not None and list_id not in lists:
+                lists.append(list_id)
+        self._expected = (award_id, tuple(lists[:_MAX_EXPECTED_LISTS]))
+
+    # urls.*_of ask the router: memoized, as one verification asks about the same URLs several times
+    def award_id(self, url) -> uuid.UUID | None:
+        return self._route(urls.award_id_of, url)
+
+    def status_list_id(self, url) -> uuid.UUID | None:
+        return self._route(urls.status_list_id_of, url)
+
+    def _route(self, parse, url):
+        if not isinstance(url, str):
+            return None
+        key = (parse, url)
+        if key not in self._routes:
+            self._routes[key] = parse(url)
+        return self._routes[key]
 
     def resolve(self, did_or_url: str) -> dict:
         if not isinstance(did_or_url, str):
@@ -134,18 +167,48 @@ class ServiceResolver:
         return self._cache[key]
 
     def issuer(self, slug: str) -> "_Issuer | None":
-        """Our organization with this slug and its published Data Integrity keys (one query, memoized)."""
+        """Our organization with this slug and its published Data Integrity keys, with the
+        expected award and status lists when they are this issuer's (one query, memoized)."""
         if slug not in self._issuers:
-            self._issuers[slug] = _load_issuer(slug)
+            self._issuers[slug] = _load_issuer(slug, *self._expected)
         return self._issuers[slug]
+
+    def award_state(self, credential: dict) -> "_AwardState | None":
+        """Status of our award behind this credential's id, when its issuer is our
+        organization that made it (None: not ours, or no such award)."""
+        award_id = self.award_id(credential.get("id"))
+        found = self._our_issuer(credential.get("issuer")) if award_id is not None else None
+        if found is None:
+            return None
+        if award_id in found.awards:
+            return found.awards[award_id]
+        from .models import Award
+
+        row = db.session.execute(_award_state_query().where(Award.id == award_id,
+                                                            Award.organization_id == found.id)).first()
+        return _AwardState(row[0], row[1], bool(row[2])) if row is not None else None
+
+    def status_list_state(self, list_id: uuid.UUID) -> "tuple[_ListState, _Issuer] | None":
+        """Version of our status list and its issuer (with that issuer's published keys)."""
+        for found in self._issuers.values():
+            if found is not None and list_id in found.lists:
+                return found.lists[list_id], found
+        from .models import StatusList
+
+        row = db.session.execute(db.select(StatusList.version, StatusList.updated_at, Organization.slug)
+                                 .join(Organization, Organization.id == StatusList.organization_id)
+                                 .where(StatusList.id == list_id)).first()
+        found = self.issuer(row.slug) if row is not None else None
+        return (_ListState(row.version, row.updated_at), found) if found is not None else None
+
+    def _our_issuer(self, issuer_id) -> "_Issuer | None":
+        issuer_id = issuer_id.get("id") if isinstance(issuer_id, dict) else issuer_id
+        slug = urls.issuer_slug_of(issuer_id) if isinstance(issuer_id, str) else None
+        return self.issuer(slug) if slug is not None else None
 
     def published_keys(self, issuer_id) -> tuple | None:
         """Our issuer's published key set for its DID (None: not one of ours)."""
-        issuer_id = issuer_id.get("id") if isinstance(issuer_id, dict) else issuer_id
-        slug = urls.issuer_slug_of(issuer_id) if isinstance(issuer_id, str) else None
-        if slug is None:
-            return None
-        found = self.issuer(slug)
+        found = self._our_issuer(issuer_id)
         return found.keys if found is not None else None
 
     def _resolve(self, ref: str) -> dict:
@@ -172,26 +235,79 @@ class ServiceResolver:
         return _issuer_did_document(urls.issuer_did(slug), urls.issuer_profile_url(slug), found.keys)
 
 
+_MAX_EXPECTED_LISTS = 4  # a credential names one or two; more are looked up one by one
+
+
+class _AwardState(NamedTuple):
+    status: str
+    reason: str | None
+    reason_public: bool
+
+
+class _ListState(NamedTuple):
+    """What changes whenever a status list is re-signed (status.resign): the cache key of its report."""
+    version: int
+    updated_at: object
+
+
 class _Issuer(NamedTuple):
     id: uuid.UUID
     slug: str
     name: str
     keys: tuple  # ((key_id, public_key_multibase), ...) published Ed25519 keys, oldest first
+    awards: dict  # {award id: _AwardState}: the expected award, when it is this issuer's
+    lists: dict  # {status list id: _ListState}: the expected lists that are this issuer's
 
 
-def _load_issuer(slug: str) -> _Issuer | None:
-    from .models import IssuerKey
+@functools.cache
+def _issuer_query():
+    """Issuer, published keys, and the state of one award and a few status lists of
+    that issuer, in one statement (built once; the ids are bound parameters)."""
+    from .models import Award, IssuerKey, StatusList
 
-    rows = db.session.execute(
-        db.select(Organization.id, Organization.name, IssuerKey.key_id, IssuerKey.public_key_multibase)
-        .outerjoin(IssuerKey, (IssuerKey.organization_id == Organization.id)
-                   & IssuerKey.status.in_(("active", "retired")) & (IssuerKey.algorithm == "EdDSA")
-                   & IssuerKey.public_key_multibase.is_not(None))
-        .where(Organization.slug == slug)
-        .order_by(IssuerKey.created_at, IssuerKey.key_id)).all()
+    return (db.select(Organization.id, Organization.name, IssuerKey.key_id, IssuerKey.public_key_multibase,
+                      Award.id, Award.status, Award.status_reason, Award.status_reason_public,
+                      StatusList.id, StatusList.version, StatusList.updated_at)
+            .select_from(Organization)
+            .outerjoin(IssuerKey, (IssuerKey.organization_id == Organization.id)
+                       & IssuerKey.status.in_(("active", "retired")) & (IssuerKey.algorithm == "EdDSA")
+                       & IssuerKey.public_key_multibase.is_not(None))
+            .outerjoin(Award, (Award.id == db.bindparam("award_id", type_=Award.id.type))
+                       & (Award.organization_id == Organization.id))
+            .outerjoin(StatusList, StatusList.id.in_(db.bindparam("list_ids", expanding=True,
+                                                                  type_=StatusList.id.type))
+                       & (StatusList.organization_id == Organization.id))
+            .where(Organization.slug == db.bindparam("slug"))
+            .order_by(IssuerKey.created_at, IssuerKey.key_id))
+
+
+def _load_issuer(slug: str, award_id: uuid.UUID | None = None, list_ids: tuple = ()) -> _Issuer | None:
+    # on the session's connection: a plain Core statement skips the ORM's execution layer
+    rows = db.session.connection().execute(_issuer_query(), {"slug": slug, "award_id": award_id,
+                                                             "list_ids": list(list_ids)}).all()
     if not rows:
         return None
-    return _Issuer(rows[0][0], slug, rows[0][1], tuple((key_id, mb) for _, _, key_id, mb in rows if key_id))
+    keys: dict = {}
+    awards: dict = {}
+    lists: dict = {}
+    for _org, _name, key_id, mb, a_id, a_status, a_reason, a_public, l_id, l_version, l_updated in rows:
+        if key_id:
+            keys.setdefault(key_id, mb)
+        if a_id is not None:
+            awards[a_id] = _AwardState(a_status, a_reason, bool(a_public))
+        if l_id is not None:
+            lists[l_id] = _ListState(l_version, l_updated)
+    # an expected award that is not this issuer's: known not to be ours, no second look-up
+    if award_id is not None and award_id not in awards:
+        awards[award_id] = None
+    return _Issuer(rows[0][0], slug, rows[0][1], tuple(keys.items()), awards, lists)
+
+
+@functools.cache
+def _award_state_query():
+    from .models import Award
+
+    return db.select(Award.status, Award.status_reason, Award.status_reason_public)
 
 
 @functools.lru_cache(maxsize=256)
@@ -224,22 +340,33 @@ def fetch_status_list(url: str, resolver: ServiceResolver | None = None):
     With the request's `resolver`, ours comes back as its (per-process cached)
     verification report: see status_cache.py."""
     if own_path(url) is not None:
-        from .models import StatusList
-
-        list_id = urls.status_list_id_of(url)
-        row = db.session.get(StatusList, list_id) if list_id else None
-        if row is None or row.credential is None:
+        list_id = resolver.status_list_id(url) if resolver is not None else urls.status_list_id_of(url)
+        if list_id is not None and resolver is not None:
+            known = resolver.status_list_state(list_id)
+            if known is not None:
+                state, found = known
+                return status_cache.own_list_report((list_id, state.version, state.updated_at, found.slug, found.keys),
+                                                    urls.issuer_did(found.slug),
+                                                    functools.partial(_load_status_list, list_id), resolver)
+        row = _load_status_list(list_id) if list_id is not None else None
+        if row is None:
             raise FetchError(f"this service publishes no status list at {url}")
-        if resolver is None:
-            return row.credential
-        return status_cache.own_list_report(row.credential, resolver.published_keys(row.credential.get("issuer")),
-                                            resolver)
+        return row[0]
     fetched = fetch(url, max_bytes=MAX_INPUT_BYTES, accept="application/vc+ld+json, application/json, "
                                                            "application/vc+jwt, */*;q=0.1")
     text = fetched.body.decode("utf-8", errors="replace").strip()
     if text.startswith("{"):
         return json.loads(text)
     return text  # a VC-JWT status list; openbadges.verify parses it
+
+
+def _load_status_list(list_id: uuid.UUID) -> tuple | None:
+    """(signed list credential, version, updated_at) of our status list, None if there is none."""
+    from .models import StatusList
+
+    row = db.session.execute(db.select(StatusList.credential, StatusList.version, StatusList.updated_at)
+                             .where(StatusList.id == list_id)).first()
+    return tuple(row) if row is not None and row[0] is not None else None
 
 
 # -- input ---------------------------------------------------------------------
@@ -411,24 +538,14 @@ def _check_evidence(entry) -> dict:
     return dict(out, status="pass", message=f"evidence unchanged ({algorithm} digest matches)")
 
 
-def _own_award(credential: dict):
-    cred_id = credential.get("id")
-    award_id = urls.award_id_of(cred_id) if isinstance(cred_id, str) else None
-    if award_id is None:
-        return None
-    from .models import Award
-
-    return db.session.get(Award, award_id)
-
-
-def _own_status(credential: dict, status: str) -> str | None:
+def _own_status(credential: dict, status: str, resolver: ServiceResolver) -> str | None:
     """Our award's status when it is ``status`` (suspended, revoked), as the issuer says it.
     Older credentials carry only a revocation entry, so their suspension is known
     only from the award; newer ones carry one suspension entry that a revocation
     also sets, which the status list alone cannot tell from a suspension."""
-    award = _own_award(credential)
+    award = resolver.award_state(credential)
     if award is not None and award.status == status:
-        reason = f": {award.status_reason}" if award.status_reason and award.status_reason_public else ""
+        reason = f": {award.reason}" if award.reason and award.reason_public else ""
         return f"credential is {status} by its issuer{reason}"
     return None
 
@@ -454,9 +571,11 @@ def verify_source(source, recipient: str | None = None) -> dict:
     ``conformant``: every check passed except possibly key_binding (what 1EdTech's
     validator asserts); ``verified``: conformant AND the key is bound to the issuer.
     Only a verified credential is said to be ours or shown as the issuer's."""
+    source = _json_object(source)
     resolver = ServiceResolver()
+    resolver.expect(source)
     report = ob_verify(source, resolver=resolver, status_fetcher=functools.partial(fetch_status_list, resolver=resolver),
-                       recipient=recipient)
+                       recipient=recipient, memo=check_cache.CheckMemo(resolver))
     body = report.to_dict()
     credential = report.credential if isinstance(report.credential, dict) else None
     # an OB 2.0 assertion names its badge and issuer by URL: show the documents fetched to verify it
@@ -479,12 +598,12 @@ def verify_source(source, recipient: str | None = None) -> dict:
             body["checks"].append({"check": "evidence", "status": "warning",
                                    "message": f"only the first {MAX_EVIDENCE_CHECKED} evidence entries were checked"})
     if credential and proof is not None and proof.status in ("pass", "warning") and report.verified:
-        suspended = _own_status(credential, "suspended")  # only a credential proven ours is looked up as ours
+        suspended = _own_status(credential, "suspended", resolver)  # only a credential proven ours is looked up as ours
         if suspended:
             body["checks"].append({"check": "status", "status": "fail", "message": suspended})
     binding = report.check("key_binding")
     if credential and binding is not None and binding.status == "pass":  # signed by our issuer's key
-        revoked = _own_status(credential, "revoked")
+        revoked = _own_status(credential, "revoked", resolver)
         for c in body["checks"] if revoked else ():
             if c["check"] == "status" and c["status"] == "fail":
                 # a revocation sets the one suspension entry for good: don't tell a college "suspended"
@@ -501,6 +620,20 @@ def verify_source(source, recipient: str | None = None) -> dict:
         body["issuer"].pop("profile_url", None)
     body["credential"] = credential
     return body
+
+
+def _json_object(source):
+    """JSON object text (a pasted credential) as the dict openbadges.verify would parse it
+    into, so that our award's state can be read with its issuer; anything else unchanged."""
+    if isinstance(source, str):
+        text = source.strip().lstrip("\ufeff")
+        if text.startswith("{"):
+            try:
+                parsed = json.loads(text)
+            except (ValueError, RecursionError):
+                return source  # openbadges.verify reports it
+            return parsed if isinstance(parsed, dict) else source
+    return source
 
 
 def verify_input(*, recipient: str | None = None, **inputs) -> dict:

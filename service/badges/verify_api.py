@@ -8,7 +8,7 @@ not an error.
 """
 from __future__ import annotations
 
-from flask import request
+from flask import jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields
@@ -89,6 +89,9 @@ def read_request() -> dict:
     if not isinstance(body, dict):
         raise Problem(400, "Send a JSON object with credential, jwt or url, or a multipart form with a file.",
                       type="malformed-request")
+    if all(name in _FIELDS and value is not None and (name == "credential" or type(value) is str)
+           for name, value in body.items()):
+        return dict(body)  # what the schema's load returns for such a body, without its overhead
     try:
         return _REQUEST_SCHEMA.load(body)
     except ValidationError as exc:
@@ -96,6 +99,7 @@ def read_request() -> dict:
 
 
 _REQUEST_SCHEMA = VerifyRequestSchema()  # built once: a schema instance is reusable and costly to create
+_FIELDS = frozenset(_REQUEST_SCHEMA.fields)
 
 
 @blp.route("/verify")
@@ -111,6 +115,9 @@ class Verify(MethodView):
         reachable, that each evidence item still matches its signed digest.
         """
         try:
-            return verify_input(**read_request())
+            # A Response: flask-smorest then uses VerificationSchema for the docs only. The report
+            # already has exactly the schema's shape (tests/badges/test_verify_api.py checks
+            # dump(report) == report), and a marshmallow dump of it cost a tenth of the request.
+            return jsonify(verify_input(**read_request()))
         except InputError as exc:
             raise validation_problem([field_error(exc.field, str(exc))], detail=str(exc)) from None

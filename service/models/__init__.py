@@ -4,6 +4,7 @@ from .blob_hold import BlobHold
 from .job import Job
 from .login import LoginSession, LoginThrottle, PasswordReset
 from .organization import Organization
+from .page_generation import PageGeneration
 from .person import GuardianLink, Person, Role
 from .section import Course, Enrolment, Section
 from .token import ApiToken
@@ -21,6 +22,7 @@ __all__ = [
     "LoginSession",
     "LoginThrottle",
     "Organization",
+    "PageGeneration",
     "PasswordReset",
     "Person",
     "Role",

@@ -18,6 +18,13 @@ from ..extensions import db
 bp = Blueprint("web", __name__)
 
 
+@bp.record_once
+def _install(state):
+    from . import fragments
+
+    fragments.install()
+
+
 @bp.before_app_request
 def _before():
     from .flashes import remember_flash_count

@@ -7,9 +7,12 @@ Guardian: their children, with progress and badges.
 """
 from __future__ import annotations
 
+from markupsafe import Markup
+
 from ..extensions import db
 from ..models import Course, GuardianLink, Person, Role, Section
 from ..policies import allowed, visible
+from . import fragments
 
 
 def dashboard(person) -> dict:
@@ -20,9 +23,11 @@ def dashboard(person) -> dict:
 
 def _student(person) -> dict:
     from ..assessment.models import Submission
-    from ..badges.models import Award
+    from ..badges.models import Award, BadgeClass
 
-    newer = db.select(Submission.previous_id).where(Submission.previous_id.is_not(None))
+    # Resubmissions are the student's own: the subquery reads their submissions, not the school's.
+    newer = db.select(Submission.previous_id).where(Submission.student_id == person.id,
+                                                    Submission.previous_id.is_not(None))
     returned = db.session.scalars(db.select(Submission).where(
         Submission.student_id == person.id, Submission.status == "returned", Submission.id.not_in(newer))
         .order_by(Submission.returned_at.desc())).all()
@@ -31,9 +36,14 @@ def _student(person) -> dict:
         .order_by(Submission.scored_at.desc()).limit(5)).all()
     waiting = db.session.scalar(db.select(db.func.count(Submission.id)).where(
         Submission.student_id == person.id, Submission.status == "submitted")) or 0
-    badges = db.session.scalars(db.select(Award).where(Award.recipient_id == person.id, Award.status == "issued")
-                                .order_by(Award.issued_at.desc())).all()
-    return {"returned": returned, "scored": scored, "waiting": waiting, "badges": badges}
+    # A count and five names: not every award row with its signed credential.
+    earned = (Award.recipient_id == person.id, Award.status == "issued")
+    badge_count = db.session.scalar(db.select(db.func.count()).select_from(Award).where(*earned)) or 0
+    badge_names = db.session.scalars(db.select(BadgeClass.name).select_from(Award)
+                                     .join(BadgeClass, BadgeClass.id == Award.badge_class_id).where(*earned)
+                                     .order_by(Award.issued_at.desc()).limit(5)).all()
+    return {"returned": returned, "scored": scored, "waiting": waiting, "badge_count": badge_count,
+            "badge_names": badge_names}
 
 
 def _teacher(person) -> dict:
@@ -48,17 +58,25 @@ def _teacher(person) -> dict:
     pending = [a for a in db.session.scalars(visible(person, Award).where(Award.status == "pending_approval"))
                if allowed(person, "approve", a)]
     sections = db.session.scalars(visible(person, Section).order_by(Section.name)).all()
-    behind = []
-    for section in sections:
-        if not allowed(person, "teach", section):
-            continue
-        heat = reports.section_heatmap(section)
-        for competency in heat.competencies:
-            students = heat.not_yet.get(competency.id) or []
-            if students and heat.students:
-                behind.append({"section": section, "competency": competency, "students": students,
-                               "of": len(heat.students)})
+    behind = Markup("").join(
+        fragments.fragment(("home-not-yet", section.id), section.organization_id,
+                           lambda section=section: _not_yet_items(reports.section_heatmap(section), section))
+        for section in sections if allowed(person, "teach", section))  # authorized before anything kept
     return {"queue": queue, "pending": len(pending), "sections": sections, "behind": behind}
+
+
+def _not_yet_items(heat, section) -> Markup:
+    """The teacher's home list items of one section: each competency some of its students do not yet meet."""
+    items = []
+    for competency in heat.competencies:
+        students = heat.not_yet.get(competency.id) or []
+        if students and heat.students:
+            items.append(Markup(
+                "\n    <li><strong>{} {}</strong>\n      ({}): {}\n      <span class=\"muted\">— {} of {}</span></li>\n  ")
+                .format(competency.human_code or "", competency.abbreviated_statement or competency.statement,
+                        section.name, ", ".join(s.display_name for s in students), len(students),
+                        len(heat.students)))
+    return Markup("").join(items)
 
 
 def _admin(person) -> dict:
@@ -69,9 +87,10 @@ def _admin(person) -> dict:
     sections = db.session.scalar(db.select(db.func.count(Section.id)).where(Section.organization_id == org_id)) or 0
     from ..badges.models import Award
 
-    pending = db.session.scalar(db.select(db.func.count(Award.id)).where(
+    pending = db.session.scalar(db.select(db.func.count()).select_from(Award).where(
         Award.organization_id == org_id, Award.status == "pending_approval")) or 0
-    issued = db.session.scalar(db.select(db.func.count(Award.id)).where(
+    # count(*) over (organization, status): from the index alone (ix_awards_org_status).
+    issued = db.session.scalar(db.select(db.func.count()).select_from(Award).where(
         Award.organization_id == org_id, Award.status == "issued")) or 0
     return {"counts": counts, "courses": courses, "sections": sections, "pending": pending, "issued": issued}
 

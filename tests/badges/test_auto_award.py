@@ -134,3 +134,53 @@ def test_the_check_gives_up_after_its_attempts_and_says_why(app, setup):
     [check] = _rule_checks()
     assert check.status == "failed" and check.result["attempts"] == auto_award.MAX_ATTEMPTS
     assert "cannot unwrap" in check.error and _awards(setup["bc"]) == []
+
+
+def _second_submission(setup, title="More work"):
+    from service.assessment import scoring
+    from service.portfolio import artifacts
+
+    content = artifacts.ingest_file(io.BytesIO(f"%PDF-1.4\n%{title}\n%%EOF\n".encode()), "more.pdf")
+    artifact = artifacts.create_artifact(setup["s1"], kind="file", title=title, content=content)
+    db.session.commit()
+    submission = scoring.submit(setup["s1"], section_id=setup["sec1"].id, rubric_id=setup["rubric"].id,
+                                artifact_version_ids=[artifact.versions[0].id], title=title,
+                                competency_id=setup["rubric"].criteria[0].competency_ids[0])
+    db.session.commit()
+    return submission
+
+
+def _score(setup, submission):
+    from service.assessment import scoring
+
+    scoring.score_submission(submission, setup["t1"], {"scores": [
+        {"criterion_id": setup["rubric"].criteria[0].id, "level_id": setup["level"].id}]})
+
+
+def test_no_rule_check_is_queued_once_the_student_holds_every_badge_it_could_give(app, setup):
+    _score(setup, setup["submission"])
+    [check] = _rule_checks()
+    assert check.status == "succeeded" and len(_awards(setup["bc"])) == 1
+
+    _score(setup, _second_submission(setup))  # nothing left to earn: no job row, lease or audit
+    assert _rule_checks() == [check] and len(_awards(setup["bc"])) == 1
+
+
+def test_a_new_rule_on_the_competency_brings_the_check_back(app, setup):
+    _score(setup, setup["submission"])
+    second = badge_class(setup["org"], name="Second look", issue_mode="auto",
+                         rule={"all": [{"competency_id": str(setup["rubric"].criteria[0].competency_ids[0]),
+                                        "min_level": 3}]})
+    _score(setup, _second_submission(setup))
+    assert len(_rule_checks()) == 2
+    [award] = _awards(second)
+    assert award.recipient_id == setup["s1"].id
+
+
+def test_an_archived_class_queues_no_check(app, setup):
+    from service.models import utcnow
+
+    setup["bc"].archived_at = utcnow()
+    db.session.commit()
+    _score(setup, setup["submission"])
+    assert _rule_checks() == [] and _awards(setup["bc"]) == []

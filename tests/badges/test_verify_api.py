@@ -211,3 +211,32 @@ def test_documented_in_openapi_without_authentication(client):
     operation = client.get("/api/openapi.json").json["paths"]["/api/v1/verify"]["post"]
     assert operation["security"] == []  # no account needed
     assert set(operation["requestBody"]["content"]) == {"application/json", "multipart/form-data"}
+
+
+def test_report_has_exactly_the_documented_shape(client, issued):
+    """The endpoint returns the report as built (no marshmallow dump): it must already
+    be what VerificationSchema documents, field for field, verified or not."""
+    from service.badges import status
+    from service.badges.verify_api import VerificationSchema
+
+    schema = VerificationSchema()
+    tampered = json.loads(json.dumps(issued["award"].credential))
+    tampered["credentialSubject"]["achievement"]["name"] = "Something else"
+    reports = [verify(client, credential=issued["award"].credential), verify(client, credential=tampered),
+               verify(client, jwt=issued["award"].credential_jwt), verify(client, credential="{"),
+               verify(client, credential=bf.foreign_credential())]
+    status.revoke(issued["award"], reason="plagiarism")
+    db.session.commit()
+    reports.append(verify(client, credential=issued["award"].credential))
+    for report in reports:
+        assert schema.dump(report) == report
+        assert set(report) <= set(schema.fields)
+
+
+@pytest.mark.parametrize("body", [{"credential": {"a": [1]}}, {"credential": "{}", "recipient": "a@b.example"},
+                                  {"jwt": "a.b.c"}, {"url": "https://example.com/x", "recipient": "x"}])
+def test_the_quick_read_of_a_plain_body_is_what_the_schema_loads(app, body):
+    from service.badges.verify_api import VerifyRequestSchema, read_request
+
+    with app.test_request_context("/api/v1/verify", method="POST", json=body):
+        assert read_request() == VerifyRequestSchema().load(body)

@@ -217,3 +217,45 @@ def test_never_raises(junk):
     report = verify(junk, now=NOW)
     assert report.verified is False
     assert all(c.status in ("pass", "fail", "warning", "skipped") for c in report.checks)
+
+
+class DictMemo:
+    """A caller's memo as verify(memo=...) describes it, keyed by the credential's JSON."""
+
+    def __init__(self):
+        self.kept = {}
+
+    def key(self, credential):
+        return json.dumps(credential, sort_keys=True)
+
+    def get(self, key, check):
+        return self.kept.get((key, check))
+
+    def put(self, key, check, value):
+        self.kept[(key, check)] = value
+
+
+def test_a_memo_keeps_only_the_proof_and_schema_checks_that_passed(issuer, monkeypatch):
+    from openbadges import official_schema
+
+    memo, calls = DictMemo(), []
+    real_proof, real_schema = di.verify, official_schema.violations
+    monkeypatch.setattr(di, "verify", lambda *a, **k: calls.append("proof") or real_proof(*a, **k))
+    monkeypatch.setattr(official_schema, "violations", lambda *a, **k: calls.append("schema") or real_schema(*a, **k))
+    signed = issuer.sign(issuer.credential())
+    first = verify(signed, now=NOW, memo=memo)
+    again = verify(signed, now=NOW, memo=memo)
+    assert first.verified and again.verified and first.checks == again.checks
+    assert calls == ["schema", "proof"]  # the second verification checked neither again
+    assert sorted(check for _, check in memo.kept) == ["proof", "schema"]
+    # the dates are still judged on every verification
+    assert statuses(verify(signed, now=datetime(2024, 1, 1, tzinfo=timezone.utc), memo=memo))["validity"] == "fail"
+
+    tampered = json.loads(json.dumps(signed))
+    tampered["name"] = "Leadership"
+    assert not verify(tampered, now=NOW, memo=memo).verified
+    assert (memo.key(tampered), "proof") not in memo.kept  # a failed proof is not kept
+
+    bad_schema = issuer.sign(issuer.credential(name=5))
+    assert statuses(verify(bad_schema, now=NOW, memo=memo))["schema"] == "fail"
+    assert (memo.key(bad_schema), "schema") not in memo.kept

@@ -183,3 +183,55 @@ def test_a_hold_goes_with_the_session_that_writes(app, factory):
     with db.engine.connect() as observer:
         assert holds_seen(observer) == 0
     assert blobstore.discard(digest) and not blobstore.get_store().exists(digest)
+
+
+def test_a_hold_taken_with_its_digest_ends_inside_the_referencing_commit(app, factory):
+    """A small upload's hold names its digest from the start; on commit the hold
+    row goes in the same transaction as the rows that reference the blob, on
+    rollback it is released all the same."""
+    from sqlalchemy import event, func, select
+
+    from service.models import BlobHold
+
+    store = blobstore.get_store()
+    data = b"small upload, hashed before it is stored"
+    digest = hashlib.sha256(data).hexdigest()
+    hold = blobstore.hold(digest=digest)
+    assert blobstore.is_referenced(digest)  # held before the bytes reach the store
+    store.put(io.BytesIO(data))
+    hold.stored(digest)  # nothing more to record
+    assert not blobstore.discard(digest) and store.exists(digest)
+    hold.release_after_transaction()
+    statements = []
+    listener = lambda conn, cur, statement, *rest: statements.append(statement)  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        db.session.commit()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert hold.released and any(s.startswith("DELETE FROM blob_holds") for s in statements)
+    assert db.session.scalar(select(func.count()).select_from(BlobHold)) == 0
+
+    other = blobstore.hold(digest=digest)
+    other.release_after_transaction()
+    db.session.execute(select(1))
+    db.session.rollback()
+    assert other.released
+    assert db.session.scalar(select(func.count()).select_from(BlobHold)) == 0
+    assert blobstore.discard(digest) and not store.exists(digest)
+
+
+def test_uploads_on_either_side_of_the_in_memory_size_keep_their_bytes(app, client, factory):
+    from service.portfolio.artifacts import SMALL_UPLOAD
+
+    school = factory.school()
+    headers = factory.auth(school["s1"])
+    for size in (SMALL_UPLOAD, SMALL_UPLOAD + 1, 3 * SMALL_UPLOAD + 5):
+        data = (b"notes on the lab, line after line\n" * (size // 34 + 1))[:size]
+        response = upload(client, headers, data, "notes.txt")
+        assert response.status_code == 201, response.json
+        assert response.json["versions"][0]["sha256"] == hashlib.sha256(data).hexdigest()
+        content = client.get(f"/api/v1/artifacts/{response.json['id']}/versions/1/content", headers=headers)
+        assert content.get_data() == data
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(blobstore.BlobHold)) == 0

@@ -3,6 +3,8 @@ rotation shows at once in the issuer's DID document, a revocation at once in
 the status check, and a key taken out of publication stops verifying."""
 from __future__ import annotations
 
+import json
+
 from service.extensions import db
 from tests.support.badges import badge_class, issue
 
@@ -104,3 +106,139 @@ def test_our_status_list_is_verified_once_per_version_and_key_set(app, client, f
     db.session.commit()
     report = _verify(client, second.credential)
     assert not report["verified"]
+
+
+def _statements(app):
+    from sqlalchemy import event
+
+    seen: list[str] = []
+    event.listen(db.engine, "before_cursor_execute", lambda conn, cursor, statement, *rest: seen.append(statement))
+    return seen
+
+
+def test_our_award_is_verified_in_one_query_and_its_state_is_read_fresh(app, client, factory):
+    """Issuer keys, the award's status and the status list's version come back in one
+    statement; nothing about the award is cached, so a suspension, a reinstatement
+    and a revocation each show in the very next verification."""
+    from service.badges import status
+
+    school = factory.school()
+    award = issue(badge_class(school["org"]), school["s1"])
+    assert _verify(client, award.credential)["verified"]  # warms the status list report
+    seen = _statements(app)
+    assert _verify(client, award.credential)["verified"]
+    assert len(seen) == 1, seen
+    seen.clear()
+    assert _verify(client, json.dumps(award.credential))["verified"]  # pasted as text, as on the page
+    assert len(seen) == 1, seen
+
+    status.suspend(award, reason="under review")
+    db.session.commit()
+    report = _verify(client, award.credential)
+    assert not report["verified"]
+    assert any(c["check"] == "status" and "suspended" in c["message"] for c in report["checks"])
+
+    status.unsuspend(award)
+    db.session.commit()
+    assert _verify(client, award.credential)["verified"]
+
+    status.revoke(award, reason="issued in error")
+    db.session.commit()
+    report = _verify(client, award.credential)
+    assert not report["verified"]
+    assert any(c["check"] == "status" and "revoked by its issuer" in c["message"] for c in report["checks"])
+
+
+def test_a_credential_naming_another_issuers_award_gets_none_of_its_state(app, client, factory):
+    """The award looked up for a verified credential must be one its issuer made:
+    another school's credential id does not borrow (or leak) that award's status."""
+    from openbadges import data_integrity
+    from service.badges import keys, status, urls
+
+    school, other = factory.school(), factory.school()
+    theirs = issue(badge_class(other["org"]), other["s1"])
+    status.suspend(theirs, reason="private matter")
+    db.session.commit()
+    mine = issue(badge_class(school["org"]), school["s1"])
+    unsigned = {k: v for k, v in mine.credential.items() if k != "proof"}
+    unsigned["id"] = urls.credential_url(theirs.id)
+    key_row = keys.ensure_keys(school["org"])["data_integrity"]
+    forged = data_integrity.sign(unsigned, keys.private_key(key_row),
+                                 urls.verification_method_id(school["org"].slug, key_row.key_id))
+    report = _verify(client, forged)
+    assert report["verified"], report["checks"]
+    assert not any("by its issuer" in c["message"] for c in report["checks"]), report["checks"]
+
+
+def test_a_proof_check_is_reused_only_for_the_exact_credential_and_dates_are_always_checked(client, monkeypatch):
+    """The Data Integrity check of a did:key credential runs once; a credential that
+    differs anywhere is checked afresh (and a tampered one fails); expiry and the
+    validFrom date are judged on every request, cached proof or not."""
+    from datetime import datetime, timedelta, timezone
+
+    from openbadges import data_integrity
+    from service.badges import check_cache
+    from tests.support.badge_fixtures import foreign_credential, tampered
+
+    check_cache.clear()
+    calls = []
+    real = data_integrity.verify
+    monkeypatch.setattr(data_integrity, "verify", lambda *a, **k: calls.append(1) or real(*a, **k))
+    credential = foreign_credential()
+    for _ in range(3):
+        assert _verify(client, credential)["verified"]
+    assert len(calls) == 1
+    assert not _verify(client, tampered(credential))["verified"]
+    reordered = dict(reversed(list(credential.items())))  # the same JSON object: the same check
+    assert _verify(client, reordered)["verified"]
+    assert len(calls) == 2
+
+    import openbadges.verify  # noqa: F401  (the module, not the function openbadges exports)
+    import sys
+
+    class Later(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime.now(tz) + timedelta(days=3650)
+
+    class Earlier(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime(2000, 1, 1, tzinfo=timezone.utc)
+
+    module = sys.modules["openbadges.verify"]
+    expiring = foreign_credential()
+    assert _verify(client, expiring)["verified"]
+    monkeypatch.setattr(module, "datetime", Earlier)  # before its validFrom
+    report = _verify(client, expiring)
+    assert not report["verified"]
+    assert any(c["check"] == "validity" and c["status"] == "fail" for c in report["checks"])
+    monkeypatch.setattr(module, "datetime", Later)
+    assert _verify(client, expiring)["verified"]  # no validUntil: still valid later
+
+
+def test_only_methods_whose_resolution_the_key_captures_are_kept(app, factory):
+    """did:key and our own issuers' DIDs (with their key set) make a key; another
+    site's did:web, an https key or a missing method never do."""
+    from service.badges import keys, urls
+    from service.badges.check_cache import CheckMemo
+    from service.badges.verification import ServiceResolver
+
+    school = factory.school()
+    keys.ensure_keys(school["org"])
+    db.session.commit()
+    ours = urls.issuer_did(school["org"].slug)
+    memo = CheckMemo(ServiceResolver())
+
+    def key(*methods):
+        return memo.key({"id": "urn:x", "proof": [{"verificationMethod": m} for m in methods]})
+
+    assert key("did:key:z6Mkabc#z6Mkabc") is not None
+    found = key(f"{ours}#ed25519-1")
+    assert found is not None and found[1][0][0] == school["org"].slug and found[1][0][1]
+    assert key("did:web:elsewhere.example#key-1") is None
+    assert key("https://elsewhere.example/keys/1") is None
+    assert key(f"{ours}#ed25519-1", "did:web:elsewhere.example#key-1") is None
+    assert key(None) is None
+    assert key("did:key:z6Mkabc#z6Mkabc") != memo.key({"id": "urn:y", "proof": [
+        {"verificationMethod": "did:key:z6Mkabc#z6Mkabc"}]})

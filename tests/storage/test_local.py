@@ -63,3 +63,15 @@ def test_stale_temp_files_only_when_old(tmp_path):
 
 def test_default_root():
     assert LocalBlobStore().root == Path("instance/blobs")
+
+
+def test_digest_is_right_for_one_chunk_and_many(tmp_path):
+    """The first chunk is hashed in the caller's thread, later ones on a helper thread."""
+    from storage.base import CHUNK_SIZE
+
+    store = LocalBlobStore(tmp_path)
+    for size in (0, 1, CHUNK_SIZE - 1, CHUNK_SIZE, CHUNK_SIZE + 1, 3 * CHUNK_SIZE + 17):
+        data = os.urandom(size)
+        blob = store.put(io.BytesIO(data))
+        assert (blob.digest, blob.size) == (hashlib.sha256(data).hexdigest(), size)
+        assert store.open(blob.digest).read() == data

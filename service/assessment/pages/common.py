@@ -10,6 +10,7 @@ from ...errors import Problem
 from ...extensions import db
 from ...models import GuardianLink, Person, Role, Section
 from ...policies import visible
+from ...web.links import row_url
 from ..models import Competency, Framework, Rubric
 
 bp = Blueprint("assessment", __name__, url_prefix="/assessment")
@@ -43,9 +44,10 @@ def links_for(person) -> list[dict]:
     if person.role in (Role.TEACHER.value, Role.ADMIN.value):
         if person.role == Role.TEACHER.value:
             links.append({"url": url_for("assessment.queue"), "label": "Review queue"})
-        for section in db.session.scalars(visible(person, Section).order_by(Section.name)):
-            links.append({"url": url_for("assessment.section_dashboard", section_id=section.id),
-                          "label": f"Mastery dashboard: {section.name}"})
+        dashboard = row_url("assessment.section_dashboard", "section_id")  # an admin sees every section
+        for section_id, name in db.session.execute(visible(person, Section).with_only_columns(Section.id, Section.name)
+                                                   .order_by(Section.name)):
+            links.append({"url": dashboard(section_id), "label": f"Mastery dashboard: {name}"})
         links.append({"url": url_for("assessment.frameworks"), "label": "Competency frameworks"})
         links.append({"url": url_for("assessment.calibrations"), "label": "Calibration (blind scoring)"})
     if person.role == Role.ADMIN.value:

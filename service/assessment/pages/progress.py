@@ -15,6 +15,8 @@ from ..mastery import calculate
 from ..models import LearningPlan, Submission
 from ..progress import evidence_table, followed_student, habits_for
 from ..settings import level_label, scale_for
+from ...web import fragments
+from ...web.links import row_url
 from .common import _actor, _current_competencies, bp
 
 
@@ -23,38 +25,63 @@ from .common import _actor, _current_competencies, bp
 def section_dashboard(section_id: uuid.UUID):
     actor = _actor()
     section = db.session.get(Section, section_id)
-    authorize(actor, "view_roster", section, what="section")
-    heat = reports.section_heatmap(section)
-    scale = scale_for(section.organization_id)
-    return _render_then_commit("assessment/heatmap.html", section=section, heat=heat, scale=scale,
-                               rows=_heatmap_rows(heat, scale))
+    authorize(actor, "view_roster", section, what="section")  # before any kept content is served
+
+    def build() -> Markup:
+        heat = reports.section_heatmap(section)
+        scale = heat.scale or scale_for(section.organization_id)
+        return Markup(render_template("assessment/_heatmap_body.html", section=section, heat=heat, scale=scale,
+                                      rows=_heatmap_rows(heat, scale), not_yet=_not_yet(heat)))
+
+    body = fragments.fragment(("heatmap", section.id), section.organization_id, build)
+    return _render_then_commit("assessment/heatmap.html", section=section, body=body)
 
 
-def _heatmap_rows(heat: reports.Heatmap, scale) -> list[tuple]:
-    """(student, the row's cells as HTML) for each student. Built here rather
-    than in Jinja: per cell, Jinja's attribute lookups on ORM rows, escaping
-    and the band helper took most of the page's time (bench/bench_pages.py:
-    37 ms of CPU for a 30-student section, about 540 cells)."""
+def _heatmap_rows(heat: reports.Heatmap, scale) -> Markup:
+    """The heatmap's table rows as HTML. Built here rather than in Jinja: per
+    cell, Jinja's attribute lookups on ORM rows, escaping and the band helper
+    took most of the page's time (bench/bench_pages.py: 37 ms of CPU for a
+    30-student section, about 540 cells), and url_for per row 20 µs."""
     values = [lv["value"] for lv in scale.levels]
-    columns = [(c.id, escape(c.identifier), escape(c.human_code)) for c in heat.competencies]
+    columns = [(c.id, f'" data-competency="{escape(c.identifier)}" title="{escape(c.human_code)}: ')
+               for c in heat.competencies]
+    progress_url = row_url("assessment.progress", "student_id")
+    cell_html: dict = {}  # the same (column, result, label) recurs: most cells have no evidence
     rows = []
     for student in heat.students:
         cells = []
-        for competency_id, identifier, code in columns:
-            result = heat.cells[(student.id, competency_id)]
-            label = escape(heat.labels[(student.id, competency_id)])
-            count = result.evidence_count
-            if result.level is None:
-                band, level, shown = "band-none", "", '<span class="sr-only">No evidence yet</span>–'
-            else:
-                reached = [n for n, value in enumerate(values) if value <= result.level + 1e-9]
-                band, level = f"band-{reached[-1] if reached else 0}", escape(str(result.level))
-                shown = f'{result.level:g} <span class="label">{label}</span>'
-            cells.append(f'<td class="cell {band}{" mastered" if result.mastered else ""}" data-level="{level}" '
-                         f'data-competency="{identifier}" title="{code}: {label} ({count} '
-                         f'piece{"" if count == 1 else "s"})">{shown}</td>')
-        rows.append((student, Markup("".join(cells))))
-    return rows
+        for competency_id, column in columns:
+            key = (student.id, competency_id)
+            result, label = heat.cells[key], heat.labels[key]
+            html = cell_html.get((column, result, label))
+            if html is None:
+                html = cell_html[(column, result, label)] = _cell(result, escape(label), column, values)
+            cells.append(html)
+        rows.append(f'\n    <tr data-student="{student.id}"><th scope="row"><a href="{progress_url(student.id)}">'
+                    f'{escape(student.display_name)}</a></th>{"".join(cells)}</tr>\n  ')
+    return Markup("".join(rows))
+
+
+def _cell(result, label: str, column: str, values: list) -> str:
+    count = result.evidence_count
+    if result.level is None:
+        band, level, shown = "band-none", "", '<span class="sr-only">No evidence yet</span>–'
+    else:
+        reached = [n for n, value in enumerate(values) if value <= result.level + 1e-9]
+        band, level = f"band-{reached[-1] if reached else 0}", escape(str(result.level))
+        shown = f'{result.level:g} <span class="label">{label}</span>'
+    return (f'<td class="cell {band}{" mastered" if result.mastered else ""}" data-level="{level}{column}'
+            f'{label} ({count} piece{"" if count == 1 else "s"})">{shown}</td>')
+
+
+def _not_yet(heat: reports.Heatmap) -> dict:
+    """competency id -> the list items of its students not yet meeting it (HTML)."""
+    out = {}
+    for competency in heat.competencies:
+        out[competency.id] = Markup("".join(
+            f'<li>{escape(s.display_name)} <span class="muted">({escape(heat.labels[(s.id, competency.id)])})'
+            f'</span></li>' for s in heat.not_yet[competency.id]))
+    return out
 
 
 @bp.get("/students/<uuid:student_id>")
