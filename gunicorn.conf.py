@@ -128,3 +128,7 @@ def post_worker_init(worker):
     """The app is loaded: what is alive now lives as long as the worker (see above)."""
     gc.collect()
     gc.freeze()
+    # bench/bench_load.py waits for one such line per worker before it connects its
+    # clients: a gthread worker keeps the keep-alive connections it accepted, so
+    # clients that connect while a worker still loads never reach that worker.
+    worker.log.info("Worker ready (pid: %s)", worker.pid)

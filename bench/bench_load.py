@@ -152,8 +152,11 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(url: str, scratch: Path, workers: int | None = None, threads: int | None = None):
-    """gunicorn.conf.py as in production; `workers`/`threads` override its settings when given."""
+def gunicorn(url: str, scratch: Path, workers: int | None = None, threads: int | None = None, expect: int = 1):
+    """gunicorn.conf.py as in production; `workers`/`threads` override its settings when given.
+    Yields once all `expect` workers have loaded the app (their "Worker ready" log lines):
+    a gthread worker keeps the connections it accepts, so clients connecting while a worker
+    still loads would leave that worker idle for the whole run."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "STORAGE_URL": str(scratch / "blobs"), "SERVICE_ENV": "development",
            "PUBLIC_BASE_URL": f"http://{HOST}", "PASSWORD_HASH_PROFILE": "fast",
@@ -172,12 +175,14 @@ def gunicorn(url: str, scratch: Path, workers: int | None = None, threads: int |
             try:
                 conn = http.client.HTTPConnection(HOST, port, timeout=2)
                 conn.request("GET", "/healthz")
-                if conn.getresponse().status == 200:
+                if conn.getresponse().status == 200 and \
+                        (scratch / "gunicorn.log").read_bytes().count(b"Worker ready") >= expect:
                     break
             except OSError:
-                if time.monotonic() > deadline:
-                    raise SystemExit("gunicorn did not start") from None
-                time.sleep(0.2)
+                pass
+            if time.monotonic() > deadline:
+                raise SystemExit("gunicorn did not start") from None
+            time.sleep(0.2)
         yield port, proc.pid
     finally:
         proc.terminate()
@@ -470,7 +475,7 @@ def main() -> None:
             data = build_school(url, scratch, args.students, args.submissions_each)
             print(f"{label}: school built in {time.perf_counter() - started:.0f} s ({len(data['awards'])} students "
                   f"with a badge, {len(data['submissions'])} submissions to score)")
-            port, master = stack.enter_context(gunicorn(url, scratch, args.workers, args.threads))
+            port, master = stack.enter_context(gunicorn(url, scratch, args.workers, args.threads, expect=workers))
             load = Load(port, data, args.seconds)
             kind = f"gthread, {threads} threads each" if threads > 1 else "sync"
             print(f"gunicorn: {workers} workers, {kind} ({config}); {os.cpu_count()} cores shared by client and "

@@ -13,6 +13,8 @@ from types import FunctionType
 
 from flask import Flask, request
 
+from .json_provider import OrjsonProvider
+
 # Feature packages plug in here. Each may define `init_app(app)` (pages, CLI),
 # `api_blueprints()` and `home_links(person)`.
 FEATURE_MODULES = ["service.portfolio", "service.assessment", "service.badges", "service.transcript",
@@ -21,9 +23,12 @@ FEATURES: list = []
 
 
 class ServiceFlask(Flask):
-    """Flask, minus one per-request cost: it asks `inspect` whether each hook
-    and view is a coroutine function on every call (about a dozen times a
-    request). A plain function's answer never changes, so it is kept."""
+    """Flask with JSON written by orjson (json_provider.py), minus one
+    per-request cost: Flask asks `inspect` whether each hook and view is a
+    coroutine function on every call (about a dozen times a request). A plain
+    function's answer never changes, so it is kept."""
+
+    json_provider_class = OrjsonProvider
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,6 +1,8 @@
 """The shared extension objects, created once and bound to an app in create_app."""
 from __future__ import annotations
 
+import weakref
+
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, Row, event
@@ -48,5 +50,20 @@ def read_first(statement, params: dict) -> Row | None:
     of a light request's CPU). Used for who-is-calling before every request;
     the connection is back in the pool before the view runs, so a request
     never holds two (the pool bounds concurrent requests, not statements)."""
-    with db.engine.connect() as connection:
+    with _readers(db.engine).connect() as connection:
         return connection.execute(statement, params).first()
+
+
+_reader_engines: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _readers(engine):
+    """On PostgreSQL, one SELECT needs no transaction: autocommit saves the
+    BEGIN and ROLLBACK round trips around it. (SQLite's driver never begins
+    one for a SELECT.)"""
+    if engine.dialect.name != "postgresql":
+        return engine
+    readers = _reader_engines.get(engine)
+    if readers is None:
+        readers = _reader_engines[engine] = engine.execution_options(isolation_level="AUTOCOMMIT")
+    return readers

@@ -19,9 +19,10 @@ from .tokens import ALL_SCOPES, find_valid_token, note_use
 
 def load_identity() -> None:
     """Decide who is calling (a person id and scopes) from one Core lookup; the
-    person's ORM object is loaded later, and only if the view asks for it."""
+    person's ORM object is built later, and only if the view asks for it."""
     g.person_id = g.person = None  # (tests reuse one app context, hence one g, across requests)
-    g.token = g.identity = None  # g.identity: the token's or session's row, with the caller's profile
+    g.token = g.login_session = None
+    g.identity = None  # the token's or session's row, with the caller's profile (profile.py)
     g.scopes = frozenset()
     environ = request.environ  # read directly: werkzeug's header and cookie views walk the whole environ
     header = environ.get("HTTP_AUTHORIZATION")
