@@ -26,17 +26,15 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import threading
-from collections import OrderedDict
 
 from openbadges.data_integrity import ProofResult
 
+from ..lru import LRU
 from . import urls
 
 MAX_ENTRIES = 4096  # (credential, check) pairs per process, a few hundred bytes each
 
-_results: OrderedDict[tuple, object] = OrderedDict()
-_lock = threading.Lock()
+_results: LRU[object] = LRU(MAX_ENTRIES)
 
 
 class CheckMemo:
@@ -47,7 +45,7 @@ class CheckMemo:
 
     def key(self, credential: dict) -> tuple | None:
         proofs = credential.get("proof")
-        state = []
+        state: list[tuple | None] = []
         for proof in proofs if isinstance(proofs, list) else [proofs]:
             method = proof.get("verificationMethod") if isinstance(proof, dict) else None
             method = method.get("id") if isinstance(method, dict) else method
@@ -69,19 +67,12 @@ class CheckMemo:
         return hashlib.sha256(text.encode()).digest(), tuple(state)
 
     def get(self, key: tuple, check: str):
-        with _lock:
-            found = _results.get((key, check))
-            if found is not None:
-                _results.move_to_end((key, check))
-        return _private(found)
+        return _private(_results.get((key, check)))
 
     def put(self, key: tuple, check: str, value) -> None:
         if isinstance(value, ProofResult) and not value.verified:
             return
-        with _lock:
-            _results[(key, check)] = _private(value)
-            while len(_results) > MAX_ENTRIES:
-                _results.popitem(last=False)
+        _results.put((key, check), _private(value))
 
 
 def _private(value):
@@ -90,5 +81,4 @@ def _private(value):
 
 
 def clear() -> None:
-    with _lock:
-        _results.clear()
+    _results.clear()
