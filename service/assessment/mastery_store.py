@@ -14,7 +14,10 @@ instants as a `MasteryInterval`. Readers:
   "first mastered when" for the reports (`reports.py`).
 
 Kept current by session hooks (registered once by `install`): at commit, a
-new or changed official assessment or criterion score refreshes its student;
+new, changed or deleted official assessment or criterion score refreshes its
+student for the competencies it can move (`touched_competencies`: a third of
+a score's CPU went to recomputing all of them); a deleted submission or a
+scored attempt's changed evidence refreshes all of the student's;
 a change to the organization's settings, scale or a framework's mastery
 method, or a new framework, queues a rebuild of the organization
 (`mastery_jobs`: a background job with progress). Bulk inserts that bypass
@@ -27,16 +30,17 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 
-from sqlalchemy import String, event, text, type_coerce
-from sqlalchemy.orm import Session
+from sqlalchemy import String, event, or_, text, type_coerce
+from sqlalchemy.orm import Session, aliased
 
 from ..extensions import db
 from ..models import Person, Role, utcnow
 from ..web import fragments
 from . import mastery_jobs
 from .mastery import MasteryResult, calculate
-from .models import (AssessmentSettings, Assessment, Competency, CriterionScore, Framework, MasteryInterval,
-                     MasteryState, MasteryStateBuild, ProficiencyScale, Submission)
+from .models import (AssessmentSettings, Assessment, Competency, CriterionAlignment, CriterionScore, Framework,
+                     MasteryInterval, MasteryState, MasteryStateBuild, ProficiencyScale, Submission,
+                     SubmissionEvidence)
 
 CHUNK = 200  # students per evidence query while rebuilding
 
@@ -44,16 +48,34 @@ CHUNK = 200  # students per evidence query while rebuilding
 def refresh(organization_id: uuid.UUID, student_ids, competencies: list[Competency] | None = None) -> int:
     """Recompute the states of these students (for every competency of the
     organization unless `competencies` is given). Returns rows written."""
+    table, spans = MasteryState.__table__, MasteryInterval.__table__
+    written = 0
+    for chunk, competency_ids, rows, span_rows in computed(organization_id, student_ids, competencies):
+        for t in (table, spans):
+            db.session.execute(t.delete().where(t.c.student_id.in_(chunk), t.c.competency_id.in_(competency_ids)))
+        for t, batch in ((table, rows), (spans, span_rows)):
+            for i in range(0, len(batch), 5000):
+                db.session.execute(t.insert(), batch[i:i + 5000])  # Core executemany, 5,000 rows at a time
+        written += len(rows)
+    # Pages showing these states are rebuilt. Last: on PostgreSQL the counter's row stays
+    # locked until commit, and concurrent scorers of the organization wait for it.
+    fragments.touch(db.session, organization_id)
+    return written
+
+
+def computed(organization_id: uuid.UUID, student_ids, competencies: list[Competency] | None = None):
+    """What `refresh` writes, CHUNK students at a time: (student ids,
+    competency ids, state rows, interval rows). Also the tests' full recompute."""
     from .mastery import Evidence
     from .progress import _evidence_rows, _identifier_scope, framework_configs
 
     student_ids = list(dict.fromkeys(student_ids))
     every = competencies is None
-    if every:
+    if competencies is None:
         competencies = list(db.session.scalars(db.select(Competency).where(
             Competency.organization_id == organization_id)))
     if not student_ids or not competencies:
-        return 0
+        return
     competency_ids = [c.id for c in competencies]
     scope = _identifier_scope(competencies)
     configs = framework_configs(competencies)
@@ -62,8 +84,6 @@ def refresh(organization_id: uuid.UUID, student_ids, competencies: list[Competen
     for competency_id, identifiers in scope.items():
         for identifier in identifiers:
             counts_toward[identifier].append(competency_id)
-    table, spans = MasteryState.__table__, MasteryInterval.__table__
-    written = 0
     for start in range(0, len(student_ids), CHUNK):
         chunk = student_ids[start:start + CHUNK]
         pieces: dict = defaultdict(list)
@@ -75,21 +95,46 @@ def refresh(organization_id: uuid.UUID, student_ids, competencies: list[Competen
             evidence = Evidence(piece.level, piece.assessed_at, piece.sequence)
             for competency_id in counts_toward[piece.competency_identifier]:
                 pieces[(student_id, competency_id)].append(evidence)
-        for t in (table, spans):
-            db.session.execute(t.delete().where(t.c.student_id.in_(chunk), t.c.competency_id.in_(competency_ids)))
         rows, span_rows = [], []
         for (student_id, competency_id), found in pieces.items():
             state, intervals = _history(organization_id, student_id, competency_id, found, configs[competency_id])
             rows.append(state)
             span_rows.extend(intervals)
-        for t, batch in ((table, rows), (spans, span_rows)):
-            for i in range(0, len(batch), 5000):
-                db.session.execute(t.insert(), batch[i:i + 5000])  # Core executemany, 5,000 rows at a time
-        written += len(rows)
-    # Pages showing these states are rebuilt. Last: on PostgreSQL the counter's row stays
-    # locked until commit, and concurrent scorers of the organization wait for it.
-    fragments.touch(db.session, organization_id)
-    return written
+        yield chunk, competency_ids, rows, span_rows
+
+
+def touched_competencies(organization_id: uuid.UUID, submission_ids, criterion_ids=()) -> list[Competency]:
+    """The competencies whose stored states a change of these submissions'
+    official scores can move: every competency aligned (by identifier, in any
+    framework version) to a criterion scored on them or on another attempt at
+    the same evidence, and everything above those. Another attempt counts
+    because only the latest score of a piece of evidence counts: a
+    reassessment with a rubric version aligned elsewhere takes the earlier
+    attempt's competencies away. `criterion_ids`: criteria whose scores were
+    deleted (no longer found through the submissions)."""
+    submission_ids = list(submission_ids)
+    mine, theirs = aliased(SubmissionEvidence), aliased(SubmissionEvidence)
+    attempts = db.select(theirs.submission_id).join(mine, mine.artifact_version_id == theirs.artifact_version_id) \
+        .where(mine.submission_id.in_(submission_ids))
+    scored = db.select(CriterionScore.criterion_id).join(Assessment, Assessment.id == CriterionScore.assessment_id) \
+        .where(Assessment.kind == "official", or_(Assessment.submission_id.in_(submission_ids),
+                                                  Assessment.submission_id.in_(attempts)))
+    criteria = or_(CriterionAlignment.criterion_id.in_(scored), CriterionAlignment.criterion_id.in_(list(criterion_ids))) \
+        if criterion_ids else CriterionAlignment.criterion_id.in_(scored)
+    identifiers = set(db.session.scalars(db.select(Competency.identifier).distinct()
+                                         .join(CriterionAlignment, CriterionAlignment.competency_id == Competency.id)
+                                         .where(criteria, Competency.organization_id == organization_id)))
+    if not identifiers:
+        return []
+    tree = db.session.execute(db.select(Competency.id, Competency.parent_id, Competency.identifier).where(
+        Competency.organization_id == organization_id)).all()
+    parent = {cid: parent_id for cid, parent_id, _ in tree}
+    wanted: set = set()
+    for cid in [cid for cid, _, identifier in tree if identifier in identifiers]:
+        while cid is not None and cid not in wanted:  # and its ancestors (already there: theirs are too)
+            wanted.add(cid)
+            cid = parent.get(cid)
+    return list(db.session.scalars(db.select(Competency).where(Competency.id.in_(wanted)))) if wanted else []
 
 
 def rebuild(organization_id: uuid.UUID) -> int:
@@ -202,16 +247,28 @@ def _changed(session: Session, obj, fields) -> bool:
     return any(state.attrs[name].history.has_changes() for name in fields)
 
 
+def _values(obj, name) -> set:
+    """An attribute's value and, if this flush changed it, its former value."""
+    history = db.inspect(obj).attrs[name].history
+    return {v for v in (getattr(obj, name), *history.deleted) if v is not None}
+
+
 def _after_flush(session: Session, flush_context) -> None:
-    pending = session.info.setdefault(_PENDING, {"assessments": set(), "submissions": set(),
-                                                 "organizations": set(), "frameworks": set()})
+    pending = session.info.setdefault(_PENDING, {"assessments": set(), "submissions": set(), "criteria": set(),
+                                                 "evidence": set(), "students": set(), "organizations": set(),
+                                                 "frameworks": set()})
     for obj in list(session.new) + list(session.dirty) + list(session.deleted):
         if isinstance(obj, Assessment):
-            if obj.kind == "official" and obj.submission_id is not None:
-                pending["submissions"].add(obj.submission_id)
+            if obj.kind == "official" or obj not in session.new and _changed(session, obj, {"kind"}):
+                pending["submissions"] |= _values(obj, "submission_id")
         elif isinstance(obj, CriterionScore):
-            if obj.assessment_id is not None:
-                pending["assessments"].add(obj.assessment_id)
+            pending["assessments"] |= _values(obj, "assessment_id")
+            pending["criteria"] |= _values(obj, "criterion_id")  # a deleted score is found through nothing else
+        elif isinstance(obj, SubmissionEvidence):
+            pending["evidence"] |= _values(obj, "submission_id")
+        elif isinstance(obj, Submission):
+            if obj in session.deleted:
+                pending["students"].add((obj.organization_id, obj.student_id))
         elif isinstance(obj, Framework) and obj in session.new:
             pending["frameworks"].add((obj.organization_id, obj.id))
         elif type(obj) in _REBUILD_FIELDS and obj not in session.new and _changed(session, obj,
@@ -220,6 +277,11 @@ def _after_flush(session: Session, flush_context) -> None:
 
 
 def _before_commit(session: Session) -> None:
+    """Refresh the students whose official scores changed in this
+    transaction, only for the competencies those scores can move
+    (`touched_competencies`); every competency of a student whose scored
+    evidence changed or whose submission was deleted; queue a rebuild of an
+    organization whose settings changed."""
     session.flush()  # commit flushes only after this hook: see every change now
     pending = session.info.pop(_PENDING, None)
     if not pending or not any(pending.values()):
@@ -228,22 +290,43 @@ def _before_commit(session: Session) -> None:
     if pending["assessments"]:
         submissions |= set(session.scalars(db.select(Assessment.submission_id).where(
             Assessment.id.in_(pending["assessments"]), Assessment.kind == "official")))
-    by_org: dict = defaultdict(set)
+    whole: dict = defaultdict(set)  # organization -> students recomputed for every competency
+    for org_id, student_id in pending["students"]:
+        whole[org_id].add(student_id)
+    if pending["evidence"]:
+        # The evidence of a scored attempt changed: which of its scores count may change anywhere.
+        for org_id, student_id in session.execute(
+                db.select(Submission.organization_id, Submission.student_id).distinct()
+                .join(Assessment, Assessment.submission_id == Submission.id)
+                .where(Submission.id.in_(pending["evidence"]), Assessment.kind == "official")):
+            whole[org_id].add(student_id)
+    narrow: dict = defaultdict(dict)  # organization -> {student: [submissions whose scores changed]}
     if submissions:
-        for org_id, student_id in session.execute(db.select(Submission.organization_id, Submission.student_id)
-                                                  .where(Submission.id.in_(submissions))):
-            by_org[org_id].add(student_id)
-    built = {org for org in set(by_org) | pending["organizations"] | {o for o, _ in pending["frameworks"]}
+        for org_id, student_id, submission_id in session.execute(
+                db.select(Submission.organization_id, Submission.student_id, Submission.id)
+                .where(Submission.id.in_(submissions))):
+            narrow[org_id].setdefault(student_id, []).append(submission_id)
+    changed = set(whole) | set(narrow)
+    built = {org for org in changed | pending["organizations"] | {o for o, _ in pending["frameworks"]}
              if _tracked(org)}
     # Settings, scale or a new framework touch every student: a background job.
     rebuilt = (pending["organizations"] | {o for o, _ in pending["frameworks"]}) & built
     for org_id in rebuilt:
         mastery_jobs.request_rebuild(org_id)
-    for org_id, students in by_org.items():
+    for org_id in changed:
         # An organization never built is built whole on its first read.
-        if org_id in built and org_id not in rebuilt:
-            _lock_students(session, students)
-            refresh(org_id, students)
+        if org_id not in built or org_id in rebuilt:
+            continue
+        everything = whole.get(org_id, set())
+        students = {s: subs for s, subs in narrow.get(org_id, {}).items() if s not in everything}
+        _lock_students(session, everything | set(students))
+        if everything:
+            refresh(org_id, everything)
+        if students:
+            competencies = touched_competencies(org_id, [sid for subs in students.values() for sid in subs],
+                                                pending["criteria"])
+            if competencies:
+                refresh(org_id, students, competencies)
 
 
 _LOCK_CLASS = 0x6D617374  # "mast": advisory locks on students whose stored mastery is being refreshed

@@ -157,13 +157,15 @@ def _evidence_rows(student_ids, organization_id, identifiers, as_of):
         scores.extend(db.session.execute(
             db.select(CriterionScore.assessment_id, CriterionScore.criterion_id, CriterionScore.level_value)
             .where(CriterionScore.assessment_id.in_(ids[start:start + 1000]))))
+    # Every alignment of the scored criteria, not only the wanted identifiers': which score of
+    # a piece of evidence counts (the latest, `_latest_assessment_per_evidence`) must not depend
+    # on the question. A reassessment with a rubric version aligned elsewhere replaces the
+    # earlier score for every competency, whichever of them is asked about.
     criteria = db.select(RubricCriterion.id, RubricCriterion.title, RubricCriterion.position, Competency.identifier) \
         .join(CriterionAlignment, CriterionAlignment.criterion_id == RubricCriterion.id) \
         .join(Competency, Competency.id == CriterionAlignment.competency_id) \
         .where(RubricCriterion.id.in_({criterion for _, criterion, _ in scores}), RubricCriterion.kind == "academic",
                Competency.organization_id == organization_id)
-    if identifiers is not None:
-        criteria = criteria.where(Competency.identifier.in_(identifiers))
     aligned = defaultdict(list)
     for criterion_id, title, position, identifier in db.session.execute(criteria):
         aligned[criterion_id].append((identifier, title, position))
@@ -174,8 +176,10 @@ def _evidence_rows(student_ids, organization_id, identifiers, as_of):
         if assessment_id not in counted:
             continue
         student, at, sid, stitle, rtitle, rversion = by_id[assessment_id]
-        for identifier, ctitle, position in aligned.get(criterion_id, ()):
-            out.append((student, EvidencePiece(identifier, level, at, sid, stitle, ctitle, rtitle, rversion, position)))
+        for identifier, ctitle, position in aligned[criterion_id]:
+            if identifiers is None or identifier in identifiers:
+                out.append((student, EvidencePiece(identifier, level, at, sid, stitle, ctitle, rtitle, rversion,
+                                                   position)))
     return out
 
 
