@@ -15,7 +15,7 @@ instants as a `MasteryInterval`. Readers:
 
 Kept current by session hooks (registered once by `install`): at commit, a
 new, changed or deleted official assessment or criterion score refreshes its
-student for the competencies it can move (`touched_competencies`: a third of
+student for the competencies it can move (`refresh_touched`: a third of
 a score's CPU went to recomputing all of them); a deleted submission or a
 scored attempt's changed evidence refreshes all of the student's;
 a change to the organization's settings, scale or a framework's mastery
@@ -27,11 +27,13 @@ it is large), so data from before this table existed is covered.
 """
 from __future__ import annotations
 
+import functools
 import uuid
 from collections import defaultdict
+from typing import NamedTuple
 
-from sqlalchemy import String, event, or_, text, type_coerce
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import String, bindparam, event, text, type_coerce
+from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..models import Person, Role, utcnow
@@ -48,15 +50,7 @@ CHUNK = 200  # students per evidence query while rebuilding
 def refresh(organization_id: uuid.UUID, student_ids, competencies: list[Competency] | None = None) -> int:
     """Recompute the states of these students (for every competency of the
     organization unless `competencies` is given). Returns rows written."""
-    table, spans = MasteryState.__table__, MasteryInterval.__table__
-    written = 0
-    for chunk, competency_ids, rows, span_rows in computed(organization_id, student_ids, competencies):
-        for t in (table, spans):
-            db.session.execute(t.delete().where(t.c.student_id.in_(chunk), t.c.competency_id.in_(competency_ids)))
-        for t, batch in ((table, rows), (spans, span_rows)):
-            for i in range(0, len(batch), 5000):
-                db.session.execute(t.insert(), batch[i:i + 5000])  # Core executemany, 5,000 rows at a time
-        written += len(rows)
+    written = sum(_write(*batch) for batch in computed(organization_id, student_ids, competencies))
     # Pages showing these states are rebuilt. Last: on PostgreSQL the counter's row stays
     # locked until commit, and concurrent scorers of the organization wait for it.
     fragments.touch(db.session, organization_id)
@@ -66,8 +60,7 @@ def refresh(organization_id: uuid.UUID, student_ids, competencies: list[Competen
 def computed(organization_id: uuid.UUID, student_ids, competencies: list[Competency] | None = None):
     """What `refresh` writes, CHUNK students at a time: (student ids,
     competency ids, state rows, interval rows). Also the tests' full recompute."""
-    from .mastery import Evidence
-    from .progress import _evidence_rows, _identifier_scope, framework_configs
+    from .progress import _identifier_scope, framework_configs, scored_work
 
     student_ids = list(dict.fromkeys(student_ids))
     every = competencies is None
@@ -77,64 +70,129 @@ def computed(organization_id: uuid.UUID, student_ids, competencies: list[Compete
     if not student_ids or not competencies:
         return
     competency_ids = [c.id for c in competencies]
-    scope = _identifier_scope(competencies)
+    counts_toward = _counts_toward(_identifier_scope(competencies))
     configs = framework_configs(competencies)
-    # identifier -> the competencies whose evidence it is (itself and its ancestors, in every version)
+    for start in range(0, len(student_ids), CHUNK):
+        chunk = student_ids[start:start + CHUNK]
+        pieces = scored_work(chunk, organization_id).pieces(None if every else set(counts_toward))
+        yield (chunk, competency_ids, *_rows(organization_id, pieces, counts_toward, configs))
+
+
+def _counts_toward(scope: dict) -> dict:
+    """identifier -> the competencies whose evidence it is (itself and its ancestors, in every version)."""
     counts_toward: dict = defaultdict(list)
     for competency_id, identifiers in scope.items():
         for identifier in identifiers:
             counts_toward[identifier].append(competency_id)
-    for start in range(0, len(student_ids), CHUNK):
-        chunk = student_ids[start:start + CHUNK]
-        pieces: dict = defaultdict(list)
-        # For the whole organization, scores are read by assessment (no identifier list to plan around).
-        wanted = None if every else set(counts_toward)
-        for student_id, piece in _evidence_rows(chunk, organization_id, wanted, None):
-            if piece.competency_identifier not in counts_toward:
-                continue
-            evidence = Evidence(piece.level, piece.assessed_at, piece.sequence)
-            for competency_id in counts_toward[piece.competency_identifier]:
-                pieces[(student_id, competency_id)].append(evidence)
-        rows, span_rows = [], []
-        for (student_id, competency_id), found in pieces.items():
-            state, intervals = _history(organization_id, student_id, competency_id, found, configs[competency_id])
-            rows.append(state)
-            span_rows.extend(intervals)
-        yield chunk, competency_ids, rows, span_rows
+    return counts_toward
 
 
-def touched_competencies(organization_id: uuid.UUID, submission_ids, criterion_ids=()) -> list[Competency]:
-    """The competencies whose stored states a change of these submissions'
-    official scores can move: every competency aligned (by identifier, in any
-    framework version) to a criterion scored on them or on another attempt at
-    the same evidence, and everything above those. Another attempt counts
-    because only the latest score of a piece of evidence counts: a
-    reassessment with a rubric version aligned elsewhere takes the earlier
-    attempt's competencies away. `criterion_ids`: criteria whose scores were
-    deleted (no longer found through the submissions)."""
-    submission_ids = list(submission_ids)
-    mine, theirs = aliased(SubmissionEvidence), aliased(SubmissionEvidence)
-    attempts = db.select(theirs.submission_id).join(mine, mine.artifact_version_id == theirs.artifact_version_id) \
-        .where(mine.submission_id.in_(submission_ids))
-    scored = db.select(CriterionScore.criterion_id).join(Assessment, Assessment.id == CriterionScore.assessment_id) \
-        .where(Assessment.kind == "official", or_(Assessment.submission_id.in_(submission_ids),
-                                                  Assessment.submission_id.in_(attempts)))
-    criteria = or_(CriterionAlignment.criterion_id.in_(scored), CriterionAlignment.criterion_id.in_(list(criterion_ids))) \
-        if criterion_ids else CriterionAlignment.criterion_id.in_(scored)
-    identifiers = set(db.session.scalars(db.select(Competency.identifier).distinct()
-                                         .join(CriterionAlignment, CriterionAlignment.competency_id == Competency.id)
-                                         .where(criteria, Competency.organization_id == organization_id)))
+def _rows(organization_id, pieces, counts_toward, configs) -> tuple[list[dict], list[dict]]:
+    """State rows and interval rows from (student, EvidencePiece) pairs."""
+    from .mastery import Evidence
+
+    found: dict = defaultdict(list)
+    for student_id, piece in pieces:
+        if piece.competency_identifier not in counts_toward:
+            continue
+        evidence = Evidence(piece.level, piece.assessed_at, piece.sequence)
+        for competency_id in counts_toward[piece.competency_identifier]:
+            found[(student_id, competency_id)].append(evidence)
+    rows, span_rows = [], []
+    for (student_id, competency_id), evidence in found.items():
+        state, intervals = _history(organization_id, student_id, competency_id, evidence, configs[competency_id])
+        rows.append(state)
+        span_rows.extend(intervals)
+    return rows, span_rows
+
+
+def _write(student_ids, competency_ids, rows, span_rows) -> int:
+    """Replace these students' rows for these competencies."""
+    table, spans = MasteryState.__table__, MasteryInterval.__table__
+    for clear in _statements()[2]:
+        db.session.execute(clear, {"students": list(student_ids), "competencies": list(competency_ids)})
+    for t, batch in ((table, rows), (spans, span_rows)):
+        for i in range(0, len(batch), 5000):
+            db.session.execute(t.insert(), batch[i:i + 5000])  # Core executemany, 5,000 rows at a time
+    return len(rows)
+
+
+class _Framework(NamedTuple):
+    """What `settings.mastery_config` reads of a framework."""
+    mastery_method: str | None
+    mastery_params: dict | None
+
+
+@functools.cache
+def _statements():
+    """Built once, bound per call: building them was a visible part of a score's refresh."""
+    tree = db.select(Competency.id, Competency.parent_id, Competency.identifier, Competency.framework_id,
+                     Framework.mastery_method, Framework.mastery_params) \
+        .join(Framework, Framework.id == Competency.framework_id) \
+        .where(Competency.organization_id == bindparam("organization"))
+    deleted = db.select(Competency.identifier) \
+        .join(CriterionAlignment, CriterionAlignment.competency_id == Competency.id) \
+        .where(CriterionAlignment.criterion_id.in_(bindparam("criteria", expanding=True)),
+               Competency.organization_id == bindparam("organization"))
+    table, spans = MasteryState.__table__, MasteryInterval.__table__
+    clear = [t.delete().where(t.c.student_id.in_(bindparam("students", expanding=True)),
+                              t.c.competency_id.in_(bindparam("competencies", expanding=True)))
+             for t in (table, spans)]
+    return tree, deleted, clear
+
+
+def refresh_touched(organization_id: uuid.UUID, student_ids, submission_ids, deleted_criteria=()) -> int:
+    """Recompute these students' states for the competencies a change of
+    these submissions' official scores can move: every competency aligned
+    (by identifier, in any framework version) to a criterion scored on them
+    or on another attempt at the same evidence, and everything above those.
+    Another attempt counts because only the latest score of a piece of
+    evidence counts: a reassessment with a rubric version aligned elsewhere
+    takes the earlier attempt's competencies away. `deleted_criteria`:
+    criteria of deleted scores (no longer found through the submissions).
+    One read of the students' scored work serves both the choice and the
+    recompute. Returns rows written."""
+    from .progress import scored_work
+    from .settings import mastery_config
+
+    student_ids = list(dict.fromkeys(student_ids))
+    submission_ids = set(submission_ids)
+    work = scored_work(student_ids, organization_id, submissions=submission_ids)
+    evidence = set().union(*(work.versions.get(sid, ()) for sid in submission_ids))
+    attempts = submission_ids | {sid for sid, versions in work.versions.items() if versions & evidence}
+    identifiers = {identifier for aid, criterion, _ in work.scores if work.by_id[aid][2] in attempts
+                   for identifier, _, _ in work.aligned[criterion]}
+    statements = _statements()
+    if deleted_criteria:
+        identifiers |= set(db.session.scalars(statements[1], {"criteria": list(deleted_criteria),
+                                                              "organization": organization_id}))
     if not identifiers:
-        return []
-    tree = db.session.execute(db.select(Competency.id, Competency.parent_id, Competency.identifier).where(
-        Competency.organization_id == organization_id)).all()
-    parent = {cid: parent_id for cid, parent_id, _ in tree}
-    wanted: set = set()
-    for cid in [cid for cid, _, identifier in tree if identifier in identifiers]:
-        while cid is not None and cid not in wanted:  # and its ancestors (already there: theirs are too)
-            wanted.add(cid)
+        return 0
+    tree = db.session.execute(statements[0], {"organization": organization_id}).all()
+    parent = {row[0]: row[1] for row in tree}
+    touched: set = set()
+    for cid in [row[0] for row in tree if row[2] in identifiers]:
+        while cid is not None and cid not in touched:  # and its ancestors (already there: theirs are too)
+            touched.add(cid)
             cid = parent.get(cid)
-    return list(db.session.scalars(db.select(Competency).where(Competency.id.in_(wanted)))) if wanted else []
+    children: dict = defaultdict(list)
+    for row in tree:
+        children[row[1]].append(row[0])
+    own = {row[0]: row[2] for row in tree}
+    scope = {}
+    for competency_id in touched:  # as `progress._identifier_scope`: itself and everything below it
+        found, stack = set(), [competency_id]
+        while stack:
+            cid = stack.pop()
+            found.add(own[cid])
+            stack.extend(children.get(cid, ()))
+        scope[competency_id] = found
+    frameworks = {row[3]: mastery_config(organization_id, _Framework(row[4], row[5]))  # type: ignore[arg-type]
+                  for row in tree if row[0] in touched}
+    configs = {row[0]: frameworks[row[3]] for row in tree if row[0] in touched}
+    counts_toward = _counts_toward(scope)
+    rows, span_rows = _rows(organization_id, work.pieces(set(counts_toward)), counts_toward, configs)
+    return _write(student_ids, list(touched), rows, span_rows)
 
 
 def rebuild(organization_id: uuid.UUID) -> int:
@@ -263,7 +321,9 @@ def _after_flush(session: Session, flush_context) -> None:
                 pending["submissions"] |= _values(obj, "submission_id")
         elif isinstance(obj, CriterionScore):
             pending["assessments"] |= _values(obj, "assessment_id")
-            pending["criteria"] |= _values(obj, "criterion_id")  # a deleted score is found through nothing else
+            # A deleted score (or its former criterion) is found through nothing else.
+            pending["criteria"] |= _values(obj, "criterion_id") if obj in session.deleted else \
+                set(db.inspect(obj).attrs.criterion_id.history.deleted) - {None}
         elif isinstance(obj, SubmissionEvidence):
             pending["evidence"] |= _values(obj, "submission_id")
         elif isinstance(obj, Submission):
@@ -279,7 +339,7 @@ def _after_flush(session: Session, flush_context) -> None:
 def _before_commit(session: Session) -> None:
     """Refresh the students whose official scores changed in this
     transaction, only for the competencies those scores can move
-    (`touched_competencies`); every competency of a student whose scored
+    (`refresh_touched`); every competency of a student whose scored
     evidence changed or whose submission was deleted; queue a rebuild of an
     organization whose settings changed."""
     session.flush()  # commit flushes only after this hook: see every change now
@@ -323,10 +383,9 @@ def _before_commit(session: Session) -> None:
         if everything:
             refresh(org_id, everything)
         if students:
-            competencies = touched_competencies(org_id, [sid for subs in students.values() for sid in subs],
-                                                pending["criteria"])
-            if competencies:
-                refresh(org_id, students, competencies)
+            refresh_touched(org_id, students, [sid for subs in students.values() for sid in subs],
+                            pending["criteria"])
+            fragments.touch(session, org_id)  # last, as in `refresh`
 
 
 _LOCK_CLASS = 0x6D617374  # "mast": advisory locks on students whose stored mastery is being refreshed

@@ -3,7 +3,7 @@ seeded random sequence of what schools do: scoring, corrected and backdated
 scores, reassessment of the same evidence with another rubric version,
 returns, deleted scores and submissions, calibration scores and settings
 changes. The refresh at commit recomputes only the competencies a change can
-move (`mastery_store.touched_competencies`); after every step each student's
+move (`mastery_store.refresh_touched`); after every step each student's
 stored states and mastered intervals must equal those of the whole
 organization recomputed, and the live calculation of any one competency
 must equal that of all of them together."""
@@ -24,7 +24,7 @@ from service.assessment.scoring import return_for_revision, score, submit
 from service.assessment.settings import settings_for
 from service.extensions import db
 from service.portfolio.models import ArtifactVersion
-from tests.support.assessment import artifact_version, item, level_ids
+from tests.support.assessment import artifact_version, item, level_ids, scored_submission
 
 METHODS = ("decaying_average", "highest", "mean", "most_recent", "power_law", "n_at_or_above")
 
@@ -212,3 +212,24 @@ def test_a_reassessment_aligned_elsewhere_takes_the_old_competencies_away(school
     assert (stored.level, stored.evidence_count) == (1.0, 1)
     assert mastery_table([s1.id], [w1]) == mastery_store.current_table([s1.id], [w1])
     _assert_exact(school, "reassessed")
+
+
+def test_a_deleted_score_takes_its_evidence_away(school):
+    """A score deleted (its criterion scores with it) is found through
+    nothing left in the database: its competencies are refreshed anyway."""
+    s1, t1, sec1, rubric = school["s1"], school["t1"], school["sec1"], school["rubric"]
+    mastery_store.ensure_built(school["org"].id)
+    _, kept = scored_submission(s1, sec1, rubric, t1, {"Claim and evidence": 2, "Organisation": 2})
+    _, gone = scored_submission(s1, sec1, rubric, t1, {"Claim and evidence": 4, "Organisation": 4})
+    db.session.commit()
+    _assert_exact(school, "scored")
+    pieces = db.select(db.func.sum(MasteryState.evidence_count))
+    before = db.session.scalar(pieces)
+    db.session.delete(db.session.get(Assessment, gone.id))
+    db.session.commit()
+    _assert_exact(school, "one deleted")
+    assert db.session.scalar(pieces) * 2 == before
+    db.session.delete(db.session.get(Assessment, kept.id))
+    db.session.commit()
+    _assert_exact(school, "both deleted")
+    assert db.session.scalar(db.select(db.func.count(MasteryState.id))) == 0
