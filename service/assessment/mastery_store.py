@@ -238,36 +238,53 @@ def _tracked(organization_id: uuid.UUID) -> bool:
 def current_table(student_ids, competencies: list[Competency]) -> dict[tuple[uuid.UUID, uuid.UUID], MasteryResult]:
     """{(student_id, competency_id): MasteryResult} from the open states, in one query."""
     student_ids = list(student_ids)
+    grid = current_grid(student_ids, competencies)
+    return {(s, c.id): result for s, row in zip(student_ids, grid) for c, result in zip(competencies, row)}
+
+
+def current_grid(student_ids, competencies: list[Competency]) -> list[list[MasteryResult]]:
+    """[student][competency] -> MasteryResult from the open states, in one query.
+
+    Indexes rather than (student, competency) keys: a heatmap's 540 cells
+    hashed UUID pairs (a Python-level hash) some 7,000 times. Equal results
+    are one shared (frozen) object, so pages can keep per-result markup."""
+    student_ids = list(student_ids)
     if not competencies:
-        return {}
+        return [[] for _ in student_ids]
     organization_id = competencies[0].organization_id
     ensure_built(organization_id)
     if len(student_ids) <= mastery_jobs.CHUNK and mastery_jobs.active(organization_id) is not None:
         # Being rebuilt (settings changed): stored rows may be stale; a few students are cheap live.
         from .progress import mastery_table
 
-        return mastery_table(student_ids, competencies)
+        live = mastery_table(student_ids, competencies)
+        return [[live[(s, c.id)] for c in competencies] for s in student_ids]
     from .progress import framework_configs
 
     configs = framework_configs(competencies)
     # One (frozen) "no evidence yet" result per competency, shared by its empty cells.
-    empty = {c.id: MasteryResult(None, configs[c.id].method, 0, False) for c in competencies}
-    table = {(s, c): result for s in student_ids for c, result in empty.items()}
+    empty = [MasteryResult(None, configs[c.id].method, 0, False) for c in competencies]
+    grid = [list(empty) for _ in student_ids]
     if not student_ids:
-        return table
-    # The ids come back raw and are mapped to the callers' UUIDs: converting
-    # two ids per row was a third of a heatmap's query cost. SQLite stores a
-    # UUID as 32 hex digits; PostgreSQL's driver returns a UUID.
-    raw = {**{s.hex: s for s in student_ids}, **{s: s for s in student_ids},
-           **{c.hex: c for c in empty}, **{c: c for c in empty}}
+        return grid
+    # The ids come back raw and are mapped to indexes: converting two ids per
+    # row was a third of a heatmap's query cost. SQLite stores a UUID as 32
+    # hex digits; PostgreSQL's driver returns a UUID.
+    row_of = {**{s.hex: n for n, s in enumerate(student_ids)}, **{s: n for n, s in enumerate(student_ids)}}
+    column_of = {**{c.id.hex: n for n, c in enumerate(competencies)}, **{c.id: n for n, c in enumerate(competencies)}}
+    shared: dict = {}
     rows = db.session.execute(db.select(type_coerce(MasteryState.student_id, String),
                                         type_coerce(MasteryState.competency_id, String), MasteryState.level,
                                         MasteryState.method, MasteryState.evidence_count, MasteryState.mastered)
                               .where(MasteryState.student_id.in_(student_ids),
-                                     MasteryState.competency_id.in_(list(empty))))
-    for student_id, competency_id, level, method, count, mastered in rows:
-        table[(raw[student_id], raw[competency_id])] = MasteryResult(level, method, count, mastered)
-    return table
+                                     MasteryState.competency_id.in_([c.id for c in competencies])))
+    for student_id, competency_id, *values in rows:
+        key = tuple(values)
+        result = shared.get(key)
+        if result is None:
+            result = shared[key] = MasteryResult(*key)
+        grid[row_of[student_id]][column_of[competency_id]] = result
+    return grid
 
 
 def _history(organization_id, student_id, competency_id, pieces, config) -> tuple[dict, list[dict]]:

@@ -41,21 +41,21 @@ def _heatmap_rows(heat: reports.Heatmap, scale) -> Markup:
     """The heatmap's table rows as HTML. Built here rather than in Jinja: per
     cell, Jinja's attribute lookups on ORM rows, escaping and the band helper
     took most of the page's time (bench/bench_pages.py: 37 ms of CPU for a
-    30-student section, about 540 cells), and url_for per row 20 µs."""
+    30-student section, about 540 cells), and url_for per row 20 µs. Equal
+    results are one object (`mastery_store.current_grid`): a cell's markup is
+    made once per column and result."""
     values = [lv["value"] for lv in scale.levels]
-    columns = [(c.id, f'" data-competency="{escape(c.identifier)}" title="{escape(c.human_code)}: ')
+    columns = [f'" data-competency="{escape(c.identifier)}" title="{escape(c.human_code)}: '
                for c in heat.competencies]
     progress_url = row_url("assessment.progress", "student_id")
-    cell_html: dict = {}  # the same (column, result, label) recurs: most cells have no evidence
+    cell_html: dict = {}  # (column, id of the shared result) -> markup; most cells have no evidence
     rows = []
-    for student in heat.students:
+    for student, results, labels in zip(heat.students, heat.grid, heat.label_grid):
         cells = []
-        for competency_id, column in columns:
-            key = (student.id, competency_id)
-            result, label = heat.cells[key], heat.labels[key]
-            html = cell_html.get((column, result, label))
+        for n, result in enumerate(results):
+            html = cell_html.get((n, id(result)))
             if html is None:
-                html = cell_html[(column, result, label)] = _cell(result, escape(label), column, values)
+                html = cell_html[(n, id(result))] = _cell(result, escape(labels[n]), columns[n], values)
             cells.append(html)
         rows.append(f'\n    <tr data-student="{student.id}"><th scope="row"><a href="{progress_url(student.id)}">'
                     f'{escape(student.display_name)}</a></th>{"".join(cells)}</tr>\n  ')
@@ -76,11 +76,12 @@ def _cell(result, label: str, column: str, values: list) -> str:
 
 def _not_yet(heat: reports.Heatmap) -> dict:
     """competency id -> the list items of its students not yet meeting it (HTML)."""
+    names = {s.id: escape(s.display_name) for s in heat.students}
     out = {}
-    for competency in heat.competencies:
+    for n, competency in enumerate(heat.competencies):
         out[competency.id] = Markup("".join(
-            f'<li>{escape(s.display_name)} <span class="muted">({escape(heat.labels[(s.id, competency.id)])})'
-            f'</span></li>' for s in heat.not_yet[competency.id]))
+            f'<li>{names[s.id]} <span class="muted">({escape(labels[n])})</span></li>'
+            for s, results, labels in zip(heat.students, heat.grid, heat.label_grid) if not results[n].mastered))
     return out
 
 
