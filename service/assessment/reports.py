@@ -266,8 +266,10 @@ class DomainStanding:
         return self.result.level is not None and self.result.level >= self.required
 
 
-def graduation_snapshot(student: Person) -> list[DomainStanding]:
-    """Each domain (top-level item of a current framework) against the level required to graduate."""
+def graduation_snapshot(student: Person, table: dict | None = None) -> list[DomainStanding]:
+    """Each domain (top-level item of a current framework) against the level
+    required to graduate. `table`: the student's `current_table` over (at
+    least) the current frameworks' items, when the caller has it."""
     domains = list(db.session.scalars(db.select(Competency).join(Framework)
                                       .where(Framework.organization_id == student.organization_id,
                                              Framework.status == "current", Competency.parent_id.is_(None))
@@ -275,7 +277,8 @@ def graduation_snapshot(student: Person) -> list[DomainStanding]:
     settings, scale = settings_for(student.organization_id), scale_for(student.organization_id)
     # From the stored states (live while a rebuild runs): the progress page computes the
     # student's evidence once, for its own rows, not a second time for the domains.
-    table = current_table([student.id], domains)
+    if table is None or any((student.id, d.id) not in table for d in domains):
+        table = current_table([student.id], domains)
     return [DomainStanding(d, table[(student.id, d.id)],
                            float(settings.graduation_requirements.get(d.identifier, scale.proficient_value)),
                            level_label(scale, table[(student.id, d.id)].level)) for d in domains]
