@@ -233,3 +233,40 @@ def test_a_deleted_score_takes_its_evidence_away(school):
     db.session.commit()
     _assert_exact(school, "both deleted")
     assert db.session.scalar(db.select(db.func.count(MasteryState.id))) == 0
+
+
+@pytest.mark.parametrize("method", ["decaying_average", "n_at_or_above"])
+def test_the_progress_page_shows_the_live_calculation(client, school, method):
+    """The progress page reads the stored states (and, for n_at_or_above's
+    "still needed", the pieces): each row equals the live calculation."""
+    import re
+
+    from service.assessment.mastery import calculate
+    from service.assessment.pages.common import _current_competencies
+    from service.assessment.pages.progress import _still_needed
+    from service.assessment.progress import evidence_table
+    from tests.support.signin import sign_in
+
+    s1, t1, sec1, rubric = school["s1"], school["t1"], school["sec1"], school["rubric"]
+    settings = settings_for(school["org"].id)
+    settings.mastery_method, settings.evidence_required = method, 2
+    db.session.commit()
+    mastery_store.ensure_built(school["org"].id)
+    scored_submission(s1, sec1, rubric, t1, {"Claim and evidence": 4, "Organisation": 2})
+    scored_submission(s1, sec1, rubric, t1, {"Claim and evidence": 3, "Organisation": 3})
+    scored_submission(s1, sec1, rubric, t1, {"Claim and evidence": 1, "Organisation": 1})
+    db.session.commit()
+    jobs.join_threads()
+    sign_in(client, t1)
+    page = client.get(f"/assessment/students/{s1.id}").get_data(as_text=True)
+    shown = {identifier: (level, needed) for identifier, level, needed in re.findall(
+        r'<tr data-competency="([^"]+)" data-level="([^"]*)".*?<td>\d+</td>\s*<td>([^<]*)</td>', page, re.S)}
+    competencies = _current_competencies(school["org"].id)
+    evidence, configs = evidence_table([s1.id], competencies)
+    live = {}
+    for c in competencies:
+        result = calculate(evidence[(s1.id, c.id)], configs[c.id])
+        live[c.identifier] = ("" if result.level is None else str(result.level),
+                              _still_needed(result, configs[c.id], evidence[(s1.id, c.id)]))
+    assert shown == live
+    assert any("more piece" in needed for _, needed in live.values()) == (method == "n_at_or_above")
