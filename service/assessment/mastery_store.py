@@ -187,9 +187,9 @@ def refresh_touched(organization_id: uuid.UUID, student_ids, submission_ids, del
             found.add(own[cid])
             stack.extend(children.get(cid, ()))
         scope[competency_id] = found
-    frameworks = {row[3]: mastery_config(organization_id, _Framework(row[4], row[5]))  # type: ignore[arg-type]
-                  for row in tree if row[0] in touched}
-    configs = {row[0]: frameworks[row[3]] for row in tree if row[0] in touched}
+    frameworks = {row[3]: _Framework(row[4], row[5]) for row in tree if row[0] in touched}
+    method = {fid: mastery_config(organization_id, f) for fid, f in frameworks.items()}  # type: ignore[arg-type]
+    configs = {row[0]: method[row[3]] for row in tree if row[0] in touched}
     counts_toward = _counts_toward(scope)
     rows, span_rows = _rows(organization_id, work.pieces(set(counts_toward)), counts_toward, configs)
     return _write(student_ids, list(touched), rows, span_rows)

@@ -105,7 +105,7 @@ class SectionHeatmap(MethodView):
 
         # The same document for everyone allowed to see the section: kept as the page's content is.
         body = fragments.fragment(("heatmap-json", section.id), section.organization_id, build)
-        return current_app.response_class(body, mimetype=current_app.json.mimetype)
+        return current_app.response_class(body, mimetype="application/json")
 
 
 def heatmap_cells(heat: reports.Heatmap) -> list[dict]:
