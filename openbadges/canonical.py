@@ -5,7 +5,9 @@ Two paths that must always agree (tests cross-check them):
 * :func:`canonicalize_generic` - pyld ``normalize`` with the offline loader.
 * :func:`canonicalize` - the fast path: :mod:`openbadges.jsonld_rdf` turns
   the document into quads in one walk, with every context processed by pyld
-  once per process, and RDFC-1.0 labels blank nodes by their first-degree
+  once per process (for a JSON shape seen before, :mod:`openbadges.jsonld_template`
+  fills that shape's recorded quads with the document's values instead), and
+  RDFC-1.0 labels blank nodes by their first-degree
   hashes (pyld's full algorithm when hashes tie). Whatever the walk does not
   implement, and every error, goes to the generic path, so pyld decides
   errors and edge cases.
@@ -24,6 +26,7 @@ from pyld.context_resolver import ContextResolver
 from . import nquads
 from .jsonld import ContextNotAvailable, DocumentLoader, default_loader
 from .jsonld_rdf import Compiler, Unsupported
+from .jsonld_template import Templates
 
 __all__ = ["CanonicalizationError", "UndefinedTermError", "canonicalize", "canonicalize_generic"]
 
@@ -130,6 +133,7 @@ def canonicalize_generic(document, *, loader: DocumentLoader | None = None) -> s
 # fast path (internal boundary: openbadges.jsonld_rdf, always checked against pyld in tests)
 # --------------------------------------------------------------------------
 _compilers: "weakref.WeakKeyDictionary[DocumentLoader, Compiler]" = weakref.WeakKeyDictionary()
+_templates: "weakref.WeakKeyDictionary[DocumentLoader, Templates]" = weakref.WeakKeyDictionary()
 
 
 def _compiler(loader: DocumentLoader) -> Compiler:
@@ -139,6 +143,16 @@ def _compiler(loader: DocumentLoader) -> Compiler:
         with _lock:
             compiler = _compilers.setdefault(loader, Compiler(options))
     return compiler
+
+
+def _shapes(loader: DocumentLoader) -> Templates:
+    """The loader's compiler behind templates of the document shapes it has seen (jsonld_template)."""
+    templates = _templates.get(loader)
+    if templates is None:
+        compiler = _compiler(loader)
+        with _lock:
+            templates = _templates.setdefault(loader, Templates(compiler))
+    return templates
 
 
 def _label_and_serialize(quads: list) -> str:
@@ -230,7 +244,7 @@ def canonicalize(document, *, loader: DocumentLoader | None = None) -> str:
     if not isinstance(document, dict):
         raise CanonicalizationError("document must be a JSON object")
     try:
-        quads = _compiler(loader).quads(document)
+        quads = _shapes(loader).quads(document)
     except Unsupported:
         return canonicalize_generic(document, loader=loader)
     return _label_and_serialize(quads)

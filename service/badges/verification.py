@@ -212,6 +212,8 @@ class ServiceResolver:
         return found.keys if found is not None else None
 
     def _resolve(self, ref: str) -> dict:
+        if ref.startswith("did:key:"):  # never one of ours (did:web) nor a URL: skip the URL parsing
+            return self._fallback.resolve(ref)
         slug = urls.issuer_slug_of(ref)
         if slug is not None:
             return self._did_document(slug)
