@@ -57,38 +57,50 @@ def shape(document) -> tuple[tuple, list]:
     leaves: list = []
     add, leaf = parts.append, leaves.append
 
-    def visit(value):
-        kind = type(value)
+    def value(item, kind):  # a string or scalar (containers recurse below: fewer calls)
         if kind is str:
-            if len(value) > 1:
+            if len(item) > 1:
                 add(_STRING)
-                leaf(value)
+                leaf(item)
             else:
-                add((str, value))
-        elif kind is dict:
-            add(_DICT)
-            for key, item in value.items():
-                if type(key) is not str:
-                    raise _NoShape
-                add(key)
-                if key == "@context":
-                    add(("@context", _context_key(item)))  # as the walk keys the contexts it processed
-                else:
-                    visit(item)
-            add(_END_DICT)
-        elif kind is list:
-            add(_LIST)
-            for item in value:
-                visit(item)
-            add(_END_LIST)
+                add((str, item))
         elif kind is float:
-            add((float, repr(value)))  # 0.0 and -0.0 are equal, but their literals are not
-        elif kind is int or kind is bool or value is None:
-            add((kind, value))
+            add((float, repr(item)))  # 0.0 and -0.0 are equal, but not the same text
+        elif kind is int or kind is bool or item is None:
+            add((kind, item))
         else:
             raise _NoShape
 
-    visit(document)
+    def visit(node, kind):
+        if kind is dict:
+            add(_DICT)
+            for key, item in node.items():
+                if type(key) is not str:
+                    raise _NoShape
+                add(key)
+                kind = type(item)
+                if key == "@context":
+                    add(("@context", _context_key(item)))  # as the walk keys the contexts it processed
+                elif kind is dict or kind is list:
+                    visit(item, kind)
+                else:
+                    value(item, kind)
+            add(_END_DICT)
+        else:
+            add(_LIST)
+            for item in node:
+                kind = type(item)
+                if kind is dict or kind is list:
+                    visit(item, kind)
+                else:
+                    value(item, kind)
+            add(_END_LIST)
+
+    kind = type(document)
+    if kind is dict or kind is list:
+        visit(document, kind)
+    else:
+        value(document, kind)
     return tuple(parts), leaves
 
 
