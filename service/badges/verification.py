@@ -141,8 +141,8 @@ class ServiceResolver:
         return self._route(urls.status_list_id_of, url)
 
     def _route(self, parse, url):
-        if not isinstance(url, str):
-            return None
+        if not isinstance(url, str) or url.startswith(("urn:", "did:")):
+            return None  # those schemes are never our web URLs: no need to parse them
         key = (parse, url)
         if key not in self._routes:
             self._routes[key] = parse(url)
