@@ -38,8 +38,11 @@ from .jsonld_rdf import Compiler, Unsupported, _absolute, _context_key, _escape,
 
 __all__ = ["Templates"]
 
-MAX_SHAPES = 256
+MAX_SHAPES = 64
 MAX_VARIANTS = 4
+# larger documents (a CLR with dozens of embedded badges) are walked: a kept shape holds its keys,
+# so this bounds what a stream of hostile shapes can pin in memory (~64 x 4,000 small objects)
+MAX_PARTS = 4000
 _DICT, _END_DICT, _LIST, _END_LIST, _STRING = range(5)  # shape markers (keys are strings, scalars tuples)
 
 
@@ -175,8 +178,10 @@ class _Template:
     __slots__ = ("fixed", "slots", "constants", "recipes")
 
     def __init__(self, recorded: list, recorder: _Recorder, leaves: list):
-        # a leaf both fixed and a slot is fine: equal to the recorded value, its term is the recorded one
-        self.fixed = tuple((i, leaves[i]) for i in sorted(recorder.fixed_leaves))
+        # a leaf both fixed and a slot is fine: equal to the recorded value, its term is the recorded one;
+        # a leaf the walk never reported is fixed too (whatever it did with it, it does again)
+        fixed = recorder.fixed_leaves | (set(range(len(leaves))) - {i for i, _f, _a in recorder.slots})
+        self.fixed = tuple((i, leaves[i]) for i in sorted(fixed))
         self.slots = tuple(recorder.slots)
         constants: dict = {}
         offset = len(self.slots)  # terms = slot terms, then the constants
@@ -218,7 +223,7 @@ class Templates:
     def __init__(self, compiler: Compiler):
         self.compiler = compiler
         self._shapes: dict = {}  # shape -> [_Template]
-        self._seen: set = set()  # shapes seen once
+        self._seen: set = set()  # hashes of shapes seen once
         self._lock = threading.Lock()
 
     def quads(self, document: dict) -> list:
@@ -240,13 +245,13 @@ class Templates:
             if found is not None:
                 return list(dict.fromkeys(found))
         quads = self.compiler.quads(document)
-        if variants is not None and len(variants) >= MAX_VARIANTS:
+        if variants is not None and len(variants) >= MAX_VARIANTS or len(key) > MAX_PARTS:
             return quads
-        if variants is None and key not in self._seen:
+        if variants is None and hash(key) not in self._seen:
             with self._lock:
-                if len(self._seen) >= MAX_SHAPES * 4:
+                if len(self._seen) >= MAX_SHAPES * 16:
                     self._seen.clear()
-                self._seen.add(key)
+                self._seen.add(hash(key))
             return quads
         template = self._record(document, leaves, quads)
         if template is not None:

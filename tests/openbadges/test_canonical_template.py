@@ -226,4 +226,24 @@ def test_memory_is_bounded(monkeypatch):
                "name": [f"n{i}" for i in range(n)]}
         _learn(templates, doc)
         assert _templated(templates, doc) == _walk(doc)
-    assert len(templates._shapes) <= 5 and len(templates._seen) <= 20
+    assert len(templates._shapes) <= 5 and len(templates._seen) <= 80
+    big = {"@context": [V2, OB], "type": ["VerifiableCredential", "OpenBadgeCredential"], "id": "urn:uuid:1",
+           "name": [f"n{i}" for i in range(jt.MAX_PARTS)]}
+    _learn(templates, big)
+    assert not _recorded(templates, big) and _templated(templates, big) == _walk(big)
+
+
+def test_a_string_the_walk_never_reported_is_fixed(monkeypatch):
+    """Belt and braces: were the walk to use a string without telling the recorder, the
+    template would still only serve documents with that same string."""
+    doc = _signed()
+    unsecured = {k: v for k, v in doc.items() if k != "proof"}
+    templates = _fresh_templates()
+    monkeypatch.setattr(jt._Recorder, "string", lambda self, value, suffix, term: term)  # literals go unreported
+    _learn(templates, unsecured)
+    monkeypatch.undo()
+    (template,) = templates._shapes[jt.shape(unsecured)[0]]
+    assert len(template.fixed) == len(jt.shape(unsecured)[1]) - len(template.slots)
+    renamed = _set(unsecured, ("name",), "Another name")
+    assert _filled(templates, renamed) is None  # the name is fixed now: the walk answers
+    assert _templated(templates, renamed) == _walk(renamed)
