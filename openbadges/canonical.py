@@ -132,27 +132,21 @@ def canonicalize_generic(document, *, loader: DocumentLoader | None = None) -> s
 # --------------------------------------------------------------------------
 # fast path (internal boundary: openbadges.jsonld_rdf, always checked against pyld in tests)
 # --------------------------------------------------------------------------
-_compilers: "weakref.WeakKeyDictionary[DocumentLoader, Compiler]" = weakref.WeakKeyDictionary()
 _templates: "weakref.WeakKeyDictionary[DocumentLoader, Templates]" = weakref.WeakKeyDictionary()
 
 
-def _compiler(loader: DocumentLoader) -> Compiler:
-    compiler = _compilers.get(loader)
-    if compiler is None:
-        options = _options(loader)
-        with _lock:
-            compiler = _compilers.setdefault(loader, Compiler(options))
-    return compiler
-
-
 def _shapes(loader: DocumentLoader) -> Templates:
-    """The loader's compiler behind templates of the document shapes it has seen (jsonld_template)."""
+    """The loader's templates of the document shapes it has seen (jsonld_template), around its walk."""
     templates = _templates.get(loader)
     if templates is None:
-        compiler = _compiler(loader)
+        options = _options(loader)
         with _lock:
-            templates = _templates.setdefault(loader, Templates(compiler))
+            templates = _templates.get(loader) or _templates.setdefault(loader, Templates(Compiler(options)))
     return templates
+
+
+def _compiler(loader: DocumentLoader) -> Compiler:
+    return _shapes(loader).compiler
 
 
 def _label_and_serialize(quads: list) -> str:
