@@ -82,8 +82,9 @@ def shape(document) -> tuple[tuple, list]:
                     raise _NoShape
                 add(key)
                 kind = type(item)
-                if key == "@context":
-                    add(("@context", _context_key(item)))  # as the walk keys the contexts it processed
+                if key == "@context":  # as the walk keys the contexts it processed (a list of URLs as it is)
+                    add(("@context", tuple(item) if kind is list and all(type(c) is str for c in item)
+                         else _context_key(item)))
                 elif kind is dict or kind is list:
                     visit(item, kind)
                 else:

@@ -455,7 +455,8 @@ def _issuer_summary(credential: dict, resolver: ServiceResolver) -> dict:
     summary = {"id": info.get("id") if isinstance(info.get("id"), str) else None, "name": _text(info.get("name")),
                "url": info.get("url") if isinstance(info.get("url"), str) else None,
                "image": _image_url(info.get("image")), "ours": False}
-    slug = urls.issuer_slug_of(summary["id"]) if summary["id"] else None
+    # our issuers are did:web (urls.issuer_did): a did:key or https issuer is never looked up
+    slug = urls.issuer_slug_of(summary["id"]) if summary["id"] and summary["id"].startswith("did:web:") else None
     if slug is not None:
         org = resolver.issuer(slug)
         if org is not None:
