@@ -226,6 +226,7 @@ class Load:
         self.unserved = 0
         self.reconnects = 0
         self.connections = 0
+        self.connect_times: list[float] = []
 
     def upload_body(self) -> bytes:
         """32 KiB of text, different every time: real uploads are new files, not one blob deduplicated."""
@@ -270,8 +271,11 @@ class Load:
             try:
                 if conn is None:
                     conn = http.client.HTTPConnection(HOST, self.port, timeout=60)
+                    began = time.perf_counter()
+                    conn.connect()
                     with self.lock:
                         self.connections += 1
+                        self.connect_times.append(time.perf_counter() - began)
                 conn.request(method, path, body=body, headers=headers)
                 response = conn.getresponse()
                 response.read()
@@ -396,7 +400,9 @@ def report(load: Load, elapsed: float, label: str) -> None:
               f"{quantile(values, .99) * 1000:8.0f} {load.errors.get(kind, 0):7d}")
     if load.client_errors:
         print("4xx answers (not errors):", dict(sorted(load.client_errors.items())))
-    print(f"connections opened: {load.connections} ({load.connections / max(1, len(every)):.2f} per request)")
+    print(f"connections opened: {load.connections} ({load.connections / max(1, len(every)):.2f} per request); "
+          f"connecting took p50 {quantile(load.connect_times, .5) * 1000:.1f} ms, "
+          f"p99 {quantile(load.connect_times, .99) * 1000:.1f} ms, max {max(load.connect_times, default=0) * 1000:.0f} ms")
     if load.reconnects:
         print(f"{load.reconnects} requests met a keep-alive connection the server had closed while idle "
               "and were sent again on a new one (their latency includes both tries)")
