@@ -28,7 +28,9 @@ Three modes (bench/README.md argues the think time):
 Prints requests/s, p50/p99 latency per kind and overall, and errors (5xx,
 connection failures and timeouts, and open-loop arrivals never served;
 expected 4xx are counted apart), the CPU per request of the workers and of
-this client. Bounded: at most 1,000 clients, 2,000 arrivals/s and 600 s per
+this client, connections opened, and from gunicorn's access log (written
+as the Dockerfile's server writes one) each worker's requests, CPU and time
+inside the worker: a client's latency minus that is time spent queued. Bounded: at most 1,000 clients, 2,000 arrivals/s and 600 s per
 run, and the server only ever listens on 127.0.0.1. The client runs on the
 same cores as the server, so figures are for comparing runs on one machine,
 not capacity planning.
@@ -199,7 +201,9 @@ def gunicorn(url: str, scratch: Path, workers: int | None = None, threads: int |
 
 
 class Load:
-    """The mix, and three ways of offering it (each client keeps one keep-alive connection):
+    """The mix, and three ways of offering it (each client reuses its connection while the server
+    keeps it open; the production config answers every request with "Connection: close", so each
+    request is a new connection, as from a proxy in front; `connections` counts them):
 
     * closed loop, no think time (`think=0`, the issue's benchmark): each client sends its next
       request as soon as the last one answered, so latency is clients / throughput;

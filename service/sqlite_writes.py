@@ -106,7 +106,7 @@ class QueuedWritesConnection(sqlite3.Connection):
             self._end()
 
     def _end(self) -> None:
-        if self._holding:
+        if self._holding and self._writers is not None:
             self._holding = False
             self._writers.release()
 
@@ -136,6 +136,8 @@ class QueuedWritesConnection(sqlite3.Connection):
 
 
 class QueuedWritesCursor(sqlite3.Cursor):
+    connection: QueuedWritesConnection
+
     def execute(self, sql, parameters=(), /):
         connection = self.connection
         connection.before(sql)
