@@ -231,6 +231,7 @@ class Load:
         self.reconnects = 0
         self.connections = 0
         self.connect_times: list[float] = []
+        self.started, self.scored_all_at = time.perf_counter(), None
 
     def upload_body(self) -> bytes:
         """32 KiB of text, different every time: real uploads are new files, not one blob deduplicated."""
@@ -257,6 +258,8 @@ class Load:
                 self.upload_body(), {"Content-Type": "application/octet-stream", "Authorization": f"Bearer {token}"}
         with self.lock:
             submission = self.submissions.pop() if self.submissions else None
+            if submission is not None and not self.submissions:
+                self.scored_all_at = time.perf_counter()
         auth = {"Authorization": f"Bearer {data['teacher_token']}"}
         if submission is None:  # all scored: read the review queue instead
             return kind, "GET", "/api/v1/submissions?status=submitted", None, auth
@@ -407,6 +410,9 @@ def report(load: Load, elapsed: float, label: str) -> None:
     print(f"connections opened: {load.connections} ({load.connections / max(1, len(every)):.2f} per request); "
           f"connecting took p50 {quantile(load.connect_times, .5) * 1000:.1f} ms, "
           f"p99 {quantile(load.connect_times, .99) * 1000:.1f} ms, max {max(load.connect_times, default=0) * 1000:.0f} ms")
+    if load.scored_all_at:
+        print(f"every submission was scored {load.scored_all_at - load.started:.0f} s into the run; "
+              "after that the 'score' clients read the review queue (GET) instead")
     if load.reconnects:
         print(f"{load.reconnects} requests met a keep-alive connection the server had closed while idle "
               "and were sent again on a new one (their latency includes both tries)")

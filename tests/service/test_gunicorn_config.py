@@ -183,3 +183,18 @@ def test_a_connection_that_sends_nothing_takes_no_place(serve):
     finally:
         for sock in idle:
             sock.close()
+
+
+def test_with_keep_alive_set_an_idle_server_keeps_the_connection(serve):
+    port = serve("--threads", "2", "--keep-alive", "30")
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", "/healthz")
+    first = conn.getresponse()
+    assert first.status == 200 and first.read()
+    assert first.getheader("Connection") == "keep-alive"  # nobody waits in the accept queue
+    sock = conn.sock
+    conn.request("GET", "/healthz")
+    second = conn.getresponse()
+    assert second.status == 200 and second.read()
+    assert conn.sock is sock  # the same connection answered again
+    conn.close()
