@@ -111,17 +111,16 @@ class QueuedWritesConnection(sqlite3.Connection):
             self._writers.release()
 
     def commit(self):
-        try:
-            super().commit()
-        finally:
-            if not self.in_transaction:
-                self._end()
+        self._ending(super().commit)
 
     def rollback(self):
+        self._ending(super().rollback)
+
+    def _ending(self, end) -> None:
         try:
-            super().rollback()
+            end()
         finally:
-            if not self.in_transaction:
+            if not self.in_transaction:  # still open when the commit failed: keep the place
                 self._end()
 
     def close(self):
@@ -139,17 +138,15 @@ class QueuedWritesCursor(sqlite3.Cursor):
     connection: QueuedWritesConnection
 
     def execute(self, sql, parameters=(), /):
-        connection = self.connection
-        connection.before(sql)
-        try:
-            return super().execute(sql, parameters)
-        finally:
-            connection.after()
+        return self._queued(super().execute, sql, parameters)
 
     def executemany(self, sql, seq_of_parameters, /):
+        return self._queued(super().executemany, sql, seq_of_parameters)
+
+    def _queued(self, run, sql, parameters):
         connection = self.connection
         connection.before(sql)
         try:
-            return super().executemany(sql, seq_of_parameters)
+            return run(sql, parameters)
         finally:
             connection.after()
