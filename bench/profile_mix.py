@@ -110,6 +110,7 @@ def main() -> int:
     parser.add_argument("--only", default=None)
     parser.add_argument("--sort", default="tottime", help="cProfile order (tottime, cumulative)")
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--filter", default=None, help="cProfile: only functions whose path matches this regex")
     parser.add_argument("--statements", default=None, help="list one kind's statements by time spent")
     parser.add_argument("--trace", default=None, help="print the protocol trace of one request of this kind")
     args = parser.parse_args()
@@ -217,7 +218,7 @@ def run(url: str, scratch: Path, data: dict, args) -> None:
             for text, (count, spent) in sorted(counters.by_statement.items(), key=lambda kv: -kv[1][1])[:args.top]:
                 print(f"  {count / n:5.1f} {spent / n * 1000:8.3f}  {text}")
         if profiler:
-            pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
+            pstats.Stats(profiler).sort_stats(args.sort).print_stats(*([args.filter] if args.filter else []), args.top)
     with app.app_context():
         db.engine.dispose()
 
