@@ -111,6 +111,7 @@ def main() -> int:
     parser.add_argument("--sort", default="tottime", help="cProfile order (tottime, cumulative)")
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--filter", default=None, help="cProfile: only functions whose path matches this regex")
+    parser.add_argument("--sequence", default=None, help="print one request's checkouts, transactions, statements")
     parser.add_argument("--statements", default=None, help="list one kind's statements by time spent")
     parser.add_argument("--trace", default=None, help="print the protocol trace of one request of this kind")
     args = parser.parse_args()
@@ -186,6 +187,22 @@ def run(url: str, scratch: Path, data: dict, args) -> None:
         for i in range(8):  # warm: caches, pool, prepared plans
             response = send(i)
             assert response.status_code < 400, (name, response.status_code, response.get_data(as_text=True)[:300])
+        if args.sequence == name:  # one request: checkouts, transactions and statements in order
+            from sqlalchemy import event
+
+            lines: list[str] = []
+            hooks = [(engine.pool, "checkout", lambda *a: lines.append("-- checkout")),
+                     (engine, "begin", lambda c: lines.append("BEGIN")),
+                     (engine, "commit", lambda c: lines.append("COMMIT")),
+                     (engine, "rollback", lambda c: lines.append("ROLLBACK (or COMMIT if read-only)")),
+                     (engine, "before_cursor_execute",
+                      lambda c, cur, st, *a: lines.append("   " + " ".join(st.split())[:110]))]
+            for target, hook, fn in hooks:
+                event.listen(target, hook, fn)
+            send(7)
+            for target, hook, fn in hooks:
+                event.remove(target, hook, fn)
+            print("\n".join(lines))
         if args.trace == name:
             counters.round_trips()
             marks = [t.tell() for _, t in counters.trace_files]
