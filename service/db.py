@@ -42,13 +42,18 @@ def init_postgres(app) -> None:
         engine = db.engine
     if engine.dialect.name != "postgresql":
         return
-    event.listen(engine.pool, "checkout", _ping_if_idle)
-    event.listen(engine.pool, "checkin", _note_checkin)
+    ping_when_idle(engine.pool)
     event.listen(engine, "begin", _note_begin)
     event.listen(engine, "commit", _note_end)
     event.listen(engine, "before_cursor_execute", _note_statement)
     # This engine's dialect only (each engine has its own instance).
     engine.dialect.do_rollback = functools.partial(_end_read_only, engine.dialect.do_rollback)  # type: ignore[method-assign]
+
+
+def ping_when_idle(pool) -> None:
+    """Ping a connection of `pool` before use only after IDLE_PING_SECONDS unused (see above)."""
+    event.listen(pool, "checkout", _ping_if_idle)
+    event.listen(pool, "checkin", _note_checkin)
 
 
 def _note_checkin(dbapi_connection, record) -> None:

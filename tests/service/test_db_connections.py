@@ -126,3 +126,23 @@ def test_a_connection_used_moments_ago_is_not_pinged(app, monkeypatch):
             connection.execute(sa.select(sa.literal(1))).scalar()
         with db.engine.connect() as connection:
             assert connection.execute(sa.select(sa.literal(1))).scalar() == 1
+
+
+def test_identity_lookups_have_their_own_autocommit_pool_disposed_with_the_app_engine(app, monkeypatch):
+    from service.extensions import _readers, read_first
+
+    monkeypatch.setattr(dbmodule, "IDLE_PING_SECONDS", 0.0)
+    statement = sa.select(sa.literal(1).label("one"))
+    with app.app_context():
+        assert read_first(statement, {}).one == 1
+        readers = _readers(db.engine)
+        assert readers is not db.engine and readers.pool is not db.engine.pool
+        with readers.connect() as connection:
+            dbapi = connection.connection.dbapi_connection
+            assert dbapi.autocommit  # stays in autocommit: nothing to switch per lookup
+        _kill(app, dbapi)
+        assert read_first(statement, {}).one == 1  # pinged after sitting idle, replaced
+        pool = readers.pool
+        assert pool.checkedin() >= 1
+        db.engine.dispose()
+        assert pool.checkedin() == 0  # no connections left behind when the app's engine goes
