@@ -137,7 +137,8 @@ def engine_options(url: str) -> dict:
         # Several threads (the dev server, inline jobs) share one file; wait for
         # the write lock rather than failing at once, queued (sqlite_writes.py).
         return {"connect_args": {"timeout": 30, "factory": QueuedWritesConnection}}
-    return {"pool_pre_ping": True}
+    # No pool_pre_ping: service/db.py pings only connections that sat idle.
+    return {}
 
 
 def decode_kek(value: str) -> bytes:
