@@ -61,6 +61,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     db.init_app(app)
     init_sqlite(app)
+    from .db import init_postgres
+
+    init_postgres(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
     _load_features()
 

@@ -11,7 +11,7 @@ from flask import current_app
 
 from .. import audit, events
 from ..errors import Problem, field_error, validation_problem
-from ..extensions import db
+from ..extensions import commit_keeping_loaded, db
 from ..models import Enrolment, utcnow
 from ..portfolio.artifacts import lock_versions
 from ..portfolio.models import Artifact, ArtifactVersion
@@ -193,7 +193,7 @@ def score_submission(submission: Submission, assessor, data: dict) -> Assessment
     check their rules in a job) and can never undo the score."""
     assessment = score(submission, assessor, data)
     announce_mastery_change(assessment)
-    db.session.commit()
+    commit_keeping_loaded()  # the answer is the assessment just written: no reading it back
     return assessment
 
 

@@ -7,7 +7,7 @@ and the JSON schema check (the credential alone). They are kept only when
 the cache key pins all of that down:
 
 - the credential: SHA-256 of its JSON with sorted keys (any change to any
-  field, the proof included, is another key);
+  field, the proof included, is another key; see `_digest`);
 - every proof's verification method resolves in a way the key captures:
   a did:key (its document follows from the identifier alone), or one of our
   issuers' DIDs, with that issuer's published key set as read for this
@@ -26,6 +26,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+
+import orjson
 
 from openbadges.data_integrity import ProofResult
 
@@ -60,11 +62,7 @@ class CheckMemo:
             if issuer is None:
                 return None
             state.append((slug, issuer.keys))
-        try:
-            text = json.dumps(credential, sort_keys=True, separators=(",", ":"), allow_nan=False)
-        except (TypeError, ValueError, RecursionError):
-            return None
-        return hashlib.sha256(text.encode()).digest(), tuple(state)
+        return _digest(credential), tuple(state)
 
     def get(self, key: tuple, check: str):
         return _private(_results.get((key, check)))
@@ -73,6 +71,25 @@ class CheckMemo:
         if isinstance(value, ProofResult) and not value.verified:
             return
         _results.put((key, check), _private(value))
+
+
+def _digest(credential: dict) -> bytes | None:
+    """SHA-256 of the credential's JSON with sorted keys. orjson writes it in a sixth of the
+    standard encoder's time, but writes NaN and Infinity as null: so a text with null in it
+    (where a non-finite number may hide), or one orjson refuses (an integer past 64 bits), is
+    written by the standard encoder instead, which refuses non-finite numbers. The two kinds of
+    text are tagged apart. None: not JSON, not kept."""
+    try:
+        text = orjson.dumps(credential, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # orjson's JSONEncodeError
+        text = None
+    if text is not None and b"null" not in text:
+        return hashlib.sha256(b"o" + text).digest()
+    try:
+        standard = json.dumps(credential, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError, RecursionError):
+        return None
+    return hashlib.sha256(b"j" + standard.encode()).digest()
 
 
 def _private(value):

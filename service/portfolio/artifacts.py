@@ -126,20 +126,23 @@ def create_artifact(owner: Person, *, kind: str, title: str, description=None, r
         raise Problem(403, "Only students keep a portfolio.")
     if visibility not in VISIBILITIES:
         raise validation_problem([field_error("visibility", f"must be one of {', '.join(VISIBILITIES)}")])
+    # Empty collections from the start: a new artifact has no versions nor tags to load.
     artifact = Artifact(owner_id=owner.id, organization_id=owner.organization_id, kind=kind, title=title,
-                        description=description, reflection=reflection, visibility=visibility)
+                        description=description, reflection=reflection, visibility=visibility, versions=[], tags=[])
     db.session.add(artifact)
     db.session.flush()
     audit.record("artifact.create", obj=artifact, kind=kind, visibility=visibility)
-    add_version(artifact, owner, content=content, url=url)
+    add_version(artifact, owner, content=content, url=url, first=True)
     return artifact
 
 
 def add_version(artifact: Artifact, actor: Person, *, content: FileContent | None = None,
-                url: str | None = None) -> ArtifactVersion:
-    """A new upload is a new version; earlier versions stay as they were."""
-    number = (db.session.scalar(db.select(db.func.max(ArtifactVersion.number))
-                                .where(ArtifactVersion.artifact_id == artifact.id)) or 0) + 1
+                url: str | None = None, first: bool = False) -> ArtifactVersion:
+    """A new upload is a new version; earlier versions stay as they were.
+    `first`: the artifact was created in this transaction (create_artifact),
+    so this is version 1 and its versions list is known without a query."""
+    number = 1 if first else (db.session.scalar(db.select(db.func.max(ArtifactVersion.number))
+                                                .where(ArtifactVersion.artifact_id == artifact.id)) or 0) + 1
     version = ArtifactVersion(artifact_id=artifact.id, number=number, created_by_id=actor.id)
     if artifact.kind == "file":
         if content is None:
@@ -149,10 +152,14 @@ def add_version(artifact: Artifact, actor: Person, *, content: FileContent | Non
         version.original_filename, version.filename = content.original_filename, content.filename
     else:
         version.url = check_url(url)
-    db.session.add(version)
-    artifact.updated_at = utcnow()
-    db.session.flush()
-    db.session.refresh(artifact, ["versions"])
+    if first:
+        artifact.versions.append(version)  # created with the artifact: its updated_at already says when
+        db.session.flush()
+    else:
+        db.session.add(version)
+        artifact.updated_at = utcnow()
+        db.session.flush()
+        db.session.refresh(artifact, ["versions"])
     audit.record("artifact.version.add", obj=artifact, number=number, digest=version.blob_digest, url=version.url)
     return version
 

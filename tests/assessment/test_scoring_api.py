@@ -321,3 +321,18 @@ def test_mastery_history_follows_a_competency_across_framework_versions(client, 
     db.session.commit()
     # Last year's score (on version 1) counts for the same competency in version 2.
     assert mastery_for(s1.id, item(next_year, "ela-w-1").id).evidence_count == 1
+
+
+def test_score_answer_is_what_is_stored(client, factory, school):
+    """The score's answer is built from the values written, not read back after the
+    commit (service.extensions.commit_keeping_loaded): it equals the assessment a
+    later GET of the submission shows."""
+    s1, t1 = school["s1"], school["t1"]
+    sub = submit(client, factory, school, s1).json
+    r = post(client, factory, t1, f"/api/v1/submissions/{sub['id']}/scores",
+             score_body(school["rubric"], {"Claim and evidence": 4, "Organisation": 2, "Timeliness": 1}))
+    assert r.status_code == 201, r.json
+    shown = get(client, factory, t1, f"/api/v1/submissions/{sub['id']}").json["assessments"]
+    assert shown == [r.json]
+    assert sorted(s["feedback"] for s in r.json["scores"]) == sorted(f"{c.title} feedback"
+                                                                      for c in school["rubric"].criteria)

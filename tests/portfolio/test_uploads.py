@@ -66,6 +66,18 @@ def test_multipart_upload_and_new_version(client, factory, school, store, storag
     assert {v["sha256"] for v in versions} <= stored_digests(store)
 
 
+
+def test_upload_answer_is_what_is_stored(client, factory, school):
+    """The upload's answer is built from the values it wrote, not read back
+    (service.extensions.commit_keeping_loaded): it equals a later GET, and the
+    first version is number 1."""
+    headers = factory.auth(school["s1"])
+    r = upload(client, headers, samples.png(), "drawing.png", title="Drawing", reflection="Shading")
+    assert r.status_code == 201, r.json
+    again = client.get(f"/api/v1/artifacts/{r.json['id']}", headers=headers)
+    assert again.status_code == 200 and again.json == r.json
+    assert r.json["versions"][0]["number"] == 1 and r.json["tags"] == [] and r.json["locked"] is False
+
 ATTACKS = [
     ("renamed executable", samples.ELF, "homework.pdf", 422, "executable"),
     ("HTML as jpg", samples.HTML, "photo.jpg", 422, "html"),
