@@ -191,12 +191,13 @@ def run(url: str, scratch: Path, data: dict, args) -> None:
             from sqlalchemy import event
 
             lines: list[str] = []
-            hooks = [(engine.pool, "checkout", lambda *a: lines.append("-- checkout")),
-                     (engine, "begin", lambda c: lines.append("BEGIN")),
-                     (engine, "commit", lambda c: lines.append("COMMIT")),
-                     (engine, "rollback", lambda c: lines.append("ROLLBACK (or COMMIT if read-only)")),
+            # The hooks are removed before the loop moves on: binding `lines` late is what is meant.
+            hooks = [(engine.pool, "checkout", lambda *a: lines.append("-- checkout")),  # noqa: B023
+                     (engine, "begin", lambda c: lines.append("BEGIN")),  # noqa: B023
+                     (engine, "commit", lambda c: lines.append("COMMIT")),  # noqa: B023
+                     (engine, "rollback", lambda c: lines.append("ROLLBACK (or COMMIT if read-only)")),  # noqa: B023
                      (engine, "before_cursor_execute",
-                      lambda c, cur, st, *a: lines.append("   " + " ".join(st.split())[:110]))]
+                      lambda c, cur, st, *a: lines.append("   " + " ".join(st.split())[:110]))]  # noqa: B023
             for target, hook, fn in hooks:
                 event.listen(target, hook, fn)
             send(7)

@@ -152,7 +152,7 @@ def refresh_touched(organization_id: uuid.UUID, student_ids, submission_ids, del
     criteria of deleted scores (no longer found through the submissions).
     One read of the students' scored work serves both the choice and the
     recompute. Returns rows written."""
-    from .progress import scored_work
+    from .progress import scored_work, subtree_identifiers
     from .settings import mastery_config
 
     student_ids = list(dict.fromkeys(student_ids))
@@ -175,18 +175,7 @@ def refresh_touched(organization_id: uuid.UUID, student_ids, submission_ids, del
         while cid is not None and cid not in touched:  # and its ancestors (already there: theirs are too)
             touched.add(cid)
             cid = parent.get(cid)
-    children: dict = defaultdict(list)
-    for row in tree:
-        children[row[1]].append(row[0])
-    own = {row[0]: row[2] for row in tree}
-    scope = {}
-    for competency_id in touched:  # as `progress._identifier_scope`: itself and everything below it
-        found, stack = set(), [competency_id]
-        while stack:
-            cid = stack.pop()
-            found.add(own[cid])
-            stack.extend(children.get(cid, ()))
-        scope[competency_id] = found
+    scope = subtree_identifiers(tree, touched)
     frameworks = {row[3]: _Framework(row[4], row[5]) for row in tree if row[0] in touched}
     method = {fid: mastery_config(organization_id, f) for fid, f in frameworks.items()}  # type: ignore[arg-type]
     configs = {row[0]: method[row[3]] for row in tree if row[0] in touched}

@@ -115,21 +115,26 @@ def habits_for(student_id: uuid.UUID) -> list[dict]:
 def _identifier_scope(competencies: list[Competency]) -> dict[uuid.UUID, set[str]]:
     """For each competency: its identifier and those of everything below it."""
     framework_ids = {c.framework_id for c in competencies}
-    rows = db.session.execute(db.select(Competency.id, Competency.parent_id, Competency.identifier,
-                                        Competency.framework_id)
+    rows = db.session.execute(db.select(Competency.id, Competency.parent_id, Competency.identifier)
                               .where(Competency.framework_id.in_(framework_ids))).all()
+    return subtree_identifiers(rows, [c.id for c in competencies])
+
+
+def subtree_identifiers(rows, competency_ids) -> dict[uuid.UUID, set[str]]:
+    """From (id, parent id, identifier, ...) rows of a competency tree: for each
+    of `competency_ids`, its identifier and those of everything below it."""
     children, identifiers = defaultdict(list), {}
-    for cid, parent, ident, _ in rows:
+    for cid, parent, ident, *_ in rows:
         children[parent].append(cid)
         identifiers[cid] = ident
     scope = {}
-    for competency in competencies:
-        found, stack = set(), [competency.id]
+    for competency_id in competency_ids:
+        found, stack = set(), [competency_id]
         while stack:
             cid = stack.pop()
             found.add(identifiers[cid])
-            stack.extend(children.get(cid, []))
-        scope[competency.id] = found
+            stack.extend(children.get(cid, ()))
+        scope[competency_id] = found
     return scope
 
 
