@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import cProfile
+import functools
 import os
 import pstats
 import sys
@@ -99,6 +100,26 @@ class Counters:
                     if len(parts) > 2 and parts[0] == "F" and parts[2].strip() in ("Query", "Sync"):
                         total += 1
         return total
+
+
+def sequence(engine, request) -> str:
+    """One request's pool checkouts, transactions and statements, in order."""
+    from sqlalchemy import event
+
+    lines: list[str] = []
+    hooks = [(engine.pool, "checkout", lambda *a: lines.append("-- checkout")),
+             (engine, "begin", lambda c: lines.append("BEGIN")),
+             (engine, "commit", lambda c: lines.append("COMMIT")),
+             (engine, "rollback", lambda c: lines.append("ROLLBACK (or COMMIT if read-only)")),
+             (engine, "before_cursor_execute", lambda c, cur, st, *a: lines.append("   " + " ".join(st.split())[:110]))]
+    for target, hook, fn in hooks:
+        event.listen(target, hook, fn)
+    try:
+        request()
+    finally:
+        for target, hook, fn in hooks:
+            event.remove(target, hook, fn)
+    return "\n".join(lines)
 
 
 def main() -> int:
@@ -188,21 +209,7 @@ def run(url: str, scratch: Path, data: dict, args) -> None:
             response = send(i)
             assert response.status_code < 400, (name, response.status_code, response.get_data(as_text=True)[:300])
         if args.sequence == name:  # one request: checkouts, transactions and statements in order
-            from sqlalchemy import event
-
-            lines: list[str] = []
-            hooks = [(engine.pool, "checkout", lambda *a: lines.append("-- checkout")),
-                     (engine, "begin", lambda c: lines.append("BEGIN")),
-                     (engine, "commit", lambda c: lines.append("COMMIT")),
-                     (engine, "rollback", lambda c: lines.append("ROLLBACK (or COMMIT if read-only)")),
-                     (engine, "before_cursor_execute",
-                      lambda c, cur, st, *a: lines.append("   " + " ".join(st.split())[:110]))]
-            for target, hook, fn in hooks:
-                event.listen(target, hook, fn)
-            send(7)
-            for target, hook, fn in hooks:
-                event.remove(target, hook, fn)
-            print("\n".join(lines))
+            print(sequence(engine, functools.partial(send, 7)))
         if args.trace == name:
             counters.round_trips()
             marks = [t.tell() for _, t in counters.trace_files]
