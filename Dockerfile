@@ -19,5 +19,6 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s CMD python -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2)" || exit 1
 # Migrate, then serve. Several replicas may start at once: Alembic takes a
 # lock-free path when already at head, and gunicorn workers share the database and bucket.
-# gunicorn.conf.py sets workers and threads (WEB_CONCURRENCY, GUNICORN_THREADS override them).
+# gunicorn.conf.py sets the worker class (one queue for all workers), no keep-alive (put a proxy in
+# front), and workers and threads (WEB_CONCURRENCY, GUNICORN_THREADS override them).
 CMD ["sh", "-c", "flask db upgrade && exec gunicorn --config gunicorn.conf.py --bind 0.0.0.0:8000 --access-logfile - 'service:create_app()'"]

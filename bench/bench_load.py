@@ -28,7 +28,9 @@ Three modes (bench/README.md argues the think time):
 Prints requests/s, p50/p99 latency per kind and overall, and errors (5xx,
 connection failures and timeouts, and open-loop arrivals never served;
 expected 4xx are counted apart), the CPU per request of the workers and of
-this client. Bounded: at most 1,000 clients, 2,000 arrivals/s and 600 s per
+this client, connections opened, and from gunicorn's access log (written
+as the Dockerfile's server writes one) each worker's requests, CPU and time
+inside the worker: a client's latency minus that is time spent queued. Bounded: at most 1,000 clients, 2,000 arrivals/s and 600 s per
 run, and the server only ever listens on 127.0.0.1. The client runs on the
 same cores as the server, so figures are for comparing runs on one machine,
 not capacity planning.
@@ -56,7 +58,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-from procstat import StateSampler, workers_cpu_seconds  # noqa: E402
+from procstat import StateSampler, workers_cpu  # noqa: E402
 
 HOST = "127.0.0.1"  # loopback only, always
 MAX_CLIENTS, MAX_SECONDS, MAX_RATE = 1000, 600, 2000
@@ -152,7 +154,8 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(url: str, scratch: Path, workers: int | None = None, threads: int | None = None, expect: int = 1):
+def gunicorn(url: str, scratch: Path, workers: int | None = None, threads: int | None = None, expect: int = 1,
+             options: tuple[str, ...] = ()):
     """gunicorn.conf.py as in production; `workers`/`threads` override its settings when given.
     Yields once all `expect` workers have loaded the app (their "Worker ready" log lines):
     a gthread worker keeps the connections it accepts, so clients connecting while a worker
@@ -164,8 +167,12 @@ def gunicorn(url: str, scratch: Path, workers: int | None = None, threads: int |
     log = open(scratch / "gunicorn.log", "wb")
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "--config", str(ROOT / "gunicorn.conf.py"),
                              *(["--workers", str(workers)] if workers else []),
-                             *(["--threads", str(threads)] if threads else []),
-                             "--bind", f"{HOST}:{port}", "--backlog", "2048", "service:create_app()"],
+                             *(["--threads", str(threads)] if threads else []), *options,
+                             "--bind", f"{HOST}:{port}", "--backlog", "2048",
+                             # as the Dockerfile logs every request; here the worker's pid and the time
+                             # the request spent in the worker, so the run can say who served what
+                             "--access-logfile", str(scratch / "access.log"), "--access-logformat", "%(p)s %(M)s %(m)s %(U)s",
+                             "service:create_app()"],
                             cwd=ROOT, env=env, stdout=log, stderr=log)
     try:
         deadline = time.monotonic() + 60
@@ -194,7 +201,9 @@ def gunicorn(url: str, scratch: Path, workers: int | None = None, threads: int |
 
 
 class Load:
-    """The mix, and three ways of offering it (each client keeps one keep-alive connection):
+    """The mix, and three ways of offering it (each client reuses its connection while the server
+    keeps it open; the production config answers every request with "Connection: close", so each
+    request is a new connection, as from a proxy in front; `connections` counts them):
 
     * closed loop, no think time (`think=0`, the issue's benchmark): each client sends its next
       request as soon as the last one answered, so latency is clients / throughput;
@@ -220,6 +229,9 @@ class Load:
         self.error_samples: list[str] = []
         self.unserved = 0
         self.reconnects = 0
+        self.connections = 0
+        self.connect_times: list[float] = []
+        self.started, self.scored_all_at = time.perf_counter(), None
 
     def upload_body(self) -> bytes:
         """32 KiB of text, different every time: real uploads are new files, not one blob deduplicated."""
@@ -246,6 +258,8 @@ class Load:
                 self.upload_body(), {"Content-Type": "application/octet-stream", "Authorization": f"Bearer {token}"}
         with self.lock:
             submission = self.submissions.pop() if self.submissions else None
+            if submission is not None and not self.submissions:
+                self.scored_all_at = time.perf_counter()
         auth = {"Authorization": f"Bearer {data['teacher_token']}"}
         if submission is None:  # all scored: read the review queue instead
             return kind, "GET", "/api/v1/submissions?status=submitted", None, auth
@@ -264,6 +278,11 @@ class Load:
             try:
                 if conn is None:
                     conn = http.client.HTTPConnection(HOST, self.port, timeout=60)
+                    began = time.perf_counter()
+                    conn.connect()
+                    with self.lock:
+                        self.connections += 1
+                        self.connect_times.append(time.perf_counter() - began)
                 conn.request(method, path, body=body, headers=headers)
                 response = conn.getresponse()
                 response.read()
@@ -388,6 +407,12 @@ def report(load: Load, elapsed: float, label: str) -> None:
               f"{quantile(values, .99) * 1000:8.0f} {load.errors.get(kind, 0):7d}")
     if load.client_errors:
         print("4xx answers (not errors):", dict(sorted(load.client_errors.items())))
+    print(f"connections opened: {load.connections} ({load.connections / max(1, len(every)):.2f} per request); "
+          f"connecting took p50 {quantile(load.connect_times, .5) * 1000:.1f} ms, "
+          f"p99 {quantile(load.connect_times, .99) * 1000:.1f} ms, max {max(load.connect_times, default=0) * 1000:.0f} ms")
+    if load.scored_all_at:
+        print(f"every submission was scored {load.scored_all_at - load.started:.0f} s into the run; "
+              "after that the 'score' clients read the review queue (GET) instead")
     if load.reconnects:
         print(f"{load.reconnects} requests met a keep-alive connection the server had closed while idle "
               "and were sent again on a new one (their latency includes both tries)")
@@ -413,14 +438,46 @@ def server_errors(scratch: Path, limit: int = 3) -> str:
     return "\n".join("Traceback (most recent call last):" + b[-2500:] for b in blocks[-limit:])
 
 
-def measured(load: Load, master: int, label: str, drive) -> None:
+def per_worker(access_log: Path, offset: int, cpu_before: dict, cpu_after: dict, served: int) -> None:
+    """Who served what: requests, CPU and time inside the worker per worker, from the access
+    log lines written since `offset` ("<pid> ms" each). The time inside a worker starts when
+    a thread took the request; a client's latency minus it is time queued (kernel backlog,
+    a busy worker's poller and thread pool)."""
+    times: dict[int, list[float]] = defaultdict(list)
+    kinds: dict[str, list[float]] = defaultdict(list)
+    with open(access_log, "rb") as log:
+        log.seek(offset)
+        for line in log:
+            with contextlib.suppress(ValueError):
+                pid, ms, method, path = line.decode(errors="replace").split()
+                times[int(pid.strip("<>"))].append(float(ms) / 1000)
+                kind = "public" if method == "GET" and not path.startswith("/api/") else \
+                    "verify" if path == "/api/v1/verify" else "upload" if path.startswith("/api/v1/artifacts") \
+                    else "score"
+                kinds[kind].append(float(ms) / 1000)
+    every = [t for values in times.values() for t in values]
+    print(f"inside the workers (access log, {len(every)} of {served} requests): p50 "
+          f"{quantile(every, .5) * 1000:.0f} ms, p99 {quantile(every, .99) * 1000:.0f} ms; " +
+          ", ".join(f"{kind} p50 {quantile(kinds[kind], .5) * 1000:.0f} / p99 {quantile(kinds[kind], .99) * 1000:.0f}"
+                    for kind in MIX))
+    for pid in sorted(set(times) | set(cpu_after)):
+        values = times.get(pid, [])
+        cpu = cpu_after.get(pid, 0.0) - cpu_before.get(pid, 0.0)
+        print(f"  worker {pid}: {len(values):6d} requests ({len(values) / max(1, len(every)):4.0%}), "
+              f"p50 {quantile(values, .5) * 1000:5.0f} ms, p99 {quantile(values, .99) * 1000:5.0f} ms inside, "
+              f"CPU {cpu:5.1f} s = {cpu * 1000 / max(1, len(values)):.1f} ms/request")
+
+
+def measured(load: Load, master: int, label: str, drive, access_log: Path) -> None:
     """Run `drive()` (returns elapsed s) and print latency, errors and CPU per request."""
     load.reset()
     load_before = os.getloadavg()[0]
-    server_before, client_before = workers_cpu_seconds(master), time.process_time()
+    offset = access_log.stat().st_size if access_log.exists() else 0
+    server_before, client_before = workers_cpu(master), time.process_time()
     with StateSampler(master) as states:
         elapsed = drive()
-    server_cpu, client_cpu = workers_cpu_seconds(master) - server_before, time.process_time() - client_before
+    server_after, client_cpu = workers_cpu(master), time.process_time() - client_before
+    server_cpu = sum(server_after.values()) - sum(server_before.values())
     report(load, elapsed, label)
     served = max(1, sum(len(v) for v in load.results.values()))
     # Throughput is bounded by (cores given to us) / (server + client CPU per request).
@@ -429,6 +486,8 @@ def measured(load: Load, master: int, label: str, drive) -> None:
           f"{os.cpu_count()} cores, the client {client_cpu / elapsed:.2f}")
     print(f"worker threads running or waiting for a core: {states.runnable():.2f} on average "
           f"({os.cpu_count()} cores; fewer while requests queue = waiting on locks, disk or the client)")
+    time.sleep(0.5)  # the access log's last lines
+    per_worker(access_log, offset, server_before, server_after, served)
     print(f"load average: {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
 
 
@@ -445,6 +504,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=None, help="gunicorn --workers (default: gunicorn.conf.py)")
     parser.add_argument("--threads", type=int, default=None,
                         help="gunicorn --threads, 1 = sync workers (default: gunicorn.conf.py)")
+    parser.add_argument("--server-option", action="append", default=[], metavar="OPTION",
+                        help="one more gunicorn command-line option (repeatable; quote it with its value, "
+                             "e.g. '--keep-alive=0'); the output then says it is not the production config")
     parser.add_argument("--students", type=int, default=40)
     parser.add_argument("--submissions-each", type=int, default=25)
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"),
@@ -457,7 +519,8 @@ def main() -> None:
         raise SystemExit(f"--rate must be 1-10 values in (0, {MAX_RATE}] and --think 0..60")
     prod_workers, prod_threads = production_config()
     workers, threads = args.workers or prod_workers, args.threads or prod_threads
-    config = "production config" if (workers, threads) == (prod_workers, prod_threads) else "NOT the production config"
+    config = "production config" if (workers, threads) == (prod_workers, prod_threads) and not args.server_option \
+        else f"NOT the production config: {' '.join(args.server_option)}"
     scratch = Path(tempfile.mkdtemp(prefix="bench-load-"))
     try:
         with contextlib.ExitStack() as stack:
@@ -475,7 +538,8 @@ def main() -> None:
             data = build_school(url, scratch, args.students, args.submissions_each)
             print(f"{label}: school built in {time.perf_counter() - started:.0f} s ({len(data['awards'])} students "
                   f"with a badge, {len(data['submissions'])} submissions to score)")
-            port, master = stack.enter_context(gunicorn(url, scratch, args.workers, args.threads, expect=workers))
+            port, master = stack.enter_context(gunicorn(url, scratch, args.workers, args.threads, expect=workers,
+                                                             options=tuple(args.server_option)))
             load = Load(port, data, args.seconds)
             kind = f"gthread, {threads} threads each" if threads > 1 else "sync"
             print(f"gunicorn: {workers} workers, {kind} ({config}); {os.cpu_count()} cores shared by client and "
@@ -483,11 +547,11 @@ def main() -> None:
             if not rates:
                 mode = f"think time exponential, mean {args.think:g} s" if args.think else "no think time"
                 measured(load, master, f"{label}, {args.clients} clients, {mode}",
-                         lambda: load.run(args.clients, args.think))
+                         lambda: load.run(args.clients, args.think), scratch / "access.log")
             for rate in rates:
                 measured(load, master, f"{label}, open loop: {rate:g} arrivals/s (Poisson), pool of {args.clients} "
                                        "clients, latency from arrival",
-                         lambda rate=rate: load.run_open(rate, args.clients))
+                         lambda rate=rate: load.run_open(rate, args.clients), scratch / "access.log")
             if "Traceback" in (tracebacks := server_errors(scratch)):
                 print("\nserver tracebacks (gunicorn.log):\n" + tracebacks)
     finally:

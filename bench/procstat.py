@@ -11,19 +11,24 @@ from pathlib import Path
 
 def workers_cpu_seconds(master_pid: int) -> float:
     """User + system CPU used so far by the children (workers) of a gunicorn master."""
+    return sum(workers_cpu(master_pid).values())
+
+
+def workers_cpu(master_pid: int) -> dict[int, float]:
+    """User + system CPU seconds used so far by each child (worker) of a gunicorn master, by pid."""
     ticks = os.sysconf("SC_CLK_TCK")
     try:
         children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
     except OSError:
-        return 0.0
-    total = 0
+        return {}
+    cpu = {}
     for pid in children:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:  # a worker that exited meanwhile
             continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / ticks
+        cpu[int(pid)] = (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return cpu
 
 
 def worker_states(master_pid: int) -> list[str]:

@@ -1,7 +1,7 @@
 """Where a server-rendered page spends its CPU: cProfile over N requests in-process.
 
     .venv/bin/python bench/profile_pages.py /tmp/school2000 [--requests 200] [--only home-admin,heatmap]
-        [--top 30] [--sort cumulative]
+        [--top 30] [--sort cumulative] [--build]
 
 Signs in each role of a `bench/school.py` school through the real form, then
 for each case runs N requests through Flask's test client, printing the CPU
@@ -29,6 +29,7 @@ def cases(school: dict) -> list[tuple[str, str, str]]:
         ("home-teacher", "teacher", "/home"),
         ("home-student", "student", "/home"),
         ("heatmap", "teacher", f"/assessment/sections/{school['section_id']}"),
+        ("heatmap-api", "teacher", f"/api/v1/sections/{school['section_id']}/heatmap"),
         ("progress", "teacher", f"/assessment/students/{school['student_id']}"),
         ("queue", "teacher", "/assessment/queue"),
         ("reports", "admin", "/assessment/reports"),
@@ -43,6 +44,8 @@ def main() -> int:
     parser.add_argument("--top", type=int, default=0, help="print the cProfile top N (0: timing only)")
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--sql", action="store_true", help="print each statement's time in one request")
+    parser.add_argument("--build", action="store_true",
+                        help="build kept fragments every time (web/fragments.py): a first view after a change")
     args = parser.parse_args()
 
     from sqlalchemy import event
@@ -57,6 +60,10 @@ def main() -> int:
                       "STORAGE_URL": school["storage_url"], "SERVICE_ENV": "development",
                       "PUBLIC_BASE_URL": "http://127.0.0.1:8000", "PASSWORD_HASH_PROFILE": "fast"})
     only = set(filter(None, args.only.split(",")))
+    if args.build:
+        from service.web import fragments
+
+        fragments.fragment = lambda what, organization_id, build: build()
     import gc
 
     gc.freeze()  # as gunicorn.conf.py's post_worker_init does: the loaded app is not rescanned

@@ -29,6 +29,8 @@ def main() -> int:
     parser.add_argument("--case", choices=("key", "new", "ours"), default="key")
     parser.add_argument("-n", type=int, default=2000, help="requests measured")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--sort", default="cumulative", help="pstats sort key (cumulative, tottime...)")
+    parser.add_argument("--top", type=int, default=40, help="functions printed")
     parser.add_argument("--source", type=Path, default=BENCH.parent, help="the service's source tree")
     args = parser.parse_args()
     sys.path[:0] = [str(args.source.resolve()), str(BENCH)]
@@ -71,7 +73,7 @@ def main() -> int:
     print(f"{args.case}: {cpu:.3f} ms CPU per request ({args.n} requests, {args.source}; "
           f"load average {os.getloadavg()[0]:.1f}){' (profiled)' if profiler else ''}")
     if profiler:
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+        pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
     return 0
 
 

@@ -5,7 +5,9 @@ Two paths that must always agree (tests cross-check them):
 * :func:`canonicalize_generic` - pyld ``normalize`` with the offline loader.
 * :func:`canonicalize` - the fast path: :mod:`openbadges.jsonld_rdf` turns
   the document into quads in one walk, with every context processed by pyld
-  once per process, and RDFC-1.0 labels blank nodes by their first-degree
+  once per process (for a JSON shape seen before, :mod:`openbadges.jsonld_template`
+  fills that shape's recorded quads with the document's values instead), and
+  RDFC-1.0 labels blank nodes by their first-degree
   hashes (pyld's full algorithm when hashes tie). Whatever the walk does not
   implement, and every error, goes to the generic path, so pyld decides
   errors and edge cases.
@@ -24,6 +26,7 @@ from pyld.context_resolver import ContextResolver
 from . import nquads
 from .jsonld import ContextNotAvailable, DocumentLoader, default_loader
 from .jsonld_rdf import Compiler, Unsupported
+from .jsonld_template import Templates
 
 __all__ = ["CanonicalizationError", "UndefinedTermError", "canonicalize", "canonicalize_generic"]
 
@@ -129,16 +132,21 @@ def canonicalize_generic(document, *, loader: DocumentLoader | None = None) -> s
 # --------------------------------------------------------------------------
 # fast path (internal boundary: openbadges.jsonld_rdf, always checked against pyld in tests)
 # --------------------------------------------------------------------------
-_compilers: "weakref.WeakKeyDictionary[DocumentLoader, Compiler]" = weakref.WeakKeyDictionary()
+_templates: "weakref.WeakKeyDictionary[DocumentLoader, Templates]" = weakref.WeakKeyDictionary()
+
+
+def _shapes(loader: DocumentLoader) -> Templates:
+    """The loader's templates of the document shapes it has seen (jsonld_template), around its walk."""
+    templates = _templates.get(loader)
+    if templates is None:
+        options = _options(loader)
+        with _lock:
+            templates = _templates.get(loader) or _templates.setdefault(loader, Templates(Compiler(options)))
+    return templates
 
 
 def _compiler(loader: DocumentLoader) -> Compiler:
-    compiler = _compilers.get(loader)
-    if compiler is None:
-        options = _options(loader)
-        with _lock:
-            compiler = _compilers.setdefault(loader, Compiler(options))
-    return compiler
+    return _shapes(loader).compiler
 
 
 def _label_and_serialize(quads: list) -> str:
@@ -167,6 +175,14 @@ def _label_and_serialize(quads: list) -> str:
         if g is not None and g[0] == "_" and g != s and g != o:
             mention(g, quad)
     if not mentions:
+        lines.sort()
+        return "".join(lines)
+    if len(mentions) == 1:  # one blank node (a proof configuration's): it is _:c14n0, no hash needed
+        node = next(iter(mentions))
+        for s, p, o, g in labeled:
+            s = "_:c14n0" if s == node else s
+            o = "_:c14n0" if o == node else o
+            lines.append(f"{s} {p} {o} .\n" if g is None else f"{s} {p} {o} {'_:c14n0' if g == node else g} .\n")
         lines.sort()
         return "".join(lines)
     hashes = {}
@@ -230,7 +246,7 @@ def canonicalize(document, *, loader: DocumentLoader | None = None) -> str:
     if not isinstance(document, dict):
         raise CanonicalizationError("document must be a JSON object")
     try:
-        quads = _compiler(loader).quads(document)
+        quads = _shapes(loader).quads(document)
     except Unsupported:
         return canonicalize_generic(document, loader=loader)
     return _label_and_serialize(quads)

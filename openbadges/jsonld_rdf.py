@@ -218,13 +218,15 @@ def _context_key(local) -> str:
 
 
 class _Walk:
-    __slots__ = ("compiler", "out", "count", "labels")
+    __slots__ = ("compiler", "out", "count", "labels", "rec")
 
-    def __init__(self, compiler: Compiler):
+    def __init__(self, compiler: Compiler, recorder=None):
         self.compiler = compiler
         self.out: list = []
         self.count = 0
         self.labels: dict = {}
+        # openbadges.jsonld_template's recorder: told how each string value became a term
+        self.rec = recorder
 
     def fresh(self) -> str:
         self.count += 1
@@ -292,6 +294,10 @@ class _Walk:
             if not isinstance(subject_iri, str):
                 raise Unsupported
             subject = self._subject(subject_iri)
+            if self.rec is not None:
+                subject = self.rec.iri(element[next(iter(ids))], ctx, subject)
+        if types and self.rec is not None:
+            self.rec.fixed(types)  # they choose contexts and terms: part of the shape
         out = self.out
         if types and subject is not None:
             for v in types:
@@ -314,6 +320,8 @@ class _Walk:
             raise Unsupported
         predicate, out = t.predicate, self.out
         if mode == _JSON_VALUE:
+            if self.rec is not None:
+                self.rec.fixed(value)
             literal = '"' + _escape(_json_canonicalize(value).decode("utf-8")) + '"^^' + _iri(_JSON)
             if subject is not None:
                 out.append((subject, predicate, literal, graph))
@@ -346,6 +354,8 @@ class _Walk:
             kind = type(item)
             if kind is str and suffix is not None:
                 o = '"' + _escape(item) + '"' + suffix
+                if self.rec is not None:
+                    o = self.rec.string(item, suffix, o)
             elif kind is dict:
                 o = self.node(term_ctx, key, vt, item, graph)
             elif item is None:
@@ -387,6 +397,10 @@ class _Walk:
                 ctx.raw, item, vocab=True, base="")
             if not isinstance(iri, str):
                 raise Unsupported
+            if self.rec is not None:
+                if coerce == "@id":
+                    return self.rec.iri(item, ctx, self._subject(iri))
+                self.rec.fixed(item)  # expanded against the vocabulary: part of the shape
             return self._subject(iri)
         datatype = language = None
         if coerce is not None and coerce not in ("@id", "@vocab", "@none"):
@@ -395,6 +409,8 @@ class _Walk:
             language = t.language
             if t.direction is not None:
                 raise Unsupported
+        if self.rec is not None:
+            return self.rec.literal(item, datatype, language, _literal(item, datatype, language))
         return _literal(item, datatype, language)
 
 

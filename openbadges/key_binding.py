@@ -20,9 +20,7 @@ from __future__ import annotations
 import urllib.parse
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
-from cryptography.hazmat.primitives import serialization
 
 from . import did
 from .keys import KeyMaterialError, PublicKey
@@ -48,9 +46,7 @@ def _unbound(detail: str) -> KeyBinding:
 
 
 def _fingerprint(key: PublicKey) -> bytes:
-    # the DER SubjectPublicKeyInfo: one canonical byte string per key, any algorithm
-    raw: Any = key.key  # a cryptography public key of any of the three algorithms
-    return raw.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return key.spki  # kept on the key: the same issuer keys are bound again and again
 
 
 @lru_cache(maxsize=1024)

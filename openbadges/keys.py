@@ -98,6 +98,11 @@ class PublicKey:
         return self.key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
     @functools.cached_property
+    def spki(self) -> bytes:
+        """The DER SubjectPublicKeyInfo: one canonical byte string per key, any algorithm."""
+        return self.key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+    @functools.cached_property
     def multikey(self) -> str:
         """``publicKeyMultibase`` (``z6Mk...`` for Ed25519, ``zDn...`` for P-256)."""
         if self.alg == "EdDSA":

@@ -132,9 +132,11 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
 
 def engine_options(url: str) -> dict:
     if url.startswith("sqlite"):
+        from .sqlite_writes import QueuedWritesConnection
+
         # Several threads (the dev server, inline jobs) share one file; wait for
-        # the write lock rather than failing at once.
-        return {"connect_args": {"timeout": 30}}
+        # the write lock rather than failing at once, queued (sqlite_writes.py).
+        return {"connect_args": {"timeout": 30, "factory": QueuedWritesConnection}}
     # No pool_pre_ping: service/db.py pings only connections that sat idle.
     return {}
 

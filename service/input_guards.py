@@ -11,8 +11,6 @@
 """
 from __future__ import annotations
 
-import json
-
 from flask import Flask, request
 from werkzeug.routing import IntegerConverter
 
@@ -54,12 +52,16 @@ def check_json_depth() -> None:
     if not data:
         return
     try:
-        value = json.loads(data)
+        # Parsed once, by the app's own JSON loader, into werkzeug's cache: the view's
+        # get_json() reads this value instead of parsing the body a second time.
+        value = request.get_json(silent=True)
     except RecursionError:
         raise too_deep() from None
-    except ValueError:
-        return  # invalid JSON: the view's parser reports it as it always has
-    if nesting_depth(value) > MAX_JSON_DEPTH:
+    if value is None:
+        return  # invalid JSON (or null): the view's parser reports it as it always has
+    # Every level of nesting opens a bracket, so a body with few brackets (a credential
+    # has a few dozen) cannot be too deep and needs no walk.
+    if data.count(b"[") + data.count(b"{") > MAX_JSON_DEPTH and nesting_depth(value) > MAX_JSON_DEPTH:
         raise too_deep()
 
 

@@ -14,7 +14,10 @@ instants as a `MasteryInterval`. Readers:
   "first mastered when" for the reports (`reports.py`).
 
 Kept current by session hooks (registered once by `install`): at commit, a
-new or changed official assessment or criterion score refreshes its student;
+new, changed or deleted official assessment or criterion score refreshes its
+student for the competencies it can move (`refresh_touched`: a third of
+a score's CPU went to recomputing all of them); a deleted submission or a
+scored attempt's changed evidence refreshes all of the student's;
 a change to the organization's settings, scale or a framework's mastery
 method, or a new framework, queues a rebuild of the organization
 (`mastery_jobs`: a background job with progress). Bulk inserts that bypass
@@ -24,10 +27,12 @@ it is large), so data from before this table existed is covered.
 """
 from __future__ import annotations
 
+import functools
 import uuid
 from collections import defaultdict
+from typing import NamedTuple
 
-from sqlalchemy import String, event, text, type_coerce
+from sqlalchemy import String, bindparam, event, text, type_coerce
 from sqlalchemy.orm import Session
 
 from ..extensions import db
@@ -35,8 +40,9 @@ from ..models import Person, Role, utcnow
 from ..web import fragments
 from . import mastery_jobs
 from .mastery import MasteryResult, calculate
-from .models import (AssessmentSettings, Assessment, Competency, CriterionScore, Framework, MasteryInterval,
-                     MasteryState, MasteryStateBuild, ProficiencyScale, Submission)
+from .models import (AssessmentSettings, Assessment, Competency, CriterionAlignment, CriterionScore, Framework,
+                     MasteryInterval, MasteryState, MasteryStateBuild, ProficiencyScale, Submission,
+                     SubmissionEvidence)
 
 CHUNK = 200  # students per evidence query while rebuilding
 
@@ -44,52 +50,149 @@ CHUNK = 200  # students per evidence query while rebuilding
 def refresh(organization_id: uuid.UUID, student_ids, competencies: list[Competency] | None = None) -> int:
     """Recompute the states of these students (for every competency of the
     organization unless `competencies` is given). Returns rows written."""
-    from .mastery import Evidence
-    from .progress import _evidence_rows, _identifier_scope, framework_configs
-
-    student_ids = list(dict.fromkeys(student_ids))
-    every = competencies is None
-    if every:
-        competencies = list(db.session.scalars(db.select(Competency).where(
-            Competency.organization_id == organization_id)))
-    if not student_ids or not competencies:
-        return 0
-    competency_ids = [c.id for c in competencies]
-    scope = _identifier_scope(competencies)
-    configs = framework_configs(competencies)
-    # identifier -> the competencies whose evidence it is (itself and its ancestors, in every version)
-    counts_toward: dict = defaultdict(list)
-    for competency_id, identifiers in scope.items():
-        for identifier in identifiers:
-            counts_toward[identifier].append(competency_id)
-    table, spans = MasteryState.__table__, MasteryInterval.__table__
-    written = 0
-    for start in range(0, len(student_ids), CHUNK):
-        chunk = student_ids[start:start + CHUNK]
-        pieces: dict = defaultdict(list)
-        # For the whole organization, scores are read by assessment (no identifier list to plan around).
-        wanted = None if every else set(counts_toward)
-        for student_id, piece in _evidence_rows(chunk, organization_id, wanted, None):
-            if piece.competency_identifier not in counts_toward:
-                continue
-            evidence = Evidence(piece.level, piece.assessed_at, piece.sequence)
-            for competency_id in counts_toward[piece.competency_identifier]:
-                pieces[(student_id, competency_id)].append(evidence)
-        for t in (table, spans):
-            db.session.execute(t.delete().where(t.c.student_id.in_(chunk), t.c.competency_id.in_(competency_ids)))
-        rows, span_rows = [], []
-        for (student_id, competency_id), found in pieces.items():
-            state, intervals = _history(organization_id, student_id, competency_id, found, configs[competency_id])
-            rows.append(state)
-            span_rows.extend(intervals)
-        for t, batch in ((table, rows), (spans, span_rows)):
-            for i in range(0, len(batch), 5000):
-                db.session.execute(t.insert(), batch[i:i + 5000])  # Core executemany, 5,000 rows at a time
-        written += len(rows)
+    written = sum(_write(*batch) for batch in computed(organization_id, student_ids, competencies))
     # Pages showing these states are rebuilt. Last: on PostgreSQL the counter's row stays
     # locked until commit, and concurrent scorers of the organization wait for it.
     fragments.touch(db.session, organization_id)
     return written
+
+
+def computed(organization_id: uuid.UUID, student_ids, competencies: list[Competency] | None = None):
+    """What `refresh` writes, CHUNK students at a time: (student ids,
+    competency ids, state rows, interval rows). Also the tests' full recompute."""
+    from .progress import _identifier_scope, framework_configs, scored_work
+
+    student_ids = list(dict.fromkeys(student_ids))
+    every = competencies is None
+    if competencies is None:
+        competencies = list(db.session.scalars(db.select(Competency).where(
+            Competency.organization_id == organization_id)))
+    if not student_ids or not competencies:
+        return
+    competency_ids = [c.id for c in competencies]
+    counts_toward = _counts_toward(_identifier_scope(competencies))
+    configs = framework_configs(competencies)
+    for start in range(0, len(student_ids), CHUNK):
+        chunk = student_ids[start:start + CHUNK]
+        pieces = scored_work(chunk, organization_id).pieces(None if every else set(counts_toward))
+        yield (chunk, competency_ids, *_rows(organization_id, pieces, counts_toward, configs))
+
+
+def _counts_toward(scope: dict) -> dict:
+    """identifier -> the competencies whose evidence it is (itself and its ancestors, in every version)."""
+    counts_toward: dict = defaultdict(list)
+    for competency_id, identifiers in scope.items():
+        for identifier in identifiers:
+            counts_toward[identifier].append(competency_id)
+    return counts_toward
+
+
+def _rows(organization_id, pieces, counts_toward, configs) -> tuple[list[dict], list[dict]]:
+    """State rows and interval rows from (student, EvidencePiece) pairs."""
+    from .mastery import Evidence
+
+    found: dict = defaultdict(list)
+    for student_id, piece in pieces:
+        if piece.competency_identifier not in counts_toward:
+            continue
+        evidence = Evidence(piece.level, piece.assessed_at, piece.sequence)
+        for competency_id in counts_toward[piece.competency_identifier]:
+            found[(student_id, competency_id)].append(evidence)
+    rows, span_rows = [], []
+    for (student_id, competency_id), evidence in found.items():
+        state, intervals = _history(organization_id, student_id, competency_id, evidence, configs[competency_id])
+        rows.append(state)
+        span_rows.extend(intervals)
+    return rows, span_rows
+
+
+def _write(student_ids, competency_ids, rows, span_rows) -> int:
+    """Replace these students' rows for these competencies."""
+    table, spans = MasteryState.__table__, MasteryInterval.__table__
+    for clear in _statements()[2]:
+        db.session.execute(clear, {"students": list(student_ids), "competencies": list(competency_ids)})
+    for t, batch in ((table, rows), (spans, span_rows)):
+        for i in range(0, len(batch), 5000):
+            db.session.execute(t.insert(), batch[i:i + 5000])  # Core executemany, 5,000 rows at a time
+    return len(rows)
+
+
+class _Framework(NamedTuple):
+    """What `settings.mastery_config` reads of a framework."""
+    mastery_method: str | None
+    mastery_params: dict | None
+
+
+@functools.cache
+def _statements():
+    """Built once, bound per call: building them was a visible part of a score's refresh."""
+    tree = db.select(Competency.id, Competency.parent_id, Competency.identifier, Competency.framework_id,
+                     Framework.mastery_method, Framework.mastery_params) \
+        .join(Framework, Framework.id == Competency.framework_id) \
+        .where(Competency.organization_id == bindparam("organization"))
+    deleted = db.select(Competency.identifier) \
+        .join(CriterionAlignment, CriterionAlignment.competency_id == Competency.id) \
+        .where(CriterionAlignment.criterion_id.in_(bindparam("criteria", expanding=True)),
+               Competency.organization_id == bindparam("organization"))
+    table, spans = MasteryState.__table__, MasteryInterval.__table__
+    clear = [t.delete().where(t.c.student_id.in_(bindparam("students", expanding=True)),
+                              t.c.competency_id.in_(bindparam("competencies", expanding=True)))
+             for t in (table, spans)]
+    return tree, deleted, clear
+
+
+def refresh_touched(organization_id: uuid.UUID, student_ids, submission_ids, deleted_criteria=()) -> int:
+    """Recompute these students' states for the competencies a change of
+    these submissions' official scores can move: every competency aligned
+    (by identifier, in any framework version) to a criterion scored on them
+    or on another attempt at the same evidence, and everything above those.
+    Another attempt counts because only the latest score of a piece of
+    evidence counts: a reassessment with a rubric version aligned elsewhere
+    takes the earlier attempt's competencies away. `deleted_criteria`:
+    criteria of deleted scores (no longer found through the submissions).
+    One read of the students' scored work serves both the choice and the
+    recompute. Returns rows written."""
+    from .progress import scored_work
+    from .settings import mastery_config
+
+    student_ids = list(dict.fromkeys(student_ids))
+    submission_ids = set(submission_ids)
+    work = scored_work(student_ids, organization_id, submissions=submission_ids)
+    evidence = set().union(*(work.versions.get(sid, ()) for sid in submission_ids))
+    attempts = submission_ids | {sid for sid, versions in work.versions.items() if versions & evidence}
+    identifiers = {identifier for aid, criterion, _ in work.scores if work.by_id[aid][2] in attempts
+                   for identifier, _, _ in work.aligned[criterion]}
+    statements = _statements()
+    if deleted_criteria:
+        identifiers |= set(db.session.scalars(statements[1], {"criteria": list(deleted_criteria),
+                                                              "organization": organization_id}))
+    if not identifiers:
+        return 0
+    tree = db.session.execute(statements[0], {"organization": organization_id}).all()
+    parent = {row[0]: row[1] for row in tree}
+    touched: set = set()
+    for cid in [row[0] for row in tree if row[2] in identifiers]:
+        while cid is not None and cid not in touched:  # and its ancestors (already there: theirs are too)
+            touched.add(cid)
+            cid = parent.get(cid)
+    children: dict = defaultdict(list)
+    for row in tree:
+        children[row[1]].append(row[0])
+    own = {row[0]: row[2] for row in tree}
+    scope = {}
+    for competency_id in touched:  # as `progress._identifier_scope`: itself and everything below it
+        found, stack = set(), [competency_id]
+        while stack:
+            cid = stack.pop()
+            found.add(own[cid])
+            stack.extend(children.get(cid, ()))
+        scope[competency_id] = found
+    frameworks = {row[3]: _Framework(row[4], row[5]) for row in tree if row[0] in touched}
+    method = {fid: mastery_config(organization_id, f) for fid, f in frameworks.items()}  # type: ignore[arg-type]
+    configs = {row[0]: method[row[3]] for row in tree if row[0] in touched}
+    counts_toward = _counts_toward(scope)
+    rows, span_rows = _rows(organization_id, work.pieces(set(counts_toward)), counts_toward, configs)
+    return _write(student_ids, list(touched), rows, span_rows)
 
 
 def rebuild(organization_id: uuid.UUID) -> int:
@@ -135,36 +238,53 @@ def _tracked(organization_id: uuid.UUID) -> bool:
 def current_table(student_ids, competencies: list[Competency]) -> dict[tuple[uuid.UUID, uuid.UUID], MasteryResult]:
     """{(student_id, competency_id): MasteryResult} from the open states, in one query."""
     student_ids = list(student_ids)
+    grid = current_grid(student_ids, competencies)
+    return {(s, c.id): result for s, row in zip(student_ids, grid) for c, result in zip(competencies, row)}
+
+
+def current_grid(student_ids, competencies: list[Competency]) -> list[list[MasteryResult]]:
+    """[student][competency] -> MasteryResult from the open states, in one query.
+
+    Indexes rather than (student, competency) keys: a heatmap's 540 cells
+    hashed UUID pairs (a Python-level hash) some 7,000 times. Equal results
+    are one shared (frozen) object, so pages can keep per-result markup."""
+    student_ids = list(student_ids)
     if not competencies:
-        return {}
+        return [[] for _ in student_ids]
     organization_id = competencies[0].organization_id
     ensure_built(organization_id)
     if len(student_ids) <= mastery_jobs.CHUNK and mastery_jobs.active(organization_id) is not None:
         # Being rebuilt (settings changed): stored rows may be stale; a few students are cheap live.
         from .progress import mastery_table
 
-        return mastery_table(student_ids, competencies)
+        live = mastery_table(student_ids, competencies)
+        return [[live[(s, c.id)] for c in competencies] for s in student_ids]
     from .progress import framework_configs
 
     configs = framework_configs(competencies)
     # One (frozen) "no evidence yet" result per competency, shared by its empty cells.
-    empty = {c.id: MasteryResult(None, configs[c.id].method, 0, False) for c in competencies}
-    table = {(s, c): result for s in student_ids for c, result in empty.items()}
+    empty = [MasteryResult(None, configs[c.id].method, 0, False) for c in competencies]
+    grid = [list(empty) for _ in student_ids]
     if not student_ids:
-        return table
-    # The ids come back raw and are mapped to the callers' UUIDs: converting
-    # two ids per row was a third of a heatmap's query cost. SQLite stores a
-    # UUID as 32 hex digits; PostgreSQL's driver returns a UUID.
-    raw = {**{s.hex: s for s in student_ids}, **{s: s for s in student_ids},
-           **{c.hex: c for c in empty}, **{c: c for c in empty}}
+        return grid
+    # The ids come back raw and are mapped to indexes: converting two ids per
+    # row was a third of a heatmap's query cost. SQLite stores a UUID as 32
+    # hex digits; PostgreSQL's driver returns a UUID.
+    row_of = {**{s.hex: n for n, s in enumerate(student_ids)}, **{s: n for n, s in enumerate(student_ids)}}
+    column_of = {**{c.id.hex: n for n, c in enumerate(competencies)}, **{c.id: n for n, c in enumerate(competencies)}}
+    shared: dict = {}
     rows = db.session.execute(db.select(type_coerce(MasteryState.student_id, String),
                                         type_coerce(MasteryState.competency_id, String), MasteryState.level,
                                         MasteryState.method, MasteryState.evidence_count, MasteryState.mastered)
                               .where(MasteryState.student_id.in_(student_ids),
-                                     MasteryState.competency_id.in_(list(empty))))
-    for student_id, competency_id, level, method, count, mastered in rows:
-        table[(raw[student_id], raw[competency_id])] = MasteryResult(level, method, count, mastered)
-    return table
+                                     MasteryState.competency_id.in_([c.id for c in competencies])))
+    for student_id, competency_id, *values in rows:
+        key = tuple(values)
+        result = shared.get(key)
+        if result is None:
+            result = shared[key] = MasteryResult(*key)
+        grid[row_of[student_id]][column_of[competency_id]] = result
+    return grid
 
 
 def _history(organization_id, student_id, competency_id, pieces, config) -> tuple[dict, list[dict]]:
@@ -202,16 +322,30 @@ def _changed(session: Session, obj, fields) -> bool:
     return any(state.attrs[name].history.has_changes() for name in fields)
 
 
+def _values(obj, name) -> set:
+    """An attribute's value and, if this flush changed it, its former value."""
+    history = db.inspect(obj).attrs[name].history
+    return {v for v in (getattr(obj, name), *history.deleted) if v is not None}
+
+
 def _after_flush(session: Session, flush_context) -> None:
-    pending = session.info.setdefault(_PENDING, {"assessments": set(), "submissions": set(),
-                                                 "organizations": set(), "frameworks": set()})
+    pending = session.info.setdefault(_PENDING, {"assessments": set(), "submissions": set(), "criteria": set(),
+                                                 "evidence": set(), "students": set(), "organizations": set(),
+                                                 "frameworks": set()})
     for obj in list(session.new) + list(session.dirty) + list(session.deleted):
         if isinstance(obj, Assessment):
-            if obj.kind == "official" and obj.submission_id is not None:
-                pending["submissions"].add(obj.submission_id)
+            if obj.kind == "official" or obj not in session.new and _changed(session, obj, {"kind"}):
+                pending["submissions"] |= _values(obj, "submission_id")
         elif isinstance(obj, CriterionScore):
-            if obj.assessment_id is not None:
-                pending["assessments"].add(obj.assessment_id)
+            pending["assessments"] |= _values(obj, "assessment_id")
+            # A deleted score (or its former criterion) is found through nothing else.
+            pending["criteria"] |= _values(obj, "criterion_id") if obj in session.deleted else \
+                set(db.inspect(obj).attrs.criterion_id.history.deleted) - {None}
+        elif isinstance(obj, SubmissionEvidence):
+            pending["evidence"] |= _values(obj, "submission_id")
+        elif isinstance(obj, Submission):
+            if obj in session.deleted:
+                pending["students"].add((obj.organization_id, obj.student_id))
         elif isinstance(obj, Framework) and obj in session.new:
             pending["frameworks"].add((obj.organization_id, obj.id))
         elif type(obj) in _REBUILD_FIELDS and obj not in session.new and _changed(session, obj,
@@ -220,6 +354,11 @@ def _after_flush(session: Session, flush_context) -> None:
 
 
 def _before_commit(session: Session) -> None:
+    """Refresh the students whose official scores changed in this
+    transaction, only for the competencies those scores can move
+    (`refresh_touched`); every competency of a student whose scored
+    evidence changed or whose submission was deleted; queue a rebuild of an
+    organization whose settings changed."""
     session.flush()  # commit flushes only after this hook: see every change now
     pending = session.info.pop(_PENDING, None)
     if not pending or not any(pending.values()):
@@ -228,22 +367,42 @@ def _before_commit(session: Session) -> None:
     if pending["assessments"]:
         submissions |= set(session.scalars(db.select(Assessment.submission_id).where(
             Assessment.id.in_(pending["assessments"]), Assessment.kind == "official")))
-    by_org: dict = defaultdict(set)
+    whole: dict = defaultdict(set)  # organization -> students recomputed for every competency
+    for org_id, student_id in pending["students"]:
+        whole[org_id].add(student_id)
+    if pending["evidence"]:
+        # The evidence of a scored attempt changed: which of its scores count may change anywhere.
+        for org_id, student_id in session.execute(
+                db.select(Submission.organization_id, Submission.student_id).distinct()
+                .join(Assessment, Assessment.submission_id == Submission.id)
+                .where(Submission.id.in_(pending["evidence"]), Assessment.kind == "official")):
+            whole[org_id].add(student_id)
+    narrow: dict = defaultdict(dict)  # organization -> {student: [submissions whose scores changed]}
     if submissions:
-        for org_id, student_id in session.execute(db.select(Submission.organization_id, Submission.student_id)
-                                                  .where(Submission.id.in_(submissions))):
-            by_org[org_id].add(student_id)
-    built = {org for org in set(by_org) | pending["organizations"] | {o for o, _ in pending["frameworks"]}
+        for org_id, student_id, submission_id in session.execute(
+                db.select(Submission.organization_id, Submission.student_id, Submission.id)
+                .where(Submission.id.in_(submissions))):
+            narrow[org_id].setdefault(student_id, []).append(submission_id)
+    changed = set(whole) | set(narrow)
+    built = {org for org in changed | pending["organizations"] | {o for o, _ in pending["frameworks"]}
              if _tracked(org)}
     # Settings, scale or a new framework touch every student: a background job.
     rebuilt = (pending["organizations"] | {o for o, _ in pending["frameworks"]}) & built
     for org_id in rebuilt:
         mastery_jobs.request_rebuild(org_id)
-    for org_id, students in by_org.items():
+    for org_id in changed:
         # An organization never built is built whole on its first read.
-        if org_id in built and org_id not in rebuilt:
-            _lock_students(session, students)
-            refresh(org_id, students)
+        if org_id not in built or org_id in rebuilt:
+            continue
+        everything = whole.get(org_id, set())
+        students = {s: subs for s, subs in narrow.get(org_id, {}).items() if s not in everything}
+        _lock_students(session, everything | set(students))
+        if everything:
+            refresh(org_id, everything)
+        if students:
+            refresh_touched(org_id, students, [sid for subs in students.values() for sid in subs],
+                            pending["criteria"])
+            fragments.touch(session, org_id)  # last, as in `refresh`
 
 
 _LOCK_CLASS = 0x6D617374  # "mast": advisory locks on students whose stored mastery is being refreshed

@@ -8,10 +8,13 @@ calibration scores never count.
 """
 from __future__ import annotations
 
+import functools
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+
+from sqlalchemy import bindparam
 
 from ..errors import Problem
 from ..extensions import db
@@ -132,65 +135,102 @@ def _identifier_scope(competencies: list[Competency]) -> dict[uuid.UUID, set[str
 
 def _evidence_rows(student_ids, organization_id, identifiers, as_of):
     """(student_id, EvidencePiece) for these students' official academic scores
-    aligned to the given competency identifiers (None: to any competency).
+    aligned to the given competency identifiers (None: to any competency)."""
+    if identifiers is not None and not identifiers:
+        return []
+    return scored_work(student_ids, organization_id, as_of).pieces(identifiers)
 
-    Three index-driven queries joined here rather than one join: given a list
+
+@dataclass
+class ScoredWork:
+    """Some students' official scores on academic criteria aligned to the
+    organization's competencies, and which of them count."""
+
+    # assessment id -> (student, assessed at, submission id, submission title, rubric title, rubric version)
+    by_id: dict
+    scores: list  # (assessment id, criterion id, level)
+    aligned: dict  # criterion id -> [(competency identifier, criterion title, position)]
+    versions: dict  # submission id -> {artifact version ids}
+    counted: set  # the assessments that count (`_latest_assessment_per_evidence`)
+
+    def pieces(self, identifiers=None) -> list[tuple[uuid.UUID, EvidencePiece]]:
+        out = []
+        for assessment_id, criterion_id, level in self.scores:
+            if assessment_id not in self.counted:
+                continue
+            student, at, sid, stitle, rtitle, rversion = self.by_id[assessment_id]
+            for identifier, ctitle, position in self.aligned[criterion_id]:
+                if identifiers is None or identifier in identifiers:
+                    out.append((student, EvidencePiece(identifier, level, at, sid, stitle, ctitle, rtitle,
+                                                       rversion, position)))
+        return out
+
+
+@functools.cache
+def _scored_statements():
+    """Built once (bound per call): building them was a visible part of a score's refresh.
+
+    Four index-driven queries joined here rather than one join: given a list
     of identifiers, planners (SQLite's without statistics) start from the
     competencies and probe every score of the school; this way the cost
     follows the students' own evidence, never the size of the school."""
-    if not student_ids or identifiers is not None and not identifiers:
-        return []
     assessments = (db.select(Assessment.id, Submission.student_id, Assessment.assessed_at, Submission.id,
                              Submission.title, Rubric.title, Rubric.version)
                    .join(Submission, Submission.id == Assessment.submission_id)
                    .join(Rubric, Rubric.id == Assessment.rubric_id)
-                   .where(Submission.student_id.in_(list(student_ids)), Submission.organization_id == organization_id,
-                          Assessment.kind == "official"))
-    if as_of is not None:
-        assessments = assessments.where(Assessment.assessed_at <= as_of)
-    by_id = {row[0]: row[1:] for row in db.session.execute(assessments)}
-    if not by_id:
-        return []
-    ids = list(by_id)
-    scores = []
-    for start in range(0, len(ids), 1000):
-        scores.extend(db.session.execute(
-            db.select(CriterionScore.assessment_id, CriterionScore.criterion_id, CriterionScore.level_value)
-            .where(CriterionScore.assessment_id.in_(ids[start:start + 1000]))))
+                   .where(Submission.student_id.in_(bindparam("students", expanding=True)),
+                          Submission.organization_id == bindparam("organization"), Assessment.kind == "official"))
+    scores = db.select(CriterionScore.assessment_id, CriterionScore.criterion_id, CriterionScore.level_value) \
+        .where(CriterionScore.assessment_id.in_(bindparam("assessments", expanding=True)))
     criteria = db.select(RubricCriterion.id, RubricCriterion.title, RubricCriterion.position, Competency.identifier) \
         .join(CriterionAlignment, CriterionAlignment.criterion_id == RubricCriterion.id) \
         .join(Competency, Competency.id == CriterionAlignment.competency_id) \
-        .where(RubricCriterion.id.in_({criterion for _, criterion, _ in scores}), RubricCriterion.kind == "academic",
-               Competency.organization_id == organization_id)
-    if identifiers is not None:
-        criteria = criteria.where(Competency.identifier.in_(identifiers))
+        .where(RubricCriterion.id.in_(bindparam("criteria", expanding=True)), RubricCriterion.kind == "academic",
+               Competency.organization_id == bindparam("organization"))
+    versions = db.select(SubmissionEvidence.submission_id, SubmissionEvidence.artifact_version_id) \
+        .where(SubmissionEvidence.submission_id.in_(bindparam("submissions", expanding=True)))
+    return {"assessments": assessments, "until": assessments.where(Assessment.assessed_at <= bindparam("as_of")),
+            "scores": scores, "criteria": criteria, "versions": versions}
+
+
+def scored_work(student_ids, organization_id, as_of=None, *, submissions=()) -> ScoredWork:
+    """These students' scored work (up to `as_of`); `submissions`: also the
+    evidence of these (no longer scored) submissions."""
+    statements = _scored_statements()
+    student_ids = list(student_ids)
+    by_id: dict = {}
+    if student_ids:
+        query = statements["assessments"] if as_of is None else statements["until"]
+        by_id = {row[0]: row[1:] for row in db.session.execute(
+            query, {"students": student_ids, "organization": organization_id, "as_of": as_of})}
+    ids = list(by_id)
+    scores = []
+    for start in range(0, len(ids), 1000):
+        scores.extend(db.session.execute(statements["scores"], {"assessments": ids[start:start + 1000]}))
+    # Every alignment of the scored criteria, not only those of some wanted identifiers: which
+    # score of a piece of evidence counts (the latest) must not depend on the question. A
+    # reassessment with a rubric version aligned elsewhere replaces the earlier score for every
+    # competency, whichever of them is asked about.
     aligned = defaultdict(list)
-    for criterion_id, title, position, identifier in db.session.execute(criteria):
-        aligned[criterion_id].append((identifier, title, position))
+    if scores:
+        for criterion_id, title, position, identifier in db.session.execute(
+                statements["criteria"], {"criteria": list({c for _, c, _ in scores}), "organization": organization_id}):
+            aligned[criterion_id].append((identifier, title, position))
     scores = [score for score in scores if score[1] in aligned]
-    counted = _latest_assessment_per_evidence({(by_id[aid][2], aid, by_id[aid][1]) for aid, _, _ in scores})
-    out = []
-    for assessment_id, criterion_id, level in scores:
-        if assessment_id not in counted:
-            continue
-        student, at, sid, stitle, rtitle, rversion = by_id[assessment_id]
-        for identifier, ctitle, position in aligned.get(criterion_id, ()):
-            out.append((student, EvidencePiece(identifier, level, at, sid, stitle, ctitle, rtitle, rversion, position)))
-    return out
+    versions: dict = defaultdict(set)
+    wanted = {by_id[aid][2] for aid, _, _ in scores} | set(submissions)
+    if wanted:
+        for sid, vid in db.session.execute(statements["versions"], {"submissions": list(wanted)}):
+            versions[sid].add(vid)
+    counted = _latest_assessment_per_evidence({(by_id[aid][2], aid, by_id[aid][1]) for aid, _, _ in scores},
+                                              versions)
+    return ScoredWork(by_id, scores, aligned, versions, counted)
 
 
-def _latest_assessment_per_evidence(assessments) -> set:
+def _latest_assessment_per_evidence(assessments, versions) -> set:
     """The assessments that count: a piece of evidence (the exact artifact
     versions submitted) counts once, through its latest official score, so
     scoring the same work again replaces the earlier score instead of adding one."""
-    if not assessments:
-        return set()
-    submission_ids = {sid for sid, _, _ in assessments}
-    versions: dict = defaultdict(set)
-    for sid, vid in db.session.execute(
-            db.select(SubmissionEvidence.submission_id, SubmissionEvidence.artifact_version_id)
-            .where(SubmissionEvidence.submission_id.in_(submission_ids))):
-        versions[sid].add(vid)
     latest: dict = {}
     for sid, aid, at in assessments:
         key = frozenset(versions[sid]) or sid  # no evidence rows: the submission itself

@@ -17,7 +17,7 @@ from sqlalchemy import and_, case, func, or_
 from ..extensions import db
 from ..models import Enrolment, Person, Section
 from .mastery import MasteryResult
-from .mastery_store import current_table, ensure_built
+from .mastery_store import current_grid, current_table, ensure_built
 from .models import (Competency, CourseCompetency, CriterionAlignment, Framework, MasteryInterval,
                      ProficiencyScale, Rubric, RubricCriterion)
 from .settings import level_label, scale_for, settings_for
@@ -54,26 +54,38 @@ def section_competencies(section: Section) -> list[Competency]:
 class Heatmap:
     students: list[Person]
     competencies: list[Competency]
-    cells: dict  # (student_id, competency_id) -> MasteryResult
-    labels: dict  # (student_id, competency_id) -> scale label
+    grid: list  # [student index][competency index] -> MasteryResult
+    label_grid: list  # [student index][competency index] -> scale label
     not_yet: dict = field(default_factory=dict)  # competency_id -> [Person] not yet mastered
     scale: ProficiencyScale | None = None  # the scale the labels come from
+
+    @property
+    def cells(self) -> dict:
+        """(student_id, competency_id) -> MasteryResult."""
+        return {(s.id, c.id): result for s, row in zip(self.students, self.grid)
+                for c, result in zip(self.competencies, row)}
+
+    @property
+    def labels(self) -> dict:
+        """(student_id, competency_id) -> scale label."""
+        return {(s.id, c.id): label for s, row in zip(self.students, self.label_grid)
+                for c, label in zip(self.competencies, row)}
 
 
 def section_heatmap(section: Section, competencies: list[Competency] | None = None) -> Heatmap:
     students = section_students(section)
     competencies = section_competencies(section) if competencies is None else competencies
-    cells = current_table([s.id for s in students], competencies)
+    grid = current_grid([s.id for s in students], competencies)
     scale = scale_for(section.organization_id)
     label_of: dict = {}  # a few distinct levels among hundreds of cells
-    labels = {}
-    for key, result in cells.items():
-        label = label_of.get(result.level)
-        if label is None:
-            label = label_of[result.level] = level_label(scale, result.level)
-        labels[key] = label
-    not_yet = {c.id: [s for s in students if not cells[(s.id, c.id)].mastered] for c in competencies}
-    return Heatmap(students, competencies, cells, labels, not_yet, scale)
+    for row in grid:
+        for result in row:
+            if result.level not in label_of:
+                label_of[result.level] = level_label(scale, result.level)
+    label_grid = [[label_of[result.level] for result in row] for row in grid]
+    not_yet = {c.id: [s for s, row in zip(students, grid) if not row[n].mastered]
+               for n, c in enumerate(competencies)}
+    return Heatmap(students, competencies, grid, label_grid, not_yet, scale)
 
 
 def month_ends(months: int, now: datetime | None = None) -> list[tuple[str, datetime]]:
@@ -254,8 +266,10 @@ class DomainStanding:
         return self.result.level is not None and self.result.level >= self.required
 
 
-def graduation_snapshot(student: Person) -> list[DomainStanding]:
-    """Each domain (top-level item of a current framework) against the level required to graduate."""
+def graduation_snapshot(student: Person, table: dict | None = None) -> list[DomainStanding]:
+    """Each domain (top-level item of a current framework) against the level
+    required to graduate. `table`: the student's `current_table` over (at
+    least) the current frameworks' items, when the caller has it."""
     domains = list(db.session.scalars(db.select(Competency).join(Framework)
                                       .where(Framework.organization_id == student.organization_id,
                                              Framework.status == "current", Competency.parent_id.is_(None))
@@ -263,7 +277,8 @@ def graduation_snapshot(student: Person) -> list[DomainStanding]:
     settings, scale = settings_for(student.organization_id), scale_for(student.organization_id)
     # From the stored states (live while a rebuild runs): the progress page computes the
     # student's evidence once, for its own rows, not a second time for the domains.
-    table = current_table([student.id], domains)
+    if table is None or any((student.id, d.id) not in table for d in domains):
+        table = current_table([student.id], domains)
     return [DomainStanding(d, table[(student.id, d.id)],
                            float(settings.graduation_requirements.get(d.identifier, scale.proficient_value)),
                            level_label(scale, table[(student.id, d.id)].level)) for d in domains]

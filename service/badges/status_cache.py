@@ -23,20 +23,18 @@ Other issuers' lists are fetched and verified on every request.
 """
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from datetime import datetime, timezone
 from typing import Callable
 
 from openbadges.verify import VerificationReport
 from openbadges.verify import verify as ob_verify
 
+from ..lru import LRU
 from .fetch import FetchError
 
 MAX_ENTRIES = 256  # lists per process; a school has a few per purpose
 
-_reports: OrderedDict[tuple, VerificationReport] = OrderedDict()
-_lock = threading.Lock()
+_reports: LRU[VerificationReport] = LRU(MAX_ENTRIES)
 
 
 def _still_valid(credential: dict, now: datetime) -> bool:
@@ -58,10 +56,7 @@ def own_list_report(key: tuple, issuer_did: str, load: Callable[[], tuple | None
     under, should the list have been re-signed in between). A report is kept only
     when the list names ``issuer_did``, the DID of the issuer whose keys are in the key."""
     now = datetime.now(timezone.utc)
-    with _lock:
-        report = _reports.get(key)
-        if report is not None:
-            _reports.move_to_end(key)
+    report = _reports.get(key)
     if report is not None and isinstance(report.credential, dict) and _still_valid(report.credential, now):
         return report
     loaded = load()
@@ -71,13 +66,9 @@ def own_list_report(key: tuple, issuer_did: str, load: Callable[[], tuple | None
     report = ob_verify(credential, resolver=resolver, now=now, _status_list=True)
     issuer = credential.get("issuer") if isinstance(credential, dict) else None
     if report.verified and (issuer.get("id") if isinstance(issuer, dict) else issuer) == issuer_did:
-        with _lock:
-            _reports[(key[0], version, updated_at, *key[3:])] = report
-            while len(_reports) > MAX_ENTRIES:
-                _reports.popitem(last=False)
+        _reports.put((key[0], version, updated_at, *key[3:]), report)
     return report
 
 
 def clear() -> None:
-    with _lock:
-        _reports.clear()
+    _reports.clear()

@@ -141,8 +141,8 @@ class ServiceResolver:
         return self._route(urls.status_list_id_of, url)
 
     def _route(self, parse, url):
-        if not isinstance(url, str):
-            return None
+        if not isinstance(url, str) or url.startswith(("urn:", "did:")):
+            return None  # those schemes are never our web URLs: no need to parse them
         key = (parse, url)
         if key not in self._routes:
             self._routes[key] = parse(url)
@@ -212,6 +212,8 @@ class ServiceResolver:
         return found.keys if found is not None else None
 
     def _resolve(self, ref: str) -> dict:
+        if ref.startswith("did:key:"):  # never one of ours (did:web) nor a URL: skip the URL parsing
+            return self._fallback.resolve(ref)
         slug = urls.issuer_slug_of(ref)
         if slug is not None:
             return self._did_document(slug)
@@ -453,7 +455,8 @@ def _issuer_summary(credential: dict, resolver: ServiceResolver) -> dict:
     summary = {"id": info.get("id") if isinstance(info.get("id"), str) else None, "name": _text(info.get("name")),
                "url": info.get("url") if isinstance(info.get("url"), str) else None,
                "image": _image_url(info.get("image")), "ours": False}
-    slug = urls.issuer_slug_of(summary["id"]) if summary["id"] else None
+    # our issuers are did:web (urls.issuer_did): a did:key or https issuer is never looked up
+    slug = urls.issuer_slug_of(summary["id"]) if summary["id"] and summary["id"].startswith("did:web:") else None
     if slug is not None:
         org = resolver.issuer(slug)
         if org is not None:

@@ -27,15 +27,14 @@ looks.
 """
 from __future__ import annotations
 
-import threading
 import uuid
-from collections import OrderedDict
 from collections.abc import Callable
 
 from sqlalchemy import event, update
 from sqlalchemy.orm import Session
 
 from ..extensions import db
+from ..lru import LRU
 from ..models import Enrolment, Organization, PageGeneration, Section
 
 # Tables whose rows a cached fragment shows or depends on.
@@ -44,8 +43,7 @@ WATCHED = {"people", "sections", "enrolments", "courses", "course_competencies",
 EVERY = "*"  # moves every organization's counter
 MAX_ENTRIES = 256  # a section's heatmap is 100-200 kB: at most ~50 MB per process
 
-_cache: OrderedDict = OrderedDict()
-_lock = threading.Lock()
+_cache: LRU[str] = LRU(MAX_ENTRIES)
 _MOVED = "fragments.moved"  # session.info: organizations whose counter this transaction moved
 
 
@@ -61,18 +59,13 @@ def fragment(what: tuple, organization_id: uuid.UUID, build: Callable[[], str]) 
     if current is None or db.session.info.get(_MOVED):
         return build()
     key = (what, organization_id, current)
-    with _lock:
-        found = _cache.get(key)
-        if found is not None:
-            _cache.move_to_end(key)
-            return found
+    found = _cache.get(key)
+    if found is not None:
+        return found
     built = build()
     if db.session.info.get(_MOVED):  # building changed something (a first build of the mastery states)
         return built
-    with _lock:
-        _cache[key] = built
-        while len(_cache) > MAX_ENTRIES:
-            _cache.popitem(last=False)
+    _cache.put(key, built)
     return built
 
 
@@ -89,8 +82,7 @@ def touch(session: Session, organization_id: uuid.UUID | str) -> None:
 
 
 def clear() -> None:
-    with _lock:
-        _cache.clear()
+    _cache.clear()
 
 
 def _organization_of(session: Session, obj) -> uuid.UUID | str:

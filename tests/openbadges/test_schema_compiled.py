@@ -102,3 +102,7 @@ def test_official_schema_single_proof_shortcut_lists_what_jsonschema_lists():
     # and a second violation still gets the full listing
     del doc["issuer"]
     assert len(official_schema.violations(doc)) == 2
+    # the shortcut does not ask whether the document with its single proof object is valid: the
+    # schema says a proof is an array, whatever else it holds
+    assert official_schema._proof_is_an_array()
+    assert not official_schema._compiled().is_valid(dict(doc, issuer="did:example:x", proof=doc["proof"]))

@@ -51,6 +51,37 @@ def test_deeply_nested_json_is_malformed(client, path, levels):
     problem(client.post(path, data=wrapped, content_type="application/json"), 400)
 
 
+@pytest.mark.parametrize("path", ["/api/v1/verify", "/api/v1/tokens"])
+def test_nesting_just_past_the_limit_is_malformed(client, path):
+    from service.input_guards import MAX_JSON_DEPTH
+
+    # too deep for the guard, but not for the parser: the guard's own walk decides
+    wrapped = '{"credential": ' + _nested(MAX_JSON_DEPTH) + "}"
+    body = problem(client.post(path, data=wrapped, content_type="application/json"), 400)
+    assert body["errors"][0]["field"] == "_body"
+    # deep inside a body with many siblings (more brackets than levels)
+    siblings = "[" + ",".join(["[]"] * 200 + [_nested(MAX_JSON_DEPTH)]) + "]"
+    problem(client.post(path, data='{"credential": ' + siblings + "}", content_type="application/json"), 400)
+    # at the limit: the view answers (a validation error about the fields, not the nesting)
+    r = client.post(path, data='{"credential": ' + _nested(MAX_JSON_DEPTH - 1) + "}", content_type="application/json")
+    assert problem(r, 422)["type"] == "/problems/validation-error"
+
+
+def test_a_json_body_is_parsed_once(client, monkeypatch):
+    """The depth guard's parse is the one the view reads (werkzeug's cache)."""
+    import json
+
+    calls = []
+    decode = json._default_decoder.decode
+    monkeypatch.setattr(json._default_decoder, "decode", lambda s: calls.append(1) or decode(s))
+    r = client.post("/api/v1/verify", json={"credential": {"a": [[[{"b": 1}]]]}})
+    assert r.status_code in (200, 422)
+    assert len(calls) == 1
+    # invalid JSON is still reported by the view's own parser
+    r = client.post("/api/v1/verify", data='{"credential": ', content_type="application/json")
+    assert r.status_code == 400 and r.mimetype == "application/problem+json"
+
+
 def test_ordinary_nesting_still_reaches_the_view(client):
     r = client.post("/api/v1/verify", json={"credential": {"a": [[[{"b": 1}]]]}})
     assert r.status_code in (200, 422)

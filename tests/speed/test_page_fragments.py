@@ -189,3 +189,46 @@ def test_teacher_home_not_yet_list_follows_scores_and_stays_with_its_section(cli
     other = client.application.test_client()
     sign_in(other, t2)  # teaches sec2 only: sec1's kept list is not theirs
     assert school["sec1"].name not in not_yet(other)
+
+
+def test_kept_heatmap_json_follows_scores_and_equals_the_schema(client, factory, school, builds):
+    """The heatmap API's document is kept like the page's content: served
+    again until a score changes it, equal to `HeatmapSchema`'s own dump, and
+    refused to a teacher of another section before anything kept is served."""
+    from service.assessment.schemas import HeatmapSchema
+
+    s1, t1, sec1, rubric = school["s1"], school["t1"], school["sec1"], school["rubric"]
+    mastery_store.ensure_built(school["org"].id)
+    scored_submission(s1, sec1, rubric, t1, {"Claim and evidence": 2, "Organisation": 3})
+    db.session.commit()
+    url = f"/api/v1/sections/{sec1.id}/heatmap"
+    auth = factory.auth(t1)
+
+    def level(document, student, identifier):
+        competency = next(c["id"] for c in document["competencies"] if c["identifier"] == identifier)
+        return next(c["level"] for c in document["cells"]
+                    if c["student_id"] == str(student.id) and c["competency_id"] == competency)
+
+    first = client.get(url, headers=auth)
+    assert first.status_code == 200 and first.mimetype == "application/json"
+    assert level(first.get_json(), s1, "ela-w-1") == 2.0
+    again = client.get(url, headers=auth)
+    assert again.get_data() == first.get_data() and builds["n"] == 1  # kept
+
+    scored_submission(s1, sec1, rubric, t1, {"Claim and evidence": 4, "Organisation": 4})
+    db.session.commit()
+    after = client.get(url, headers=auth).get_json()
+    assert builds["n"] == 2 and level(after, s1, "ela-w-1") not in (None, 2.0)
+
+    heat = reports.section_heatmap(sec1)
+    assert after == HeatmapSchema().dump({
+        "section_id": sec1.id, "students": heat.students, "competencies": heat.competencies,
+        "cells": [dict(student_id=s.id, competency_id=c.id, level=heat.cells[(s.id, c.id)].level,
+                       label=heat.labels[(s.id, c.id)], mastered=heat.cells[(s.id, c.id)].mastered,
+                       evidence_count=heat.cells[(s.id, c.id)].evidence_count)
+                  for s in heat.students for c in heat.competencies],
+        "not_yet_meeting": [dict(competency_id=cid, students=people) for cid, people in heat.not_yet.items()]})
+
+    refused = client.get(url, headers=factory.auth(school["t2"]))  # teaches sec2 only
+    assert refused.status_code in (403, 404) and refused.mimetype == "application/problem+json"
+    assert client.get(url).status_code == 401

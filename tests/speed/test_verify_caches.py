@@ -242,3 +242,17 @@ def test_only_methods_whose_resolution_the_key_captures_are_kept(app, factory):
     assert key(None) is None
     assert key("did:key:z6Mkabc#z6Mkabc") != memo.key({"id": "urn:y", "proof": [
         {"verificationMethod": "did:key:z6Mkabc#z6Mkabc"}]})
+
+
+def test_the_credential_digest_tells_every_json_value_apart():
+    """orjson writes NaN and Infinity as null: a credential with null (or those) is digested by the
+    standard encoder, which refuses non-finite numbers, so none of them shares a key."""
+    from service.badges.check_cache import _digest
+
+    base = {"id": "urn:x", "proof": {"proofValue": "z1"}}
+    digests = [_digest(dict(base, value=v)) for v in (None, 0.0, -0.0, 0, 1, 1.0, "null", "NaN", False, [], {})]
+    assert None not in digests and len(set(digests)) == len(digests)
+    for v in (float("nan"), float("inf"), float("-inf")):
+        assert _digest(dict(base, value=v)) is None  # never kept
+    assert _digest(dict(base, value=2**70)) is not None  # orjson refuses it; the standard encoder writes it
+    assert _digest({"b": 1, "a": 2}) == _digest({"a": 2, "b": 1})
