@@ -19,11 +19,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import cProfile
+import functools
 import os
 import pstats
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -43,20 +43,20 @@ def backend_cpu(pids: set[int]) -> float:
 
 
 class Counters:
-    def __init__(self, engine):
+    def __init__(self, *engines):
         from sqlalchemy import event
 
         self.statements = self.checkouts = 0
         self.pids: set[int] = set()
         self.trace_files: list = []
-        self.postgres = engine.dialect.name == "postgresql"
-        event.listen(engine, "before_cursor_execute", self._statement)
-        event.listen(engine, "after_cursor_execute", self._statement_done)
+        self.postgres = engines[0].dialect.name == "postgresql"
         self.started = 0.0
         self.by_statement: dict[str, list[float]] = {}
-        event.listen(engine.pool, "checkout", self._checkout)
-        event.listen(engine.pool, "connect", self._connect)
-        self.lock = threading.Lock()
+        for engine in dict.fromkeys(engines):  # the app's engine and the identity lookups' (extensions._readers)
+            event.listen(engine, "before_cursor_execute", self._statement)
+            event.listen(engine, "after_cursor_execute", self._statement_done)
+            event.listen(engine.pool, "checkout", self._checkout)
+            event.listen(engine.pool, "connect", self._connect)
 
     def _statement(self, *args):
         self.statements += 1
@@ -99,6 +99,26 @@ class Counters:
                     if len(parts) > 2 and parts[0] == "F" and parts[2].strip() in ("Query", "Sync"):
                         total += 1
         return total
+
+
+def sequence(engine, request) -> str:
+    """One request's pool checkouts, transactions and statements, in order."""
+    from sqlalchemy import event
+
+    lines: list[str] = []
+    hooks = [(engine.pool, "checkout", lambda *a: lines.append("-- checkout")),
+             (engine, "begin", lambda c: lines.append("BEGIN")),
+             (engine, "commit", lambda c: lines.append("COMMIT")),
+             (engine, "rollback", lambda c: lines.append("ROLLBACK (or COMMIT if read-only)")),
+             (engine, "before_cursor_execute", lambda c, cur, st, *a: lines.append("   " + " ".join(st.split())[:110]))]
+    for target, hook, fn in hooks:
+        event.listen(target, hook, fn)
+    try:
+        request()
+    finally:
+        for target, hook, fn in hooks:
+            event.remove(target, hook, fn)
+    return "\n".join(lines)
 
 
 def main() -> int:
@@ -144,7 +164,13 @@ def run(url: str, scratch: Path, data: dict, args) -> None:
                       "INSTANCE_PATH": str(scratch / "instance")})
     with app.app_context():
         engine = db.engine
-    counters = Counters(engine)
+    try:
+        from service.extensions import _readers
+    except ImportError:  # an older tree
+        readers = engine
+    else:
+        readers = _readers(engine)
+    counters = Counters(engine, readers)
     client = app.test_client()
     rng = random.Random(3)
     submissions = list(data["submissions"])
@@ -188,22 +214,7 @@ def run(url: str, scratch: Path, data: dict, args) -> None:
             response = send(i)
             assert response.status_code < 400, (name, response.status_code, response.get_data(as_text=True)[:300])
         if args.sequence == name:  # one request: checkouts, transactions and statements in order
-            from sqlalchemy import event
-
-            lines: list[str] = []
-            # The hooks are removed before the loop moves on: binding `lines` late is what is meant.
-            hooks = [(engine.pool, "checkout", lambda *a: lines.append("-- checkout")),  # noqa: B023
-                     (engine, "begin", lambda c: lines.append("BEGIN")),  # noqa: B023
-                     (engine, "commit", lambda c: lines.append("COMMIT")),  # noqa: B023
-                     (engine, "rollback", lambda c: lines.append("ROLLBACK (or COMMIT if read-only)")),  # noqa: B023
-                     (engine, "before_cursor_execute",
-                      lambda c, cur, st, *a: lines.append("   " + " ".join(st.split())[:110]))]  # noqa: B023
-            for target, hook, fn in hooks:
-                event.listen(target, hook, fn)
-            send(7)
-            for target, hook, fn in hooks:
-                event.remove(target, hook, fn)
-            print("\n".join(lines))
+            print(sequence(engine, functools.partial(send, 7)))
         if args.trace == name:
             counters.round_trips()
             marks = [t.tell() for _, t in counters.trace_files]

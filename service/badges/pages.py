@@ -8,7 +8,7 @@ import uuid
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import audit
 from ..auth import current_person, login_required
@@ -18,7 +18,7 @@ from ..models import Role
 from ..policies import authorize, visible
 from ..body_limits import accepts_body
 from . import downloads, formats, urls
-from .models import Award
+from .models import Award, BadgeClass
 from .verification import MAX_INPUT_BYTES, InputError, verify_input
 
 bp = Blueprint("badges_pages", __name__)
@@ -60,8 +60,8 @@ def verify_page():
 
 
 # -- public badge page -----------------------------------------------------------
-def _public_award(award_id: uuid.UUID) -> Award:
-    award = db.session.get(Award, award_id)
+def _public_award(award_id: uuid.UUID, *options) -> Award:
+    award = db.session.get(Award, award_id, options=options)
     if award is None or award.status not in PUBLIC_STATUSES or not award.credential:
         raise Problem(404, "No such badge.")
     return award
@@ -87,7 +87,9 @@ def linkedin_url(award: Award) -> str:
 
 @bp.get("/badges/<uuid:award_id>")
 def badge_page(award_id: uuid.UUID):
-    award = _public_award(award_id)
+    # The page shows the badge class, its school and the earner: one query, not four.
+    award = _public_award(award_id, joinedload(Award.badge_class).joinedload(BadgeClass.organization),
+                          joinedload(Award.recipient))
     credential = award.credential
     subject = credential.get("credentialSubject") or {}
     achievement = subject.get("achievement") or {}
