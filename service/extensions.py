@@ -1,11 +1,13 @@
 """The shared extension objects, created once and bound to an app in create_app."""
 from __future__ import annotations
 
+import functools
 import threading
 import weakref
 
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import MetaData, Row, create_engine, event
 from sqlalchemy.orm import DeclarativeBase
 
@@ -24,7 +26,19 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+_READ_BIND = "extensions.read_bind"  # session.info: the engine a read_only view's session reads on
+
+
+class RoutedSession(FlaskSession):
+    """Flask-SQLAlchemy's session, which a `read_only` view points at the reader pool."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        if bind is None:
+            bind = self.info.get(_READ_BIND)
+        return super().get_bind(mapper, clause, bind, **kwargs)
+
+
+db = SQLAlchemy(model_class=Base, session_options={"class_": RoutedSession})
 migrate = Migrate(render_as_batch=True, compare_type=True)
 
 
@@ -78,10 +92,49 @@ def _readers(engine):
 
                 # Short lookups, one per request at most: as many as a worker has threads, more only in a burst.
                 readers = create_engine(engine.url, isolation_level="AUTOCOMMIT", pool_size=4, max_overflow=16)
+                event.listen(readers, "connect", _refuse_writes)
                 ping_when_idle(readers.pool)
                 event.listen(engine, "engine_disposed", lambda _engine: readers.dispose())
                 _reader_engines[engine] = readers
     return readers
+
+
+def read_only(view):
+    """For views that only read (the public pages verifiers and visitors fetch).
+    On PostgreSQL the request's ORM session reads on the reader pool above, in
+    autocommit: no BEGIN and COMMIT round trips around the view's SELECTs (two
+    of a public page's three). Each SELECT sees its own snapshot, as it does in
+    the READ COMMITTED transaction it replaces; the server refuses any write.
+    A session that is already in a transaction (something earlier in the
+    request used it) stays as it is. On SQLite nothing changes."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        engine = db.engine
+        readers = _readers(engine)
+        session = db.session()
+        if readers is engine or session.in_transaction():
+            return view(*args, **kwargs)
+        session.info[_READ_BIND] = readers
+        try:
+            return view(*args, **kwargs)
+        finally:
+            # Gives the reader connection back (a rollback never writes: nothing the view
+            # might have added can reach the app's engine); the next use of the session
+            # starts on the app's engine.
+            session.rollback()
+            del session.info[_READ_BIND]
+
+    return wrapper
+
+
+def _refuse_writes(dbapi_connection, record) -> None:
+    """Reader connections are read-only on the server: a `read_only` view that
+    tried to write would fail, not write outside any transaction."""
+    autocommit = dbapi_connection.autocommit
+    dbapi_connection.autocommit = True  # a SET inside a transaction would be undone by its rollback
+    dbapi_connection.execute("SET default_transaction_read_only = on")
+    dbapi_connection.autocommit = autocommit
 
 
 def commit_keeping_loaded() -> None:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from .. import audit
 from ..auth import current_person, login_required
 from ..errors import Problem
-from ..extensions import db
+from ..extensions import db, read_only
 from ..models import Role
 from ..policies import authorize, visible
 from ..body_limits import accepts_body
@@ -86,6 +86,7 @@ def linkedin_url(award: Award) -> str:
 
 
 @bp.get("/badges/<uuid:award_id>")
+@read_only
 def badge_page(award_id: uuid.UUID):
     # The page shows the badge class, its school and the earner: one query, not four.
     award = _public_award(award_id, joinedload(Award.badge_class).joinedload(BadgeClass.organization),

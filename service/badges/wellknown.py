@@ -11,7 +11,7 @@ import uuid
 from flask import Blueprint, Response, json, render_template, request
 
 from ..errors import Problem
-from ..extensions import db
+from ..extensions import db, read_only
 from . import classes, formats, issuer, status
 from .models import Award, BadgeClass
 
@@ -40,6 +40,7 @@ def _wants_json() -> bool:
 
 
 @bp.get("/issuers/<slug>")
+@read_only
 def issuer_profile(slug):
     org = _org(slug)
     if _wants_json():
@@ -50,11 +51,13 @@ def issuer_profile(slug):
 
 
 @bp.get("/issuers/<slug>/did.json")
+@read_only
 def did_document(slug):
     return _json(issuer.did_document(_org(slug)), mimetype="application/did+json")
 
 
 @bp.get("/issuers/<slug>/keys/<key_id>")
+@read_only
 def jwk(slug, key_id):
     org = _org(slug)
     row = issuer.key_by_id(org, key_id)
@@ -69,6 +72,7 @@ def revocation_list(slug):
 
 
 @bp.get("/.well-known/jwks.json")
+@read_only
 def jwks():
     return _json(issuer.jwks(), mimetype="application/jwk-set+json")
 
@@ -88,6 +92,7 @@ def _uuid(value):
 
 
 @bp.get("/achievements/<badge_class_id>")
+@read_only
 def achievement(badge_class_id):
     return _json(classes.achievement_json(_badge_class(badge_class_id)), mimetype=JSON_LD)
 
@@ -108,6 +113,7 @@ def _reason(award: Award) -> dict:
 
 
 @bp.get("/credentials/<award_id>")
+@read_only
 def credential(award_id):
     award = db.session.get(Award, _uuid(award_id))
     if award is None or award.credential is None or award.status in ("pending_approval", "rejected", "issuing"):

@@ -146,3 +146,32 @@ def test_identity_lookups_have_their_own_autocommit_pool_disposed_with_the_app_e
         assert pool.checkedin() >= 1
         db.engine.dispose()
         assert pool.checkedin() == 0  # no connections left behind when the app's engine goes
+
+
+def test_a_read_only_view_reads_on_the_reader_pool_and_cannot_write(app):
+    """`extensions.read_only` (the public pages): the view's SELECTs run on the
+    autocommit reader pool, with no BEGIN/COMMIT around them, and the server
+    refuses a write there; afterwards the session is back on the app's engine."""
+    from service.extensions import _readers, read_only
+
+    seen = {}
+
+    @read_only
+    def view(write: bool):
+        connection = db.session.connection()
+        seen["engine"] = connection.engine
+        seen["autocommit"] = connection.connection.dbapi_connection.autocommit
+        db.session.execute(sa.text("SELECT 1")).scalar()
+        if write:
+            _add_organization("written-by-a-read-only-view")
+        return "ok"
+
+    with app.test_request_context("/"):
+        assert view(False) == "ok"
+        assert seen["engine"] is _readers(db.engine) and seen["autocommit"]
+        with pytest.raises(sa.exc.InternalError, match="read-only transaction"):
+            view(True)
+        db.session.rollback()
+        assert db.session.connection().engine is db.engine  # later work of the request is on the app's engine
+        db.session.rollback()
+    assert "written-by-a-read-only-view" not in _organizations(app)
