@@ -13,7 +13,8 @@ functions for one case.
 
 Cases: me (GET /api/v1/me, bearer token), me-session (the same with a session
 cookie), healthz, 404 (anonymous), 404-token, login (the anonymous sign-in
-page), bare (bench/bare_app.py).
+page), home (the teacher's /home), the public pages of bench_load.py's mix
+(badge, credential, issuer, jwks), bare (bench/bare_app.py).
 """
 from __future__ import annotations
 
@@ -49,6 +50,7 @@ def main() -> int:
 
     service, bare = create_app(), bare_app.create_app()
     token, cookie = _credentials(service, school)
+    award = _an_award(service)
     gc.collect()
     gc.freeze()  # as gunicorn.conf.py does in each worker
     cases = {
@@ -58,6 +60,12 @@ def main() -> int:
         "404": (service, "/api/v1/no-such-thing", {}),
         "404-token": (service, "/api/v1/no-such-thing", {"HTTP_AUTHORIZATION": f"Bearer {token}"}),
         "login": (service, "/login", {}),
+        "home": (service, "/home", {"HTTP_COOKIE": cookie}),
+        # The public pages of bench_load.py's mix, as it asks for them.
+        "badge": (service, f"/badges/{award}", {"HTTP_ACCEPT": "text/html"}),
+        "credential": (service, f"/credentials/{award}", {"HTTP_ACCEPT": "application/json"}),
+        "issuer": (service, f"/issuers/{school['slug']}", {"HTTP_ACCEPT": "application/json"}),
+        "jwks": (service, "/.well-known/jwks.json", {"HTTP_ACCEPT": "application/json"}),
         "bare": (bare, "/api/v1/me", {}),
     }
     only = args.only.split(",") if args.only else list(cases)
@@ -109,6 +117,17 @@ def _credentials(app, school: dict) -> tuple[str, str]:
     if cookie is None:
         raise SystemExit("sign-in failed")
     return token, f"{cookie.key}={cookie.value}"
+
+
+def _an_award(app) -> str:
+    """An issued award whose credential anyone may fetch (no hidden evidence), else any issued one."""
+    from service.badges.models import Award
+    from service.extensions import db
+
+    with app.app_context():
+        awards = db.session.scalars(db.select(Award).where(Award.status == "issued").limit(50)).all()
+        chosen = next((a for a in awards if not a.evidence), awards[0])
+        return str(chosen.id)
 
 
 def _environ(path: str, headers: dict) -> dict:

@@ -31,6 +31,15 @@ def test_public_page_shows_the_badge_with_open_graph_tags(client, issued):
     assert meta(html, "twitter:card") == "summary"
 
 
+def test_an_anonymous_visit_starts_no_session(client, issued):
+    """No cookie and no CSRF token for a visitor who is not signed in (the page still
+    varies by Cookie: a signed-in visitor sees their navigation)."""
+    response = client.get(f"/badges/{issued['award'].id}")
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers and "Cookie" in response.vary
+    assert 'name="csrf-token"' not in response.get_data(as_text=True)
+
+
 def test_linkedin_link_carries_the_certification(client, issued):
     award, org = issued["award"], issued["org"]
     html = client.get(f"/badges/{award.id}").get_data(as_text=True)
