@@ -11,7 +11,8 @@ from markupsafe import Markup
 
 from ..extensions import db
 from ..models import Course, GuardianLink, Person, Role, Section
-from ..policies import allowed, visible
+from ..policies import visible
+from ..policies.relations import taught_section_ids
 from . import fragments
 
 
@@ -52,17 +53,21 @@ def _teacher(person) -> dict:
     from ..badges.models import Award
 
     from ..assessment.policies import scorable
+    from ..badges.policies import approvable
 
     queue = db.session.scalar(db.select(db.func.count()).select_from(
         scorable(person, visible(person, Submission)).where(Submission.status == "submitted").subquery())) or 0
-    pending = [a for a in db.session.scalars(visible(person, Award).where(Award.status == "pending_approval"))
-               if allowed(person, "approve", a)]
+    # Counted in SQL: not every pending award loaded (signed credential and all) and checked one query each.
+    pending = db.session.scalar(db.select(db.func.count()).select_from(
+        approvable(person, visible(person, Award)).where(Award.status == "pending_approval").subquery())) or 0
     sections = db.session.scalars(visible(person, Section).order_by(Section.name)).all()
+    # can_teach for a teacher is "enrolled in it as a teacher": one query for all of them, not one per section.
+    taught = set(db.session.scalars(taught_section_ids(person))) if sections else set()
     behind = Markup("").join(
         fragments.fragment(("home-not-yet", section.id), section.organization_id,
                            lambda section=section: _not_yet_items(reports.section_heatmap(section), section))
-        for section in sections if allowed(person, "teach", section))  # authorized before anything kept
-    return {"queue": queue, "pending": len(pending), "sections": sections, "behind": behind}
+        for section in sections if section.id in taught)  # authorized before anything kept
+    return {"queue": queue, "pending": pending, "sections": sections, "behind": behind}
 
 
 def _not_yet_items(heat, section) -> Markup:
