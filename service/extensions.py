@@ -61,7 +61,11 @@ def init_sqlite(app) -> None:
         cursor.close()
 
 
-def read_first(statement, params: dict):
+# What read_first returns: a namedtuple with `_mapping`, read like SQLAlchemy's Row.
+ReadRow = tuple
+
+
+def read_first(statement, params: dict) -> ReadRow | None:
     """The first row of a prebuilt Core select (None if none), on a pooled
     connection taken for just this statement: no ORM session setup and
     teardown. Used for who-is-calling before every request; the connection is

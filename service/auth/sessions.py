@@ -14,9 +14,9 @@ import time
 from datetime import timedelta
 
 from flask import current_app, request, session
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import bindparam, select
 
-from ..extensions import db, read_first
+from ..extensions import ReadRow, db, read_first
 from ..models import LoginSession, Person, utcnow
 from . import profile
 
@@ -92,7 +92,7 @@ def _cookie_hash() -> str | None:
     return _hash(secret)
 
 
-def current() -> Row | None:
+def current() -> ReadRow | None:
     """The live session named by this request's cookie (id, person_id,
     is_active...), or None. Read from the database on every request: signing
     out or a password change ends it at once in every process."""
@@ -119,7 +119,7 @@ def end_current(reason: str = "logout") -> None:
     session.clear()
 
 
-def end_all(person: Person, reason: str, *, keep: LoginSession | Row | None = None) -> int:
+def end_all(person: Person, reason: str, *, keep: LoginSession | ReadRow | None = None) -> int:
     """End every live session of `person` (but `keep`); returns how many."""
     rows = db.session.scalars(db.select(LoginSession).where(
         LoginSession.person_id == person.id, LoginSession.ended_at.is_(None))).all()

@@ -5,9 +5,9 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import Row, bindparam, select
+from sqlalchemy import bindparam, select
 
-from ..extensions import db, read_first
+from ..extensions import ReadRow, db, read_first
 from ..models import ApiToken, Person, utcnow
 from . import profile
 
@@ -59,7 +59,7 @@ _BY_HASH = (select(_tokens.c.id, _tokens.c.person_id, _tokens.c.scopes, _tokens.
             .where(_tokens.c.token_hash == bindparam("token_hash")))
 
 
-def find_valid_token(secret: str) -> Row | None:
+def find_valid_token(secret: str) -> ReadRow | None:
     """The token's row (id, person_id, scopes, last_used_at...) if it is
     live and its owner active; read from the database on every request, so a
     revocation or deactivation takes effect at once in every process."""
@@ -72,7 +72,7 @@ def find_valid_token(secret: str) -> Row | None:
     return token
 
 
-def note_use(token: Row) -> None:
+def note_use(token: ReadRow) -> None:
     """Record that the token was used, unless that was already recorded
     within LAST_USED_RESOLUTION. The conditional UPDATE lets concurrent
     requests race harmlessly: at most one of them writes."""
