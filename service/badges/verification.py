@@ -309,11 +309,14 @@ def _issuer_query():
 
 
 def _load_issuer(slug: str, award_id: uuid.UUID | None = None, list_ids: tuple = ()) -> _Issuer | None:
-    # on the session's connection: a plain Core statement skips the ORM's execution layer
     params = {"slug": slug, "award_id": award_id}
     for n in range(_MAX_EXPECTED_LISTS):  # unused ones NULL: `id IN (x, NULL)` matches x only
         params[f"list_{n}"] = list_ids[n] if n < len(list_ids) else None
-    rows = db.session.connection().execute(_issuer_query(), params).all()
+    # A plain Core statement on a pooled connection taken for just this statement (as
+    # extensions.read_first): no ORM session begun, so none to end after the request. It
+    # reads what is committed, which is all a verification may go by.
+    with db.engine.connect() as connection:
+        rows = connection.execute(_issuer_query(), params).all()
     if not rows:
         return None
     keys: dict = {}
