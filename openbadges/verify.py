@@ -12,6 +12,7 @@ Only ``verified`` says who issued the credential.
 """
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -20,6 +21,7 @@ from typing import Callable
 from . import data_integrity, did, ob2
 from . import jwt as vcjwt
 from .key_binding import KeyBinding, bind
+from .status_list import StatusListError, read_status
 
 __all__ = ["Check", "VerificationReport", "verify"]
 
@@ -242,10 +244,19 @@ def _check_schema(run, credential, memo=None):
         memo.put("schema", run.checks[-1])
 
 
-def _schema_check(run, credential):
-    from . import official_schema
-    from .schema import validate  # the schema module loads its JSON schemas lazily
+@functools.cache
+def _schemas():
+    """The official_schema and schema modules, imported on first use (they load jsonschema,
+    which importing this module need not pay for); kept, as an import statement in a
+    function costs microseconds at every call."""
+    from . import official_schema, schema
 
+    return official_schema, schema
+
+
+def _schema_check(run, credential):
+    official_schema, schema = _schemas()
+    validate = schema.validate
     types = _types(credential)
     vc1 = _contexts(credential)[0] == VC_V1
     official = ("OpenBadgeCredential" in types or "AchievementCredential" in types) and \
@@ -280,11 +291,9 @@ def _schema_check(run, credential):
 
 
 def _known_schema(ref: str) -> bool:
-    from . import official_schema
-    from .schema import CLR_CREDENTIAL_SCHEMA, ENDORSEMENT_CREDENTIAL_SCHEMA
-
-    return ref in (official_schema.CREDENTIAL_SCHEMA_ID, official_schema.OFFICIAL_SCHEMA_ID, CLR_CREDENTIAL_SCHEMA,
-                   ENDORSEMENT_CREDENTIAL_SCHEMA)
+    official_schema, schema = _schemas()
+    return ref in (official_schema.CREDENTIAL_SCHEMA_ID, official_schema.OFFICIAL_SCHEMA_ID,
+                   schema.CLR_CREDENTIAL_SCHEMA, schema.ENDORSEMENT_CREDENTIAL_SCHEMA)
 
 
 def _as_list(value) -> list:
@@ -403,8 +412,6 @@ def _check_status(run, credential, status_fetcher, resolver, loader, now):
     if status_fetcher is None:
         run.add("status", "warning", "credentialStatus present but no status fetcher was given; status not checked")
         return
-    from .status_list import StatusListError, read_status
-
     for entry in entries:
         if not isinstance(entry, dict):
             raise _Failed("credentialStatus entry is not an object")

@@ -22,7 +22,11 @@ from openbadges import did
 from openbadges.ob2 import display_view as ob2_display_view
 from openbadges.verify import verify as ob_verify
 
+from flask import current_app
+from sqlalchemy import literal_column
+
 from ..extensions import db
+from ..lru import LRU
 from ..models import Organization
 from . import check_cache, issuer, keys, status_cache, urls
 from .fetch import FetchError, fetch, own_path
@@ -145,7 +149,7 @@ class ServiceResolver:
             return None  # those schemes are never our web URLs: no need to parse them
         key = (parse, url)
         if key not in self._routes:
-            self._routes[key] = parse(url)
+            self._routes[key] = _parsed_route(parse, url)
         return self._routes[key]
 
     def resolve(self, did_or_url: str) -> dict:
@@ -239,6 +243,25 @@ class ServiceResolver:
 
 _MAX_EXPECTED_LISTS = 4  # a credential names one or two; more are looked up one by one
 
+# What our URLs name, per app and PUBLIC_BASE_URL: the router's answer for a URL never changes
+# while they stay the same (it says which row an id names, not whether the row exists), and
+# asking it costs more than the rest of a repeated verification's URL handling.
+_ROUTE_MEMO_MAX = 4096
+_NOT_OURS = object()
+
+
+def _parsed_route(parse, url: str):
+    memo = current_app.extensions.get("badges.routes")
+    if memo is None:
+        memo = current_app.extensions.setdefault("badges.routes", LRU(_ROUTE_MEMO_MAX))
+    key = (parse, current_app.config["PUBLIC_BASE_URL"], url)
+    found = memo.get(key)
+    if found is None:
+        found = parse(url)
+        memo.put(key, _NOT_OURS if found is None else found)
+        return found
+    return None if found is _NOT_OURS else found
+
 
 class _AwardState(NamedTuple):
     status: str
@@ -264,7 +287,8 @@ class _Issuer(NamedTuple):
 @functools.cache
 def _issuer_query():
     """Issuer, published keys, and the state of one award and a few status lists of
-    that issuer, in one statement (built once; the ids are bound parameters)."""
+    that issuer, in one statement (built once; the ids are bound parameters, a fixed
+    number of them: an expanding IN is re-rendered at every execution)."""
     from .models import Award, IssuerKey, StatusList
 
     return (db.select(Organization.id, Organization.name, IssuerKey.key_id, IssuerKey.public_key_multibase,
@@ -272,21 +296,27 @@ def _issuer_query():
                       StatusList.id, StatusList.version, StatusList.updated_at)
             .select_from(Organization)
             .outerjoin(IssuerKey, (IssuerKey.organization_id == Organization.id)
-                       & IssuerKey.status.in_(("active", "retired")) & (IssuerKey.algorithm == "EdDSA")
+                       & IssuerKey.status.in_([literal_column("'active'"), literal_column("'retired'")])
+                       & (IssuerKey.algorithm == literal_column("'EdDSA'"))
                        & IssuerKey.public_key_multibase.is_not(None))
             .outerjoin(Award, (Award.id == db.bindparam("award_id", type_=Award.id.type))
                        & (Award.organization_id == Organization.id))
-            .outerjoin(StatusList, StatusList.id.in_(db.bindparam("list_ids", expanding=True,
-                                                                  type_=StatusList.id.type))
+            .outerjoin(StatusList, StatusList.id.in_([db.bindparam(f"list_{n}", type_=StatusList.id.type)
+                                                      for n in range(_MAX_EXPECTED_LISTS)])
                        & (StatusList.organization_id == Organization.id))
             .where(Organization.slug == db.bindparam("slug"))
             .order_by(IssuerKey.created_at, IssuerKey.key_id))
 
 
 def _load_issuer(slug: str, award_id: uuid.UUID | None = None, list_ids: tuple = ()) -> _Issuer | None:
-    # on the session's connection: a plain Core statement skips the ORM's execution layer
-    rows = db.session.connection().execute(_issuer_query(), {"slug": slug, "award_id": award_id,
-                                                             "list_ids": list(list_ids)}).all()
+    params = {"slug": slug, "award_id": award_id}
+    for n in range(_MAX_EXPECTED_LISTS):  # unused ones NULL: `id IN (x, NULL)` matches x only
+        params[f"list_{n}"] = list_ids[n] if n < len(list_ids) else None
+    # A plain Core statement on a pooled connection taken for just this statement (as
+    # extensions.read_first): no ORM session begun, so none to end after the request. It
+    # reads what is committed, which is all a verification may go by.
+    with db.engine.connect() as connection:
+        rows = connection.execute(_issuer_query(), params).all()
     if not rows:
         return None
     keys: dict = {}

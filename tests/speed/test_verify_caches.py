@@ -256,3 +256,54 @@ def test_the_credential_digest_tells_every_json_value_apart():
         assert _digest(dict(base, value=v)) is None  # never kept
     assert _digest(dict(base, value=2**70)) is not None  # orjson refuses it; the standard encoder writes it
     assert _digest({"b": 1, "a": 2}) == _digest({"a": 2, "b": 1})
+
+
+def test_what_our_urls_name_is_kept_per_url_and_base_url(app, client, factory):
+    """The router's answer for each of our URLs is kept per process (service/badges/
+    verification.py, _parsed_route): every URL keeps its own answer, so two awards of one
+    school each get their own state and a credential re-pointed at another award fails;
+    a URL that is not ours stays not ours; another PUBLIC_BASE_URL asks the router again."""
+    from service.badges import status, urls, verification
+
+    school = factory.school()
+    bc = badge_class(school["org"])
+    first, second = issue(bc, school["s1"]), issue(bc, school["s2"])
+    assert _verify(client, first.credential)["verified"]
+    assert _verify(client, second.credential)["verified"]  # both URLs now known
+    status.revoke(second, reason="issued in error")
+    db.session.commit()
+    assert _verify(client, first.credential)["verified"]
+    report = _verify(client, second.credential)
+    assert not report["verified"]
+    assert any(c["check"] == "status" and "revoked by its issuer" in c["message"] for c in report["checks"])
+
+    repointed = dict(first.credential, id=urls.credential_url(second.id))  # not re-signed: tampered
+    report = _verify(client, repointed)
+    assert not report["verified"]
+    assert any(c["check"] == "proof" and c["status"] == "fail" for c in report["checks"])
+    assert not any("by its issuer" in c["message"] for c in report["checks"])
+
+    calls = []
+
+    def counted(url):
+        calls.append(url)
+        return urls.award_id_of(url)
+
+    with app.app_context():
+        url = urls.credential_url(first.id)
+        foreign = f"https://elsewhere.example/credentials/{first.id}"
+        assert verification._parsed_route(counted, url) == first.id
+        assert verification._parsed_route(counted, url) == first.id
+        assert verification._parsed_route(counted, urls.credential_url(second.id)) == second.id
+        assert verification._parsed_route(counted, foreign) is None
+        assert verification._parsed_route(counted, foreign) is None
+        assert calls == [url, urls.credential_url(second.id), foreign]
+        base = app.config["PUBLIC_BASE_URL"]
+        try:
+            app.config["PUBLIC_BASE_URL"] = "https://moved.example"
+            assert verification._parsed_route(counted, url) is None  # no longer one of our URLs
+            assert len(calls) == 4
+        finally:
+            app.config["PUBLIC_BASE_URL"] = base
+        assert verification._parsed_route(counted, url) == first.id
+        assert len(calls) == 4
