@@ -119,22 +119,24 @@ def students_meeting_rule(badge_class: BadgeClass, student_ids, source: MasteryS
 def rule_candidates(student_id, competency_ids, organization_id) -> list[BadgeClass]:
     """The live badge classes whose rule names one of `competency_ids` (any rule
     when empty) and which the student has no award of yet, in any status: the
-    only ones a rule check could award. Two queries (classes, the student's
-    award keys among them)."""
+    only ones a rule check could award. One query: the classes with the
+    student's award of each, if any."""
     wanted = {str(c) for c in competency_ids or []}
-    candidates = []
-    for badge_class in db.session.scalars(db.select(BadgeClass).where(
+    classes: dict = {}
+    held = set()
+    for badge_class, key in db.session.execute(db.select(BadgeClass, Award.award_key).outerjoin(
+            Award, db.and_(Award.badge_class_id == BadgeClass.id, Award.recipient_id == student_id)).where(
             BadgeClass.organization_id == organization_id, BadgeClass.archived_at.is_(None),
             BadgeClass.rule.is_not(None))):
+        classes[badge_class.id] = badge_class
+        held.add(key)
+    candidates = []
+    for badge_class in classes.values():
         conditions = (badge_class.rule or {}).get("all") or []
         mentions = {str(c.get("competency_id") or c.get("rubric_criterion_id")) for c in conditions}
-        if not wanted or mentions & wanted:
+        if (not wanted or mentions & wanted) and award_key_for(badge_class.id, student_id) not in held:
             candidates.append(badge_class)
-    if not candidates:
-        return []
-    held = set(db.session.scalars(db.select(Award.award_key).where(
-        Award.recipient_id == student_id, Award.badge_class_id.in_([bc.id for bc in candidates]))))
-    return [bc for bc in candidates if award_key_for(bc.id, student_id) not in held]
+    return candidates
 
 
 def award_for_mastery(student_id, competency_ids, organization_id, *, source: MasterySource | None = None
