@@ -276,10 +276,11 @@ def take_lease(job_id: uuid.UUID, owner: str, seconds: int | None = None) -> boo
     return taken == 1
 
 
-def finish(job: Job, owner: str, status: str, error: str | None = None) -> None:
-    """End a job the owner still holds (succeeded, failed or cancelled). Commits."""
+def finish(job: Job, owner: str, status: str, error: str | None = None, **values) -> None:
+    """End a job the owner still holds (succeeded, failed or cancelled). Commits.
+    `values`: more columns to set in the same UPDATE (`done`, `result`)."""
     db.session.execute(update(Job).where(Job.id == job.id, Job.lease_owner == owner).values(
-        status=status, error=error, finished_at=utcnow(), lease_owner=None, lease_expires_at=None)
+        status=status, error=error, finished_at=utcnow(), lease_owner=None, lease_expires_at=None, **values)
         .execution_options(synchronize_session=False))
     audit.record(f"job.{status}", obj=job, organization_id=job.organization_id, error=error)
     db.session.commit()

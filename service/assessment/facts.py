@@ -56,8 +56,14 @@ class CriterionFact:
 
 
 def competency_level(student_id: uuid.UUID, competency_id: uuid.UUID) -> float | None:
-    """The student's mastery level; None without evidence or when the competency is gone."""
+    """The student's mastery level; None without evidence or when the competency is gone.
+    From the stored state when it is current (`mastery_store.stored_level`), else live."""
+    from .mastery_store import stored_level
     from .progress import mastery_for
+
+    stored, level = stored_level(student_id, competency_id)
+    if stored:
+        return level
 
     try:
         result = mastery_for(student_id, competency_id)

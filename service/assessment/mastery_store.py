@@ -224,6 +224,31 @@ def _tracked(organization_id: uuid.UUID) -> bool:
         mastery_jobs.active(organization_id) is not None
 
 
+def stored_level(student_id: uuid.UUID, competency_id: uuid.UUID) -> tuple[bool, float | None]:
+    """(whether the stored state can answer, the student's stored level) in one query.
+
+    The stored state answers when the competency is one of the student's
+    organization, that organization is built and no rebuild is under way (its
+    rows may then be stale); otherwise the caller computes the level live. No
+    row: no evidence yet. The badge rule check read the level live, some ten
+    queries per rule, just after the score's commit had stored it."""
+    from .. import jobs as job_runner
+    from ..models import Job
+
+    org = db.select(Person.organization_id).where(Person.id == student_id).scalar_subquery()
+    row = db.session.execute(db.select(
+        db.select(MasteryState.level).where(MasteryState.student_id == student_id,
+                                            MasteryState.competency_id == competency_id).scalar_subquery(),
+        db.exists().where(Competency.id == competency_id, Competency.organization_id == org),
+        db.exists().where(MasteryStateBuild.organization_id == org),
+        db.exists().where(Job.organization_id == org, Job.kind == mastery_jobs.KIND,
+                          Job.status.in_(job_runner.ACTIVE)))).one()
+    level, ours, built, rebuilding = row
+    if not (ours and built and not rebuilding):
+        return False, None
+    return True, None if level is None else float(level)
+
+
 def current_table(student_ids, competencies: list[Competency]) -> dict[tuple[uuid.UUID, uuid.UUID], MasteryResult]:
     """{(student_id, competency_id): MasteryResult} from the open states, in one query."""
     student_ids = list(student_ids)
@@ -353,9 +378,13 @@ def _before_commit(session: Session) -> None:
     if not pending or not any(pending.values()):
         return
     submissions = set(pending["submissions"])
-    if pending["assessments"]:
+    # What the session holds loaded (a score's own assessment and submission) is not read again.
+    assessments = _held(session, Assessment, pending["assessments"], ("kind", "submission_id"))
+    submissions |= {a.submission_id for a in assessments.values() if a.kind == "official"}
+    unknown = pending["assessments"] - set(assessments)
+    if unknown:
         submissions |= set(session.scalars(db.select(Assessment.submission_id).where(
-            Assessment.id.in_(pending["assessments"]), Assessment.kind == "official")))
+            Assessment.id.in_(unknown), Assessment.kind == "official")))
     whole: dict = defaultdict(set)  # organization -> students recomputed for every competency
     for org_id, student_id in pending["students"]:
         whole[org_id].add(student_id)
@@ -367,10 +396,13 @@ def _before_commit(session: Session) -> None:
                 .where(Submission.id.in_(pending["evidence"]), Assessment.kind == "official")):
             whole[org_id].add(student_id)
     narrow: dict = defaultdict(dict)  # organization -> {student: [submissions whose scores changed]}
-    if submissions:
+    held = _held(session, Submission, submissions, ("organization_id", "student_id"))
+    for submission in held.values():
+        narrow[submission.organization_id].setdefault(submission.student_id, []).append(submission.id)
+    if submissions - set(held):
         for org_id, student_id, submission_id in session.execute(
                 db.select(Submission.organization_id, Submission.student_id, Submission.id)
-                .where(Submission.id.in_(submissions))):
+                .where(Submission.id.in_(submissions - set(held)))):
             narrow[org_id].setdefault(student_id, []).append(submission_id)
     changed = set(whole) | set(narrow)
     built = {org for org in changed | pending["organizations"] | {o for o, _ in pending["frameworks"]}
@@ -392,6 +424,20 @@ def _before_commit(session: Session) -> None:
             refresh_touched(org_id, students, [sid for subs in students.values() for sid in subs],
                             pending["criteria"])
             fragments.touch(session, org_id)  # last, as in `refresh`
+
+
+def _held(session: Session, model, ids, fields) -> dict:
+    """{id: object} of those of `ids` the session holds, persistent, with `fields` loaded
+    (flushed, so as in the database within this transaction)."""
+    out = {}
+    for pk in ids:
+        obj = session.identity_map.get(db.inspect(model).identity_key_from_primary_key([pk]))
+        if obj is None:
+            continue
+        state = db.inspect(obj)
+        if state.persistent and not state.unloaded.intersection(fields):
+            out[pk] = obj
+    return out
 
 
 _LOCK_CLASS = 0x6D617374  # "mast": advisory locks on students whose stored mastery is being refreshed

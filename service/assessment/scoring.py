@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 
 from flask import current_app
+from sqlalchemy.orm import joinedload
 
 from .. import audit, events
 from ..errors import Problem, field_error, validation_problem
@@ -131,7 +132,7 @@ def score(submission: Submission, assessor, data: dict, *, kind: str = "official
     if kind == "official" and submission.status != "submitted":
         raise Problem(409, f"This submission is {submission.status}; only a submitted attempt can be scored. "
                            "A reassessment is a new attempt.")
-    rubric = submission.rubric if calibration_id is None else _calibration_rubric(calibration_id)
+    rubric = _rubric_outline(submission.rubric_id if calibration_id is None else _calibration_rubric(calibration_id))
     criteria = {c.id: c for c in rubric.criteria}
     levels = {lv.id: lv for lv in rubric.levels}
     errors, seen = [], set()
@@ -169,10 +170,17 @@ def score(submission: Submission, assessor, data: dict, *, kind: str = "official
     return assessment
 
 
-def _calibration_rubric(calibration_id) -> Rubric:
+def _calibration_rubric(calibration_id) -> uuid.UUID:
     from .models import CalibrationSession
 
-    return db.session.get(CalibrationSession, calibration_id).rubric
+    return db.session.get(CalibrationSession, calibration_id).rubric_id
+
+
+def _rubric_outline(rubric_id: uuid.UUID) -> Rubric:
+    """The rubric with its criteria in one query (its levels load lazily: joining both
+    collections multiplied the rows, and cost more Python than the query saved)."""
+    return db.session.scalars(db.select(Rubric).where(Rubric.id == rubric_id).options(
+        joinedload(Rubric.criteria))).unique().one()
 
 
 def return_for_revision(submission: Submission, teacher, feedback: str) -> Submission:

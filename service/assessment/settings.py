@@ -25,6 +25,22 @@ def _one_row(model, organization_id: uuid.UUID):
     return found
 
 
+def _load_both(organization_id: uuid.UUID) -> None:
+    """The scale and the settings in one query, when the session holds neither
+    (a score's mastery refresh read them with two). Either missing: left to
+    `scale_for` and `settings_for`, which create it."""
+    loaded = db.session.info.setdefault(_LOADED, {})
+    for model in (ProficiencyScale, AssessmentSettings):
+        held = loaded.get((model, organization_id))
+        if held is not None and held in db.session:
+            return
+    row = db.session.execute(db.select(ProficiencyScale, AssessmentSettings).join(
+        AssessmentSettings, AssessmentSettings.organization_id == ProficiencyScale.organization_id)
+        .where(ProficiencyScale.organization_id == organization_id)).first()
+    if row is not None:
+        loaded[(ProficiencyScale, organization_id)], loaded[(AssessmentSettings, organization_id)] = row
+
+
 def scale_for(organization_id: uuid.UUID) -> ProficiencyScale:
     scale = _one_row(ProficiencyScale, organization_id)
     if scale is None:
@@ -50,6 +66,7 @@ def settings_for(organization_id: uuid.UUID) -> AssessmentSettings:
 
 def mastery_config(organization_id: uuid.UUID, framework: Framework | None = None) -> MasteryConfig:
     """The organization's method, overridden by the framework's where it sets one."""
+    _load_both(organization_id)
     scale, settings = scale_for(organization_id), settings_for(organization_id)
     values = [level["value"] for level in scale.levels]
     params = dict(method=settings.mastery_method, decay_weight=settings.decay_weight,

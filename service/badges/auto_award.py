@@ -55,9 +55,8 @@ def run(job_id: uuid.UUID) -> Job | None:
     owner = job_runner.worker_id()
     if not job_runner.take_lease(job_id, owner):
         return None
-    job = db.session.get_one(Job, job_id)
-    db.session.refresh(job)
-    payload = job.payload
+    job = db.session.get_one(Job, job_id, populate_existing=True)  # one read of the row the lease just changed
+    payload, result = job.payload, dict(job.result or {})
     try:
         outcomes = issuance.award_for_mastery(uuid.UUID(payload["student_id"]),
                                               [uuid.UUID(c) for c in payload["competency_ids"]],
@@ -73,9 +72,9 @@ def run(job_id: uuid.UUID) -> Job | None:
         else:
             job_runner.retry_later(job, owner, error, attempts=attempts, delay_seconds=retry_delay(attempts))
         return job
-    job.done = 1
-    job.result = {**(job.result or {}), "awards": [str(o.award.id) for o in outcomes if o.created]}
-    job_runner.finish(job, owner, "succeeded")
+    # The awards committed (and expired): their ids from the identity, not a reload each.
+    awards = [str(db.inspect(o.award).identity[0]) for o in outcomes if o.created]
+    job_runner.finish(job, owner, "succeeded", done=1, result={**result, "awards": awards})
     return job
 
 

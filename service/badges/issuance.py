@@ -23,6 +23,7 @@ from typing import Iterable, Protocol
 
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 import openbadges
 from openbadges import official_schema
@@ -118,22 +119,24 @@ def students_meeting_rule(badge_class: BadgeClass, student_ids, source: MasteryS
 def rule_candidates(student_id, competency_ids, organization_id) -> list[BadgeClass]:
     """The live badge classes whose rule names one of `competency_ids` (any rule
     when empty) and which the student has no award of yet, in any status: the
-    only ones a rule check could award. Two queries (classes, the student's
-    award keys among them)."""
+    only ones a rule check could award. One query: the classes with the
+    student's award of each, if any."""
     wanted = {str(c) for c in competency_ids or []}
-    candidates = []
-    for badge_class in db.session.scalars(db.select(BadgeClass).where(
+    classes: dict = {}
+    held = set()
+    for badge_class, key in db.session.execute(db.select(BadgeClass, Award.award_key).outerjoin(
+            Award, db.and_(Award.badge_class_id == BadgeClass.id, Award.recipient_id == student_id)).where(
             BadgeClass.organization_id == organization_id, BadgeClass.archived_at.is_(None),
             BadgeClass.rule.is_not(None))):
+        classes[badge_class.id] = badge_class
+        held.add(key)
+    candidates = []
+    for badge_class in classes.values():
         conditions = (badge_class.rule or {}).get("all") or []
         mentions = {str(c.get("competency_id") or c.get("rubric_criterion_id")) for c in conditions}
-        if not wanted or mentions & wanted:
+        if (not wanted or mentions & wanted) and award_key_for(badge_class.id, student_id) not in held:
             candidates.append(badge_class)
-    if not candidates:
-        return []
-    held = set(db.session.scalars(db.select(Award.award_key).where(
-        Award.recipient_id == student_id, Award.badge_class_id.in_([bc.id for bc in candidates]))))
-    return [bc for bc in candidates if award_key_for(bc.id, student_id) not in held]
+    return candidates
 
 
 def award_for_mastery(student_id, competency_ids, organization_id, *, source: MasterySource | None = None
@@ -141,7 +144,7 @@ def award_for_mastery(student_id, competency_ids, organization_id, *, source: Ma
     """Issue or queue for approval every badge whose rule now holds for the
     student (rules naming one of `competency_ids`, or all when empty).
     Commits each award; idempotent. Run by the rule-check job (auto_award.py)."""
-    source = source or default_mastery_source()
+    source = _Remembering(source or default_mastery_source())
     student = db.session.get(Person, student_id)
     outcomes = []
     for badge_class in rule_candidates(student_id, competency_ids, organization_id):
@@ -158,6 +161,25 @@ def award_for_mastery(student_id, competency_ids, organization_id, *, source: Ma
         except IssuanceRefused as exc:
             log.warning("automatic award of %s to %s refused: %s", badge_class.id, student_id, exc)
     return outcomes
+
+
+class _Remembering:
+    """A MasterySource that reads each level once: the rules of one check often
+    name the same competency (each read was a query), and its awards do not move mastery."""
+
+    def __init__(self, source: MasterySource):
+        self.source = source
+        self.known: dict = {}
+
+    def level(self, student_id: uuid.UUID, condition: dict) -> float | None:
+        key = (student_id, str(condition.get("competency_id")), str(condition.get("rubric_criterion_id")))
+        if key not in self.known:
+            self.known[key] = self.source.level(student_id, condition)
+        return self.known[key]
+
+    def evidence(self, student_id: uuid.UUID, conditions: list[dict], badge_class=None
+                 ) -> tuple[list[uuid.UUID], list[dict]]:
+        return self.source.evidence(student_id, conditions, badge_class)
 
 
 # -- public entry points ---------------------------------------------------------------------
@@ -319,8 +341,9 @@ def _complete(signer: Signer, award: Award | None, unit: Unit, actor, *, source_
                       recipient_id=unit.recipient.id, award_key=key, source=source_kind, job_id=job_id,
                       awarded_by_id=getattr(actor, "id", None), status="issuing")
         db.session.add(award)
-    evidence_rows, versions = _evidence(unit.evidence_version_ids)
-    list_row, index = slot or status.allocate(signer.org, status.CREDENTIAL_PURPOSE)[0]
+    with db.session.no_autoflush:  # the new award is inserted once, complete, not inserted then updated
+        evidence_rows, versions = _evidence(unit.evidence_version_ids)
+        list_row, index = slot or status.allocate(signer.org, status.CREDENTIAL_PURPOSE)[0]
     valid_until = now + timedelta(days=badge_class.validity_days) if badge_class.validity_days else None
     unsigned = signer.credential(award.id, unit.recipient, now, valid_until, evidence_rows, unit.results,
                                  status.credential_status(list_row, index), unit.narrative)
@@ -346,7 +369,8 @@ def _evidence(version_ids: Iterable) -> tuple[list[dict], list]:
         return [], []
     from ..portfolio.models import ArtifactVersion
 
-    versions = db.session.scalars(db.select(ArtifactVersion).where(ArtifactVersion.id.in_(ids))).all()
+    versions = db.session.scalars(db.select(ArtifactVersion).where(ArtifactVersion.id.in_(ids))
+                                  .options(joinedload(ArtifactVersion.artifact))).all()
     by_id = {v.id: v for v in versions}
     missing = [str(i) for i in ids if i not in by_id]
     if missing:

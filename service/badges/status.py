@@ -23,6 +23,7 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from openbadges import data_integrity
 from openbadges import status_list as obstatus
@@ -82,7 +83,7 @@ def allocate(organization: Organization, purpose: str, count: int = 1) -> list[t
                 .execution_options(synchronize_session=False)).scalar()
             if end is None:
                 continue  # filled concurrently; try the next list
-            db.session.refresh(row, ["allocated"])
+            set_committed_value(row, "allocated", end)  # what RETURNING said: no SELECT of it again
             out.extend((row, index_for(row, n)) for n in range(end - take, end))
             got = True
             break
