@@ -191,6 +191,13 @@ def _readers(engine):
     return readers
 
 
+def reader_engine():
+    """The engine for a statement that only reads committed data and needs no
+    transaction of its own (see `_readers`): on PostgreSQL the autocommit,
+    server-side read-only pool; on SQLite the app's engine."""
+    return _readers(db.engine)
+
+
 def read_only(view):
     """For views that only read (the public pages verifiers and visitors fetch).
     On PostgreSQL the request's ORM session reads on the reader pool above, in

@@ -25,7 +25,7 @@ from openbadges.verify import verify as ob_verify
 from flask import current_app
 from sqlalchemy import literal_column
 
-from ..extensions import db
+from ..extensions import db, reader_engine
 from ..lru import LRU
 from ..models import Organization
 from . import check_cache, issuer, keys, status_cache, urls
@@ -313,9 +313,10 @@ def _load_issuer(slug: str, award_id: uuid.UUID | None = None, list_ids: tuple =
     for n in range(_MAX_EXPECTED_LISTS):  # unused ones NULL: `id IN (x, NULL)` matches x only
         params[f"list_{n}"] = list_ids[n] if n < len(list_ids) else None
     # A plain Core statement on a pooled connection taken for just this statement (as
-    # extensions.read_first): no ORM session begun, so none to end after the request. It
-    # reads what is committed, which is all a verification may go by.
-    with db.engine.connect() as connection:
+    # extensions.read_first): no ORM session begun, so none to end after the request; on
+    # PostgreSQL the autocommit reader pool, so no BEGIN and ROLLBACK round trips. It reads
+    # what is committed, which is all a verification may go by.
+    with reader_engine().connect() as connection:
         rows = connection.execute(_issuer_query(), params).all()
     if not rows:
         return None
