@@ -20,12 +20,18 @@ $(BIN)/python:
 install: $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 
-install-dev: $(BIN)/python
+# Stamped: `make lint` and `make test` (run three times by .ci/run) reinstall only
+# when pyproject.toml or a package-lock.json changed (a no-op pip install plus two
+# `npm ci`, which delete and refetch node_modules, cost ~25 s each time).
+install-dev: $(VENV)/.dev-installed
+
+$(VENV)/.dev-installed: $(BIN)/python pyproject.toml $(wildcard tests/interop/package-lock.json tests/web/package-lock.json)
 	$(BIN)/pip install --quiet -e '.[dev,redis]'
 	@if [ -f tests/interop/package-lock.json ] && command -v npm >/dev/null; then \
 	  npm ci --silent --no-audit --no-fund --prefix tests/interop; fi
 	@if [ -f tests/web/package-lock.json ] && command -v npm >/dev/null; then \
 	  npm ci --silent --no-audit --no-fund --prefix tests/web; fi
+	@touch $@
 
 # Only `run` passes PUBLIC_BASE_URL on: the test suite sets its own per app.
 run: export PUBLIC_BASE_URL := $(PUBLIC_BASE_URL)

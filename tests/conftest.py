@@ -58,11 +58,11 @@ def app(app_config, migrated_database, tmp_path):
     yield app
     from service import jobs
 
-    jobs.join_threads()  # inline background jobs still writing would block the truncate
+    jobs.join_threads()  # inline background jobs still writing would block the emptying
     with app.app_context():
         db.session.remove()
         if migrated_database["kind"] == "postgresql":
-            dbsupport.truncate_all(db.engine)
+            dbsupport.empty_all(db.engine)
         db.engine.dispose()
 
 
