@@ -111,8 +111,12 @@ def test_our_status_list_is_verified_once_per_version_and_key_set(app, client, f
 def _statements(app):
     from sqlalchemy import event
 
+    from service.extensions import reader_engine
+
     seen: list[str] = []
-    event.listen(db.engine, "before_cursor_execute", lambda conn, cursor, statement, *rest: seen.append(statement))
+    # On PostgreSQL the verifier's issuer query runs on the autocommit reader pool: count both engines.
+    for engine in {db.engine, reader_engine()}:
+        event.listen(engine, "before_cursor_execute", lambda conn, cursor, statement, *rest: seen.append(statement))
     return seen
 
 
