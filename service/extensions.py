@@ -79,7 +79,7 @@ def read_first(statement, params: dict) -> ReadRow | None:
     The row is read as SQLAlchemy would (its result processors) and answers
     by attribute and `_mapping` like a Row. A driver error discards the
     connection and is raised as SQLAlchemy's DBAPIError, as Core would."""
-    engine = _readers(db.engine)
+    engine = reader_engine()
     plan = _plan(engine, statement)
     connection = engine.raw_connection()  # the pool's checkout events still run (service/db.py pings)
     try:

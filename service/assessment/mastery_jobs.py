@@ -40,11 +40,20 @@ def _students(organization_id: uuid.UUID):
                                       Person.role == Role.STUDENT.value)
 
 
+def _is_active_rebuild(organization_id):
+    """Where-criteria of the organization's queued or running rebuilds (a value or a subquery)."""
+    return Job.organization_id == organization_id, Job.kind == KIND, Job.status.in_(job_runner.ACTIVE)
+
+
 def active(organization_id: uuid.UUID) -> Job | None:
     """The organization's queued or running rebuild, if any."""
-    return db.session.scalar(db.select(Job).where(Job.organization_id == organization_id, Job.kind == KIND,
-                                                  Job.status.in_(job_runner.ACTIVE))
+    return db.session.scalar(db.select(Job).where(*_is_active_rebuild(organization_id))
                              .order_by(Job.created_at.desc()).limit(1))
+
+
+def rebuilding(organization_id):
+    """`active` as an EXISTS clause, for a query that asks more in the same statement."""
+    return db.exists().where(*_is_active_rebuild(organization_id))
 
 
 def latest(organization_id: uuid.UUID) -> Job | None:

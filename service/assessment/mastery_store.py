@@ -232,17 +232,13 @@ def stored_level(student_id: uuid.UUID, competency_id: uuid.UUID) -> tuple[bool,
     rows may then be stale); otherwise the caller computes the level live. No
     row: no evidence yet. The badge rule check read the level live, some ten
     queries per rule, just after the score's commit had stored it."""
-    from .. import jobs as job_runner
-    from ..models import Job
-
     org = db.select(Person.organization_id).where(Person.id == student_id).scalar_subquery()
     row = db.session.execute(db.select(
         db.select(MasteryState.level).where(MasteryState.student_id == student_id,
                                             MasteryState.competency_id == competency_id).scalar_subquery(),
         db.exists().where(Competency.id == competency_id, Competency.organization_id == org),
         db.exists().where(MasteryStateBuild.organization_id == org),
-        db.exists().where(Job.organization_id == org, Job.kind == mastery_jobs.KIND,
-                          Job.status.in_(job_runner.ACTIVE)))).one()
+        mastery_jobs.rebuilding(org))).one()
     level, ours, built, rebuilding = row
     if not (ours and built and not rebuilding):
         return False, None
